@@ -1,0 +1,65 @@
+"""Stable error codes: every failure a user can meet has one, a message and a hint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    code: str
+    title: str
+    hint: str
+
+
+# The catalogue; the README lists it and a test keeps the two in step.
+CATALOGUE: dict[str, ErrorCode] = {
+    e.code: e
+    for e in [
+        ErrorCode("PARLENS-E001", "empty file", "The file has no content; check the upload or the copy."),
+        ErrorCode("PARLENS-E002", "unknown file type", "Supported: PDF, DOCX, HTML, plain text (UTF-8, UTF-16, cp1258)."),
+        ErrorCode("PARLENS-E003", "corrupt or truncated PDF", "Re-export or re-download the PDF."),
+        ErrorCode("PARLENS-E004", "file too large", "Raise PARLENS_MAX_FILE_BYTES or split the file."),
+        ErrorCode("PARLENS-E005", "encrypted PDF", "Remove the password (qpdf --decrypt) and ingest again."),
+        ErrorCode("PARLENS-E006", "corrupt DOCX", "The file is not a valid DOCX zip; re-save it from Word or LibreOffice."),
+        ErrorCode("PARLENS-E007", "DOCX expands too far (zip bomb)", "Raise PARLENS_MAX_UNZIPPED_BYTES if the file is genuine."),
+        ErrorCode("PARLENS-E008", "undecodable text", "Save the file as UTF-8 and ingest again."),
+        ErrorCode("PARLENS-E009", "no text found", "The document has no readable text; install tesseract-ocr-vie for scans."),
+        ErrorCode("PARLENS-E010", "file not found or unreadable", "Check the path and permissions."),
+        ErrorCode("PARLENS-E011", "mislabelled file", "The extension does not match the content; the content decides."),
+        ErrorCode("PARLENS-E012", "legacy DOC/XLS format", "Convert .doc to .docx (libreoffice --convert-to docx) first."),
+        ErrorCode("PARLENS-E020", "document not found", "List documents with `parlens list` or GET /documents."),
+        ErrorCode("PARLENS-E021", "store is newer than this program", "Upgrade parlens; the store's schema is from a later version."),
+        ErrorCode("PARLENS-E030", "unknown criterion", "See `parlens criteria` for codes such as PAR.7 or SIPAS.2."),
+        ErrorCode("PARLENS-E031", "invalid taxonomy file", "Fix the file named in PARLENS_CRITERIA_TAXONOMY."),
+        ErrorCode("PARLENS-E040", "search backend unavailable", "Start Elasticsearch (docker compose up) or use PARLENS_SEARCH_BACKEND=embedded."),
+        ErrorCode("PARLENS-E041", "invalid search query or filter", "Filters look like field=value, e.g. doc_type=Kế hoạch."),
+        ErrorCode("PARLENS-E050", "missing or invalid API key", "Send the key in the X-API-Key header."),
+        ErrorCode("PARLENS-E051", "permission denied", "This action needs a key with a higher role."),
+        ErrorCode("PARLENS-E052", "invalid request", "See the API documentation at /docs."),
+        ErrorCode("PARLENS-E053", "job not found", "Job ids are returned by POST /documents."),
+    ]
+}
+
+
+class ParlensError(Exception):
+    """An error with a stable ``PARLENS-Exxx`` code, a message and what to do about it.
+
+    >>> str(ParlensError("PARLENS-E001", "ke-hoach.pdf"))
+    '[PARLENS-E001] empty file: ke-hoach.pdf. The file has no content; check the upload or the copy.'
+    """
+
+    def __init__(self, code: str, detail: str = "", *, hint: str | None = None) -> None:
+        entry = CATALOGUE[code]
+        self.code = code
+        self.title = entry.title
+        self.detail = detail
+        self.hint = hint or entry.hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        detail = f": {self.detail}" if self.detail else ""
+        return f"[{self.code}] {self.title}{detail}. {self.hint}"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "title": self.title, "detail": self.detail, "hint": self.hint}

@@ -1,0 +1,55 @@
+"""Typed settings for every part of parlens, read once from the environment (prefix ``PARLENS_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """All configuration in one place; each field maps to ``PARLENS_<NAME>``.
+
+    >>> Settings(data_dir="/tmp/tinh-thanh-hoa").store_path.name
+    'parlens.sqlite3'
+    """
+
+    model_config = SettingsConfigDict(env_prefix="PARLENS_", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Folder holding the store, originals and the embedded index.")
+    max_file_bytes: int = Field(50 * 1024 * 1024, description="Files larger than this are refused (PARLENS-E004).")
+    max_unzipped_bytes: int = Field(300 * 1024 * 1024, description="A DOCX expanding beyond this is a zip bomb (PARLENS-E007).")
+    ocr_enabled: bool = Field(True, description="OCR pages with no usable text layer when tesseract is installed.")
+    ocr_languages: str = Field("vie", description="tesseract language codes.")
+    ocr_dpi: int = Field(300, description="Rendering resolution for OCR.")
+    min_text_quality: float = Field(0.6, description="Pages whose share of valid Vietnamese syllables is lower are OCRed.")
+
+    search_backend: Literal["embedded", "elasticsearch"] = Field("embedded", description="Search backend.")
+    es_url: str | None = Field(None, description="Elasticsearch URL, e.g. http://localhost:9200.")
+    es_index: str = Field("parlens-passages", description="Alias the Elasticsearch backend serves from.")
+
+    embedding_model: Path | None = Field(None, description="Local path of a sentence-transformers model (never downloaded).")
+    criteria_taxonomy: Path = Field(REPO_ROOT / "corpora" / "par" / "taxonomy.yaml", description="PAR/SIPAS/PAPI taxonomy file.")
+    criteria_threshold: float = Field(0.35, description="Criterion links scoring below this are dropped.")
+
+    host: str = Field("127.0.0.1", description="Address `parlens serve` binds.")
+    port: int = Field(8000, description="Port `parlens serve` binds.")
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "parlens.sqlite3"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment once."""
+    return Settings()
