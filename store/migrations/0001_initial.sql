@@ -34,6 +34,8 @@ CREATE TABLE documents (
     warnings      TEXT NOT NULL DEFAULT '[]',   -- JSON list
     ingested_at   TEXT NOT NULL
 );
+CREATE INDEX documents_type ON documents(doc_type);
+CREATE INDEX documents_issued ON documents(issued_on);
 
 CREATE TABLE blocks (
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -64,10 +66,13 @@ CREATE TABLE tasks (
     recurrence    TEXT NOT NULL DEFAULT '[]',   -- JSON list of RRULE values
     within        TEXT,            -- ISO 8601 duration
     working_time  INTEGER NOT NULL DEFAULT 0,
+    deadline_start INTEGER,        -- offsets of the deadline phrase in documents.text
+    deadline_end   INTEGER,
     start         INTEGER NOT NULL,
     "end"         INTEGER NOT NULL,
     page          INTEGER,
-    rule          TEXT NOT NULL DEFAULT ''
+    rule          TEXT NOT NULL DEFAULT '',
+    UNIQUE (document_id, seq)
 );
 CREATE INDEX tasks_document ON tasks(document_id);
 CREATE INDEX tasks_agency ON tasks(agency_id);
@@ -76,6 +81,7 @@ CREATE INDEX tasks_due ON tasks(due);
 CREATE TABLE task_criteria (
     task_id     INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
     code        TEXT NOT NULL,
+    name        TEXT NOT NULL DEFAULT '',
     score       REAL NOT NULL,
     explanation TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (task_id, code)
@@ -85,6 +91,7 @@ CREATE INDEX task_criteria_code ON task_criteria(code);
 CREATE TABLE document_criteria (
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     code        TEXT NOT NULL,
+    name        TEXT NOT NULL DEFAULT '',
     score       REAL NOT NULL,
     explanation TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (document_id, code)
