@@ -28,6 +28,7 @@ CATALOGUE: dict[str, ErrorCode] = {
         ErrorCode("PARLENS-E010", "file not found or unreadable", "Check the path and permissions."),
         ErrorCode("PARLENS-E011", "mislabelled file", "The extension does not match the content; the content decides."),
         ErrorCode("PARLENS-E012", "legacy DOC/XLS format", "Convert .doc to .docx (libreoffice --convert-to docx) first."),
+        ErrorCode("PARLENS-E019", "unexpected error while processing the file", "Nothing was stored for this file and the batch went on; report it together with the file."),
         ErrorCode("PARLENS-E020", "document not found", "List documents with `parlens list` or GET /documents."),
         ErrorCode("PARLENS-E021", "store is newer than this program", "Upgrade parlens; the store's schema is from a later version."),
         ErrorCode("PARLENS-E030", "unknown criterion", "See `parlens criteria` for codes such as PAR.7 or SIPAS.2."),
