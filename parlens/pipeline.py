@@ -1,0 +1,245 @@
+"""The ingest pipeline: hash -> read -> extract tasks -> link criteria -> one store transaction -> index sync.
+
+A failing file never stops a batch and never leaves anything in the store; a failing index sync never loses
+a stored document (the index catches up later from the store's change log).
+
+>>> from parlens.store import Store
+>>> outcome = ingest_path("/khong-co/ke-hoach.pdf", Store(":memory:"))
+>>> (outcome.status, outcome.error_code)
+('failed', 'PARLENS-E010')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from parlens.errors import ParlensError
+from parlens.model import CriterionLink, Document, Task
+from parlens.settings import get_settings
+from parlens.store import Store
+
+log = logging.getLogger(__name__)
+
+Status = Literal["ingested", "duplicate", "failed"]
+
+
+@dataclass
+class IngestOutcome:
+    """What happened to one file of a batch."""
+
+    path: Path
+    status: Status
+    doc_id: int | None = None
+    error_code: str | None = None
+    message: str = ""
+    tasks: int = 0
+    seconds: float = 0.0
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Stages:
+    """The stage callables the pipeline runs; ``None`` means the stage is skipped.
+
+    ``read_bytes(data, name) -> Document``; ``extract(doc, ref_date=...) -> [Task]``;
+    ``link_tasks(tasks, doc)`` fills ``task.criteria``; ``link_document(doc, tasks) -> [CriterionLink]``;
+    ``sync_index(store)`` catches the search index up with the store.
+    """
+
+    read_bytes: Callable[[bytes, str], Document] | None
+    extract: Callable[..., list[Task]] | None = None
+    link_tasks: Callable[[list[Task], Document], Any] | None = None
+    link_document: Callable[[Document, list[Task]], list[CriterionLink]] | None = None
+    sync_index: Callable[[Store], Any] | None = None
+    skipped: tuple[str, ...] = field(default=())
+
+
+# The one place that tolerates absent stages (until every module lands): each is resolved once by name.
+_STAGE_NAMES = {
+    "read_bytes": ("parlens.ingest", "read_bytes"),
+    "extract": ("parlens.task_extraction.extract", "extract_tasks"),
+    "link_tasks": ("parlens.task_extraction.criteria.linker", "link_tasks"),
+    "link_document": ("parlens.task_extraction.criteria.linker", "link_document"),
+    "sync_index": ("parlens.search_index", "sync"),
+}
+
+
+def _resolve(module_name: str, attr: str) -> Callable[..., Any] | None:
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and module_name.startswith(exc.name):
+            return None
+        raise
+    return getattr(module, attr, None)
+
+
+@lru_cache(maxsize=1)
+def resolve_stages() -> Stages:
+    """The project's stages, imported once; a stage whose module is not there yet is skipped with a notice."""
+    found: dict[str, Any] = {}
+    skipped: list[str] = []
+    for stage, (module_name, attr) in _STAGE_NAMES.items():
+        found[stage] = _resolve(module_name, attr)
+        if found[stage] is None:
+            skipped.append(f"{module_name}.{attr}")
+            log.warning("pipeline stage %s skipped: %s.%s is not available", stage, module_name, attr)
+    return Stages(**found, skipped=tuple(skipped))
+
+
+def expand_paths(paths: Iterable[str | Path], recursive: bool = False, skipped_dirs: list[Path] | None = None) -> list[Path]:
+    """Files named by ``paths``: files as given, folders expanded (sorted, hidden entries skipped).
+
+    Without ``recursive`` only a folder's own files are taken; its sub-folders are appended to
+    ``skipped_dirs`` when given. Paths that do not exist are kept, so the batch reports them.
+    """
+    files: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.resolve() if path.exists() else path.absolute()
+        if key not in seen:
+            seen.add(key)
+            files.append(path)
+
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            add(path)
+            continue
+        entries = path.rglob("*") if recursive else path.iterdir()
+        for entry in sorted(entries):
+            relative = entry.relative_to(path)
+            if any(part.startswith(".") for part in relative.parts):
+                continue
+            if entry.is_file():
+                add(entry)
+            elif entry.is_dir() and not recursive and skipped_dirs is not None:
+                skipped_dirs.append(entry)
+    return files
+
+
+def _read_original(path: Path) -> bytes:
+    settings = get_settings()
+    try:
+        if not path.is_file():
+            raise ParlensError("PARLENS-E010", f"{path}: no such file")
+        size = path.stat().st_size
+        if size > settings.max_file_bytes:
+            raise ParlensError("PARLENS-E004", f"{path.name} has {size:,} bytes, the limit is {settings.max_file_bytes:,}")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ParlensError("PARLENS-E010", f"{path}: {exc.strerror or exc}") from exc
+
+
+def ingest_path(
+    path: str | Path,
+    store: Store,
+    *,
+    ref_date: date | None = None,
+    stages: Stages | None = None,
+    sync: bool = True,
+) -> IngestOutcome:
+    """Ingest one file; never raises for bad input (the outcome says ``failed`` with a PARLENS code).
+
+    The original is hashed first: bytes already stored are reported as a duplicate without being read again.
+    Tasks are extracted with ``ref_date`` or, when not given, the document's issue date.
+    """
+    path = Path(path)
+    began = time.perf_counter()
+
+    def outcome(status: Status, **kw: Any) -> IngestOutcome:
+        return IngestOutcome(path, status, seconds=time.perf_counter() - began, **kw)
+
+    stages = stages or resolve_stages()
+    try:
+        data = _read_original(path)
+        existing = store.find_by_sha256(hashlib.sha256(data).hexdigest())
+        if existing is not None:
+            return outcome("duplicate", doc_id=existing, message=f"duplicate of #{existing}")
+        doc_id, created, n_tasks = _process(data, path, store, stages, ref_date)
+    except ParlensError as exc:
+        message = f"{exc.title}: {exc.detail}" if exc.detail else exc.title
+        return outcome("failed", error_code=exc.code, message=message, hint=exc.hint)
+    except Exception as exc:  # a bug in a stage must not stop the batch; nothing was stored
+        log.debug("unexpected failure on %s", path, exc_info=True)
+        return outcome("failed", error_code="PARLENS-E019", message=f"{path.name}: {type(exc).__name__}: {exc}")
+    if not created:  # the same bytes were stored meanwhile by another process
+        return outcome("duplicate", doc_id=doc_id, message=f"duplicate of #{doc_id}")
+    if sync:
+        sync_index(store, stages)
+    return outcome("ingested", doc_id=doc_id, tasks=n_tasks, message=f"ingested #{doc_id}")
+
+
+def _process(data: bytes, path: Path, store: Store, stages: Stages, ref_date: date | None) -> tuple[int, bool, int]:
+    if stages.read_bytes is None:
+        raise RuntimeError("no reader: parlens.ingest.read_bytes is not available")
+    doc = stages.read_bytes(data, path.name)
+    if not doc.source_name:
+        doc.source_name = path.name
+    tasks: list[Task] = []
+    if stages.extract is not None:
+        tasks = list(stages.extract(doc, ref_date=ref_date or doc.metadata.issued_on))
+    if stages.link_tasks is not None and tasks:
+        stages.link_tasks(tasks, doc)
+    doc_criteria: list[CriterionLink] = []
+    if stages.link_document is not None:
+        doc_criteria = list(stages.link_document(doc, tasks) or [])
+    doc_id, created = store.add_document(doc, data, tasks, doc_criteria)
+    return doc_id, created, len(tasks)
+
+
+def sync_index(store: Store, stages: Stages | None = None) -> str | None:
+    """Catch the search index up with the store; return the problem as text instead of raising.
+
+    A failure here loses nothing: the store keeps the document and its change, and the next sync applies it.
+    """
+    stages = stages or resolve_stages()
+    if stages.sync_index is None:
+        return None
+    try:
+        stages.sync_index(store)
+    except Exception as exc:
+        log.warning("search index not updated (it will catch up from the change log): %s", exc)
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def iter_ingest(
+    files: Sequence[Path], store: Store, *, ref_date: date | None = None, stages: Stages | None = None
+) -> Iterator[IngestOutcome]:
+    """Ingest files one by one, yielding each outcome; the index is not synced here."""
+    stages = stages or resolve_stages()
+    for path in files:
+        yield ingest_path(path, store, ref_date=ref_date, stages=stages, sync=False)
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    store: Store,
+    *,
+    recursive: bool = False,
+    ref_date: date | None = None,
+    stages: Stages | None = None,
+    sync: bool = True,
+) -> list[IngestOutcome]:
+    """Ingest files and folders, going on after failures; sync the index once at the end.
+
+    >>> from parlens.store import Store
+    >>> [o.status for o in ingest_paths([], Store(":memory:"))]
+    []
+    """
+    stages = stages or resolve_stages()
+    outcomes = list(iter_ingest(expand_paths(paths, recursive), store, ref_date=ref_date, stages=stages))
+    if sync and any(o.status == "ingested" for o in outcomes):
+        sync_index(store, stages)
+    return outcomes

@@ -1,0 +1,273 @@
+"""The ingest pipeline: batches go on after failures, duplicates are not re-read, nothing is half-written."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from parlens import pipeline
+from parlens.errors import ParlensError
+from parlens.model import Block, CriterionLink, Document, DocumentMetadata, Task
+from parlens.pipeline import Stages, expand_paths, ingest_path, ingest_paths, resolve_stages, sync_index
+from parlens.store import Store
+
+
+class Recorder:
+    """Fake stages: a UTF-8 line reader, a 'chủ trì' task extractor, a linker and an index sync."""
+
+    def __init__(self) -> None:
+        self.reads: list[str] = []
+        self.ref_dates: list[date | None] = []
+        self.synced: list[int] = []
+
+    def read_bytes(self, data: bytes, name: str) -> Document:
+        self.reads.append(name)
+        if not data.strip():
+            raise ParlensError("PARLENS-E001", name)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ParlensError("PARLENS-E008", name) from exc
+        blocks, pos = [], 0
+        for line in text.split("\n"):
+            if line:
+                blocks.append(Block("paragraph", line, pos, pos + len(line)))
+            pos += len(line) + 1
+        issued = date(2024, 5, 6) if "ngày 06/5/2024" in text else None
+        return Document(text=text, blocks=blocks, metadata=DocumentMetadata(title=blocks[0].text, issued_on=issued))
+
+    def extract(self, doc: Document, *, ref_date: date | None = None) -> list[Task]:
+        self.ref_dates.append(ref_date)
+        return [
+            Task(agency=b.text.split(" chủ trì")[0], role="lead", task=b.text, start=b.start, end=b.end)
+            for b in doc.blocks
+            if " chủ trì" in b.text
+        ]
+
+    def link_tasks(self, tasks: list[Task], doc: Document) -> None:
+        for task in tasks:
+            task.criteria = [CriterionLink("PAR.2", "Cải cách thủ tục hành chính", 0.6)]
+
+    def link_document(self, doc: Document, tasks: list[Task]) -> list[CriterionLink]:
+        return [CriterionLink("PAR.2", "Cải cách thủ tục hành chính", 0.5)] if tasks else []
+
+    def sync(self, store: Store) -> None:
+        self.synced.append(store.last_change_seq())
+
+    def stages(self, **override) -> Stages:
+        base = dict(read_bytes=self.read_bytes, extract=self.extract, link_tasks=self.link_tasks,
+                    link_document=self.link_document, sync_index=self.sync)
+        base.update(override)
+        return Stages(**base)
+
+
+GOOD = "Kế hoạch cải cách hành chính\nSở Nội vụ chủ trì rà soát thủ tục.\nSở Tư pháp chủ trì số hóa hồ sơ.\n"
+
+
+@pytest.fixture
+def batch(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-good.txt").write_text(GOOD + "Thanh Hóa, ngày 06/5/2024\n", encoding="utf-8")
+    (folder / "b-copy.txt").write_text(GOOD + "Thanh Hóa, ngày 06/5/2024\n", encoding="utf-8")
+    (folder / "c-empty.txt").write_bytes(b"")
+    (folder / "d-garbage.pdf").write_bytes(b"\xff\xfe\x00\xc3\x28" * 50)
+    return folder
+
+
+def test_batch_goes_on_after_failures_and_stores_only_good_files(store: Store, batch: Path) -> None:
+    fake = Recorder()
+    outcomes = ingest_paths([batch, batch / "missing.txt"], store, stages=fake.stages())
+    summary = [(o.path.name, o.status, o.error_code) for o in outcomes]
+    assert summary == [
+        ("a-good.txt", "ingested", None),
+        ("b-copy.txt", "duplicate", None),
+        ("c-empty.txt", "failed", "PARLENS-E001"),
+        ("d-garbage.pdf", "failed", "PARLENS-E008"),
+        ("missing.txt", "failed", "PARLENS-E010"),
+    ]
+    good_id = outcomes[0].doc_id
+    assert outcomes[1].doc_id == good_id and outcomes[1].message == f"duplicate of #{good_id}"
+    assert outcomes[0].tasks == 2
+    assert "empty file" in outcomes[2].message and outcomes[2].hint
+    assert store.list_documents()[0] == 1
+    assert [c.op for c in store.changes_since(0)] == ["upsert"]
+    stored = store.get_tasks(document_id=good_id)
+    assert [t.task.agency for t in stored] == ["Sở Nội vụ", "Sở Tư pháp"]
+    assert [c.code for c in stored[0].task.criteria] == ["PAR.2"]
+    assert [c.code for c in store.get_document(good_id).criteria] == ["PAR.2"]
+    assert fake.synced == [1]  # one index sync for the batch, after the commit
+
+
+def test_duplicate_is_never_read_again(store: Store, batch: Path) -> None:
+    fake = Recorder()
+    first = ingest_path(batch / "a-good.txt", store, stages=fake.stages())
+    again = ingest_path(batch / "a-good.txt", store, stages=fake.stages())
+    assert (first.status, again.status, again.doc_id) == ("ingested", "duplicate", first.doc_id)
+    assert fake.reads == ["a-good.txt"]
+
+
+def test_ref_date_comes_from_metadata_unless_given(store: Store, tmp_path: Path) -> None:
+    fake = Recorder()
+    dated = tmp_path / "dated.txt"
+    dated.write_text(GOOD + "Thanh Hóa, ngày 06/5/2024\n", encoding="utf-8")
+    undated = tmp_path / "undated.txt"
+    undated.write_text(GOOD + "không ghi ngày\n", encoding="utf-8")
+    other = tmp_path / "other.txt"
+    other.write_text(GOOD + "Thanh Hóa, ngày 06/5/2024, bản khác\n", encoding="utf-8")
+    ingest_path(dated, store, stages=fake.stages())
+    ingest_path(undated, store, stages=fake.stages())
+    ingest_path(other, store, stages=fake.stages(), ref_date=date(2025, 1, 1))
+    assert fake.ref_dates == [date(2024, 5, 6), None, date(2025, 1, 1)]
+
+
+def test_failing_stage_stores_nothing_and_batch_goes_on(store: Store, tmp_path: Path) -> None:
+    fake = Recorder()
+    boom = tmp_path / "a-boom.txt"
+    boom.write_text("BOOM\nSở Nội vụ chủ trì.\n", encoding="utf-8")
+    fine = tmp_path / "b-fine.txt"
+    fine.write_text(GOOD, encoding="utf-8")
+
+    def exploding_linker(tasks, doc):
+        if doc.text.startswith("BOOM"):
+            raise KeyError("no such criterion")
+
+    outcomes = ingest_paths([boom, fine], store, stages=fake.stages(link_tasks=exploding_linker))
+    assert [(o.status, o.error_code) for o in outcomes] == [("failed", "PARLENS-E019"), ("ingested", None)]
+    assert "KeyError" in outcomes[0].message
+    assert [r.source_name for r in store.list_documents()[1]] == ["b-fine.txt"]
+
+
+def test_index_failure_never_loses_the_stored_document(store: Store, tmp_path: Path) -> None:
+    fake = Recorder()
+    path = tmp_path / "plan.txt"
+    path.write_text(GOOD, encoding="utf-8")
+
+    def broken_index(store: Store) -> None:
+        raise ConnectionError("index offline")
+
+    outcome = ingest_path(path, store, stages=fake.stages(sync_index=broken_index))
+    assert outcome.status == "ingested"
+    assert store.get_document(outcome.doc_id).document.text == GOOD
+    # the change is still in the log, so a later sync catches up
+    assert [c.document_id for c in store.changes_since(0)] == [outcome.doc_id]
+    assert sync_index(store, fake.stages(sync_index=broken_index)) == "index offline"
+    assert sync_index(store, fake.stages()) is None and fake.synced == [1]
+
+
+def test_size_limit_refuses_before_reading(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from parlens.settings import get_settings
+
+    monkeypatch.setenv("PARLENS_MAX_FILE_BYTES", "10")
+    get_settings.cache_clear()
+    fake = Recorder()
+    path = tmp_path / "big.txt"
+    path.write_text(GOOD, encoding="utf-8")
+    outcome = ingest_path(path, store, stages=fake.stages())
+    assert (outcome.status, outcome.error_code) == ("failed", "PARLENS-E004")
+    assert fake.reads == [] and store.list_documents()[0] == 0
+
+
+def test_expand_paths_skips_hidden_and_recurses_on_request(tmp_path: Path) -> None:
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    (tmp_path / ".git").mkdir()
+    for name in ("b.txt", "a.pdf", ".hidden.txt", "sub/c.docx", "sub/deeper/d.html", ".git/config", "sub/.x"):
+        (tmp_path / name).write_text("x")
+    skipped: list[Path] = []
+    flat = expand_paths([tmp_path], skipped_dirs=skipped)
+    assert [p.name for p in flat] == ["a.pdf", "b.txt"]
+    assert [p.name for p in skipped] == ["sub"]  # hidden folders are not even mentioned
+    deep = expand_paths([tmp_path, tmp_path / "b.txt", tmp_path / "nope.txt"], recursive=True)
+    assert [p.relative_to(tmp_path).as_posix() for p in deep] == [
+        "a.pdf", "b.txt", "sub/c.docx", "sub/deeper/d.html", "nope.txt"]
+
+
+def test_resolve_stages_skips_absent_modules_with_a_notice(monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+    resolve_stages.cache_clear()
+    monkeypatch.setattr(pipeline, "_STAGE_NAMES", {
+        "read_bytes": ("parlens.nlp.normalize", "normalize_text"),
+        "extract": ("parlens.task_extraction.no_such_module", "extract_tasks"),
+        "link_tasks": ("parlens.nlp.normalize", "no_such_function"),
+        "link_document": ("parlens.nlp.normalize", "fold"),
+        "sync_index": ("parlens.nlp.normalize", "match_key"),
+    })
+    try:
+        stages = resolve_stages()
+    finally:
+        resolve_stages.cache_clear()
+    from parlens.nlp import normalize
+
+    assert stages.read_bytes is normalize.normalize_text and stages.extract is None and stages.link_tasks is None
+    assert stages.skipped == ("parlens.task_extraction.no_such_module.extract_tasks", "parlens.nlp.normalize.no_such_function")
+    assert "no_such_module" in caplog.text
+
+
+KILL_SCRIPT = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from parlens.pipeline import ingest_paths, Stages
+    from parlens.store import Store
+    sys.path.insert(0, sys.argv[3])
+    from test_pipeline import Recorder
+
+    marker = Path(sys.argv[2])
+    real = Store._insert_tasks
+
+    def slow_insert(self, conn, doc_id, tasks):
+        real(self, conn, doc_id, tasks)
+        if doc_id > 1:  # the second document: its rows are written, the transaction is open
+            marker.write_text(str(doc_id))
+            time.sleep(60)
+
+    Store._insert_tasks = slow_insert
+    store = Store(sys.argv[1])
+    ingest_paths([sys.argv[4]], store, stages=Recorder().stages())
+    """
+)
+
+
+def test_kill_mid_batch_leaves_a_consistent_store(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"{i}.txt").write_text(f"Văn bản {i}\nSở Nội vụ chủ trì việc {i}.\n", encoding="utf-8")
+    db, marker = tmp_path / "store.sqlite3", tmp_path / "marker"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(db), str(marker), str(Path(__file__).parent), str(folder)],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not marker.exists():
+            assert proc.poll() is None, "the batch ended before reaching the second document"
+            assert time.monotonic() < deadline, "the batch never reached the second document"
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(10)
+    assert proc.returncode == -signal.SIGKILL
+
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    counts = conn.execute(
+        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM files), (SELECT count(*) FROM tasks), "
+        "(SELECT count(*) FROM changes), (SELECT count(DISTINCT document_id) FROM blocks)"
+    ).fetchone()
+    conn.close()
+    assert counts == (1, 1, 1, 1, 1)
+
+    with Store(db) as store:  # a rerun completes the batch: the first file is a duplicate, the rest go in
+        outcomes = ingest_paths([folder], store, stages=Recorder().stages())
+        assert [o.status for o in outcomes] == ["duplicate", "ingested", "ingested"]
+        assert store.list_documents()[0] == 3
