@@ -1,0 +1,548 @@
+"""Link tasks, passages and documents to PAR / SIPAS / PAPI criteria with a score and an explanation.
+
+Signals, combined by noisy-or per criterion (each signal is a probability-like weight in [0, 1]):
+
+* ``alias``: an explicit mention of a field or index ("lĩnh vực cải cách thủ tục hành chính", "chỉ số SIPAS").
+* ``ref``: a numbered reference ("Chỉ số thành phần 7", "tiêu chí 3.2" → PAR.7, PAR.3.2).
+* ``keyword``: editorial phrases of the taxonomy, matched on normalised tokens (accents kept) and, with a
+  lower weight, on accent-folded tokens; longer phrases weigh more; a phrase inside a longer match is dropped.
+* ``classifier``: TF-IDF (character and word n-grams) + one-vs-rest logistic regression over the fields,
+  trained at first use on ``data/training.jsonl`` and ``corpora/gold.jsonl`` (the project's own examples).
+* ``agency``: the field the agency usually leads (``data/agency_priors.yaml``): weak, never enough alone.
+* ``embedding``: cosine similarity to the criterion descriptions, when ``settings.embedding_model`` names
+  a local sentence-transformers model (or an encoder is injected).
+
+Fields (and the SIPAS / PAPI roots) are scored from every signal; a criterion below a field scores
+``field score × its own evidence``. Links below ``settings.criteria_threshold`` are dropped, and fields
+far below the best field of the same text are dropped too (``relative_cut``).
+
+>>> [link.code for link in link_text("Nâng tỷ lệ dịch vụ công trực tuyến toàn trình")][:2]
+['PAR.7', 'PAR.7.2']
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import yaml
+
+from parlens.model import CriterionLink, Document, Task
+from parlens.nlp.normalize import fold, match_key
+from parlens.settings import REPO_ROOT, get_settings
+
+from .taxonomy import CriterionItem, Taxonomy, load_taxonomy
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+TRAINING_PATH = DATA_DIR / "training.jsonl"
+PRIORS_PATH = DATA_DIR / "agency_priors.yaml"
+GOLD_PATH = REPO_ROOT / "corpora" / "gold.jsonl"
+
+# Signal weights, tuned on a held-out split of our own examples (see tests/task_extraction/criteria).
+ALIAS_WEIGHT = 0.9
+REF_WEIGHT = 0.9
+KEYWORD_WEIGHT_BY_TOKENS = {1: 0.3, 2: 0.45, 3: 0.6}
+KEYWORD_WEIGHT_LONG = 0.7
+ABBREVIATION_WEIGHT = 0.55
+FOLDED_FACTOR = 0.8  # a match found only once accents are stripped
+CHILD_TO_PARENT = 0.8  # evidence for a criterion counts for its field at this factor
+CLASSIFIER_WEIGHT = 0.8
+AGENCY_WEIGHT = 0.2
+EMBEDDING_WEIGHT = 0.6
+EMBEDDING_RANGE = (0.3, 0.8)  # cosine similarity mapped linearly onto [0, 1] over this range
+RELATIVE_CUT = 0.55
+
+_PUNCT = re.compile(r"[^\w]+")
+_REF = re.compile(
+    r"\b(?:chi so thanh phan|linh vuc|tieu chi thanh phan|tieu chi|noi dung)\s+(?:so\s+)?(\d{1,2}(?:\.\d{1,2}){0,2})\b"
+)
+
+
+class Encoder(Protocol):
+    """What the embedding signal needs: sentence-transformers' ``encode``."""
+
+    def encode(self, sentences: list[str], **kwargs: Any) -> Any: ...
+
+
+def _tokens(text: str) -> list[str]:
+    return _PUNCT.sub(" ", match_key(text)).split()
+
+
+def _signal_weight(phrase: str, n_tokens: int) -> float:
+    raw = phrase.strip()
+    if n_tokens == 1 and raw.isupper() and len(raw) >= 3:
+        return ABBREVIATION_WEIGHT
+    return KEYWORD_WEIGHT_BY_TOKENS.get(n_tokens, KEYWORD_WEIGHT_LONG)
+
+
+@dataclass
+class _Entry:
+    code: str
+    weight: float
+    phrase: str
+    kind: str  # alias | keyword
+
+
+@dataclass
+class _Evidence:
+    """Per-criterion evidence gathered for one text."""
+
+    weights: list[float] = field(default_factory=list)
+    reasons: list[tuple[str, str, float]] = field(default_factory=list)  # (signal, detail, weight)
+
+    def add(self, signal: str, detail: str, weight: float) -> None:
+        if weight <= 0:
+            return
+        self.weights.append(weight)
+        self.reasons.append((signal, detail, weight))
+
+    def score(self) -> float:
+        return 1.0 - float(np.prod([1.0 - w for w in self.weights])) if self.weights else 0.0
+
+
+class PhraseMatcher:
+    """Finds taxonomy aliases and keywords in text, accent-kept first and accent-folded second."""
+
+    def __init__(self, taxonomy: Taxonomy, codes: Iterable[str]) -> None:
+        self.exact: dict[tuple[str, ...], list[_Entry]] = {}
+        self.folded: dict[tuple[str, ...], list[_Entry]] = {}
+        for code in codes:
+            item = taxonomy.get(code)
+            for kind, phrases in (("alias", item.aliases), ("keyword", item.keywords)):
+                for phrase in phrases:
+                    toks = tuple(_tokens(phrase))
+                    if not toks:
+                        continue
+                    weight = ALIAS_WEIGHT if kind == "alias" else _signal_weight(phrase, len(toks)) * item.keyword_weight
+                    entry = _Entry(code, weight, phrase, kind)
+                    self._add(self.exact, toks, entry)
+                    self._add(self.folded, tuple(fold(t) for t in toks), entry)
+        self.max_len = max((len(k) for k in self.exact), default=1)
+        self.exact_prefixes = {k[:i] for k in self.exact for i in range(1, len(k) + 1)}
+        self.folded_prefixes = {k[:i] for k in self.folded for i in range(1, len(k) + 1)}
+
+    @staticmethod
+    def _add(table: dict[tuple[str, ...], list[_Entry]], key: tuple[str, ...], entry: _Entry) -> None:
+        bucket = table.setdefault(key, [])
+        if all(e.code != entry.code or e.kind != entry.kind for e in bucket):
+            bucket.append(entry)
+        else:  # the same phrase twice for one item: keep the stronger
+            for i, e in enumerate(bucket):
+                if e.code == entry.code and e.kind == entry.kind and entry.weight > e.weight:
+                    bucket[i] = entry
+
+    def _scan(self, toks: list[str], table, prefixes) -> list[tuple[int, int, list[_Entry]]]:
+        found = []
+        n = len(toks)
+        for i in range(n):
+            for j in range(i + 1, min(n, i + self.max_len) + 1):
+                key = tuple(toks[i:j])
+                if key not in prefixes:
+                    break
+                entries = table.get(key)
+                if entries:
+                    found.append((i, j, entries))
+        return found
+
+    def matches(self, text: str) -> list[tuple[_Entry, float]]:
+        """(entry, weight) for each phrase found; phrases strictly inside a longer match are dropped."""
+        toks = _tokens(text)
+        spans = [(i, j, e, 1.0) for i, j, e in self._scan(toks, self.exact, self.exact_prefixes)]
+        covered = {(i, j) for i, j, _, _ in spans}
+        for i, j, entries in self._scan([fold(t) for t in toks], self.folded, self.folded_prefixes):
+            if (i, j) not in covered:
+                spans.append((i, j, entries, FOLDED_FACTOR))
+        out: list[tuple[_Entry, float]] = []
+        for i, j, entries, factor in spans:
+            if any(a <= i and j <= b and (b - a) > (j - i) for a, b, _, _ in spans):
+                continue
+            out.extend((e, e.weight * factor) for e in entries)
+        return out
+
+
+class FieldClassifier:
+    """TF-IDF character and word n-grams with one-vs-rest logistic regression over field codes."""
+
+    def __init__(self, texts: Sequence[str], labels: Sequence[Sequence[str]]) -> None:
+        from scipy.sparse import hstack
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.multiclass import OneVsRestClassifier
+        from sklearn.preprocessing import MultiLabelBinarizer
+
+        self._hstack = hstack
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), preprocessor=_fold_key, sublinear_tf=True, min_df=1)
+        self.words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), preprocessor=_key, token_pattern=r"(?u)\b\w+\b", sublinear_tf=True)
+        self.binarizer = MultiLabelBinarizer()
+        y = self.binarizer.fit_transform(labels)
+        x = hstack([self.chars.fit_transform(texts), self.words.fit_transform(texts)]).tocsr()
+        self.model = OneVsRestClassifier(LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000))
+        self.model.fit(x, y)
+        self.classes: list[str] = list(self.binarizer.classes_)
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities, one row per text, columns in ``self.classes`` order."""
+        x = self._hstack([self.chars.transform(texts), self.words.transform(texts)]).tocsr()
+        return self.model.predict_proba(x)
+
+
+def _key(text: str) -> str:
+    return _PUNCT.sub(" ", match_key(text))
+
+
+def _fold_key(text: str) -> str:
+    return fold(_key(text))
+
+
+@dataclass
+class Example:
+    """An annotated example: a task text, the criteria it affects, and the agency as written."""
+
+    text: str
+    criteria: list[str]
+    agency: str | None = None
+
+
+def load_examples(paths: Iterable[Path] | None = None, taxonomy: Taxonomy | None = None) -> list[Example]:
+    """Our annotated examples: ``data/training.jsonl`` (codes) and ``corpora/gold.jsonl`` (field labels)."""
+    taxonomy = taxonomy or load_taxonomy()
+    out: list[Example] = []
+    for path in paths if paths is not None else (TRAINING_PATH, GOLD_PATH):
+        if not Path(path).exists():
+            continue
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            if str(rec.get("note") or "").startswith("BORDERLINE"):
+                continue
+            text = rec.get("text") or rec.get("task")
+            codes = []
+            for c in rec.get("criteria") or []:
+                code = c if c in taxonomy else taxonomy.code_for_label(c)
+                if code:
+                    codes.append(code)
+            if text and codes:
+                out.append(Example(text, codes, rec.get("agency_norm") or rec.get("agency")))
+    return out
+
+
+class CriteriaLinker:
+    """Scores criteria for texts; heavy parts (classifier, encoder, item vectors) are built once."""
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy | None = None,
+        *,
+        examples: Sequence[Example] | None = None,
+        encoder: Encoder | None = None,
+        threshold: float | None = None,
+        use_classifier: bool = True,
+        relative_cut: float = RELATIVE_CUT,
+    ) -> None:
+        self.taxonomy = taxonomy or load_taxonomy()
+        self.threshold = get_settings().criteria_threshold if threshold is None else threshold
+        self.relative_cut = relative_cut
+        # Linkable: items whose field label is defined (PAR fields and below, SIPAS, PAPI); tops carry the label.
+        self.tops = [i.code for i in self.taxonomy if i.label and not self._labelled_ancestor(i.code)]
+        self.top_of: dict[str, str] = {}
+        for top in self.tops:
+            self.top_of[top] = top
+            for d in self.taxonomy.descendants(top):
+                self.top_of.setdefault(d.code, top)
+        self.matcher = PhraseMatcher(self.taxonomy, self.top_of)
+        self.priors = _load_priors(self.taxonomy)
+        self._examples = examples
+        self._classifier: FieldClassifier | None = None
+        self._use_classifier = use_classifier
+        self.encoder = encoder
+        self._item_vectors: tuple[list[str], np.ndarray] | None = None
+
+    def _labelled_ancestor(self, code: str) -> bool:
+        return any(a.label for a in self.taxonomy.ancestors(code))
+
+    # -- heavy parts, built at first use -------------------------------------------------------------
+    @property
+    def classifier(self) -> FieldClassifier | None:
+        if self._classifier is None and self._use_classifier:
+            examples = list(self._examples) if self._examples is not None else load_examples(taxonomy=self.taxonomy)
+            labels = [sorted({self.top_of[c] for c in ex.criteria if c in self.top_of}) for ex in examples]
+            pairs = [(ex.text, lab) for ex, lab in zip(examples, labels) if lab]
+            if len({c for _, lab in pairs for c in lab}) >= 2:
+                self._classifier = FieldClassifier([t for t, _ in pairs], [lab for _, lab in pairs])
+            else:
+                self._use_classifier = False
+        return self._classifier
+
+    def _encoder(self) -> Encoder | None:
+        if self.encoder is None:
+            path = get_settings().embedding_model
+            if path is not None:
+                self.encoder = _load_sentence_transformer(str(path))
+        return self.encoder
+
+    def _vectors(self) -> tuple[list[str], np.ndarray] | None:
+        encoder = self._encoder()
+        if encoder is None:
+            return None
+        if self._item_vectors is None:
+            codes = [c for c in self.top_of if self.taxonomy.depth(c) - self.taxonomy.depth(self.top_of[c]) <= 1]
+            texts = [_describe(self.taxonomy.get(c)) for c in codes]
+            self._item_vectors = (codes, _normalise(np.asarray(encoder.encode(texts), dtype=float)))
+        return self._item_vectors
+
+    # -- scoring -------------------------------------------------------------------------------------
+    def link_texts(self, texts: Sequence[str], agencies: Sequence[str | None] | None = None) -> list[list[CriterionLink]]:
+        """Ranked links for each text (batched: the classifier and encoder run once for all texts)."""
+        agencies = list(agencies) if agencies is not None else [None] * len(texts)
+        probs = None
+        classifier = self.classifier
+        if classifier is not None and texts:
+            probs = classifier.predict(list(texts))
+        emb = None
+        vectors = self._vectors()
+        if vectors is not None and texts:
+            codes, item_matrix = vectors
+            sims = _normalise(np.asarray(self.encoder.encode(list(texts)), dtype=float)) @ item_matrix.T
+            emb = (codes, sims)
+        out = []
+        for row, text in enumerate(texts):
+            evidence: dict[str, _Evidence] = {}
+            self._phrase_evidence(text, evidence)
+            if probs is not None:
+                for col, code in enumerate(classifier.classes):
+                    p = float(probs[row, col])
+                    if p >= 0.2:
+                        evidence.setdefault(code, _Evidence()).add("classifier", f"p={p:.2f}", p * CLASSIFIER_WEIGHT)
+            if emb is not None:
+                codes, sims = emb
+                for col in np.argsort(-sims[row])[:2]:
+                    lo, hi = EMBEDDING_RANGE
+                    w = min(1.0, max(0.0, (float(sims[row, col]) - lo) / (hi - lo))) * EMBEDDING_WEIGHT
+                    evidence.setdefault(codes[col], _Evidence()).add("embedding", f"cos={sims[row, col]:.2f}", w)
+            agency = agencies[row]
+            if agency:
+                for code, name in self._agency_prior(agency):
+                    evidence.setdefault(code, _Evidence()).add("agency", name, AGENCY_WEIGHT)
+            out.append(self._rank(evidence))
+        return out
+
+    def link_text(self, text: str, *, agency_id: str | None = None, agency_name: str | None = None) -> list[CriterionLink]:
+        """Ranked criteria for one text; the agency (id slug or name) adds its weak prior."""
+        return self.link_texts([text], [agency_name or agency_id])[0]
+
+    def _phrase_evidence(self, text: str, evidence: dict[str, _Evidence]) -> None:
+        for entry, weight in self.matcher.matches(text):
+            evidence.setdefault(entry.code, _Evidence()).add(entry.kind, entry.phrase, weight)
+        folded = fold(text)
+        for m in _REF.finditer(folded):
+            context = folded[max(0, m.start() - 60) : m.start()]
+            index = "PAPI" if "papi" in context else "SIPAS" if "sipas" in context else "PAR"
+            code = f"{index}.{m.group(1)}"
+            if code in self.top_of:
+                evidence.setdefault(code, _Evidence()).add("ref", m.group(0), REF_WEIGHT)
+
+    def _agency_prior(self, agency: str) -> list[tuple[str, str]]:
+        key = " " + " ".join(_PUNCT.sub(" ", fold(agency.replace("-", " "))).split()) + " "
+        hits: list[tuple[str, str]] = []
+        for names, codes, label in self.priors:
+            if any(f" {n} " in key for n in names):
+                hits.extend((c, label) for c in codes)
+        return hits
+
+    def _rank(self, evidence: dict[str, _Evidence]) -> list[CriterionLink]:
+        # Field (top) scores: own evidence + descendants' evidence at CHILD_TO_PARENT.
+        tops: dict[str, _Evidence] = {}
+        for code, ev in evidence.items():
+            top = self.top_of.get(code)
+            if top is None:
+                continue
+            agg = tops.setdefault(top, _Evidence())
+            factor = 1.0 if code == top else CHILD_TO_PARENT
+            for (signal, detail, w) in ev.reasons:
+                agg.add(signal, detail if code == top else f"{detail} [{code}]", w * factor)
+        top_scores = {c: ev.score() for c, ev in tops.items()}
+        best = max(top_scores.values(), default=0.0)
+        links: list[CriterionLink] = []
+        kept_tops = set()
+        for code, score in top_scores.items():
+            if score >= self.threshold and score >= self.relative_cut * best:
+                kept_tops.add(code)
+                links.append(self._link(code, score, tops[code]))
+        for code, ev in evidence.items():
+            top = self.top_of.get(code)
+            if code == top or top not in kept_tops:
+                continue
+            # A criterion scores its own (and its descendants') evidence, bounded by its field's score.
+            own = _Evidence()
+            for other, oev in evidence.items():
+                if other == code or other.startswith(code + "."):
+                    for r in oev.reasons:
+                        own.add(*r)
+            score = top_scores[top] * own.score()
+            if score >= self.threshold and not any(l.code == code for l in links):
+                links.append(self._link(code, score, own))
+        links.sort(key=lambda l: (-l.score, l.code))
+        return links
+
+    def _link(self, code: str, score: float, ev: _Evidence) -> CriterionLink:
+        return CriterionLink(code=code, name=self.taxonomy.get(code).name, score=round(min(1.0, score), 4), explanation=_explain(ev))
+
+
+def _explain(ev: _Evidence) -> str:
+    by_signal: dict[str, list[tuple[str, float]]] = {}
+    for signal, detail, w in ev.reasons:
+        by_signal.setdefault(signal, []).append((detail, w))
+    totals = {s: 1.0 - float(np.prod([1 - w for _, w in items])) for s, items in by_signal.items()}
+    decided = max(totals, key=totals.get) if totals else "none"
+    parts = []
+    for signal in sorted(by_signal, key=lambda s: -totals[s]):
+        details = ", ".join(f"'{d}'" if signal in ("alias", "keyword", "ref", "agency") else d for d, _ in by_signal[signal][:4])
+        parts.append(f"{signal} {totals[signal]:.2f}: {details}")
+    return f"decided by {decided}; " + "; ".join(parts)
+
+
+def _describe(item: CriterionItem) -> str:
+    return ". ".join([item.name, *item.aliases[:2], ", ".join(item.keywords[:8])])
+
+
+def _normalise(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.atleast_2d(matrix)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1, norms)
+
+
+def _load_priors(taxonomy: Taxonomy) -> list[tuple[list[str], list[str], str]]:
+    raw = yaml.safe_load(PRIORS_PATH.read_text(encoding="utf-8"))
+    out = []
+    for rec in raw["priors"]:
+        names = [" ".join(_PUNCT.sub(" ", fold(n.replace("&", " "))).split()) for n in rec["names"]]
+        codes = [c for c in rec["codes"] if c in taxonomy]
+        out.append((names, codes, rec["names"][0]))
+    return out
+
+
+@lru_cache(maxsize=2)
+def _load_sentence_transformer(path: str) -> Encoder:
+    """A local sentence-transformers model, loaded offline once (never downloaded)."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(path, device="cpu", local_files_only=True)
+
+
+@lru_cache(maxsize=1)
+def default_linker() -> CriteriaLinker:
+    """The process-wide linker over the configured taxonomy."""
+    return CriteriaLinker()
+
+
+def link_text(text: str, *, agency_id: str | None = None, agency_name: str | None = None) -> list[CriterionLink]:
+    """Ranked criteria for a task or passage.
+
+    >>> link_text("Rà soát, đơn giản hóa thủ tục hành chính")[0].code
+    'PAR.3'
+    """
+    return default_linker().link_text(text, agency_id=agency_id, agency_name=agency_name)
+
+
+def _task_agency(task: Task) -> str | None:
+    return task.agency_name or task.agency or task.agency_id
+
+
+def link_tasks(tasks: list[Task], doc: Document | None = None) -> list[Task]:
+    """Fill ``task.criteria`` for every task (in place; also returned).
+
+    A task whose own text links to nothing inherits the document's subject links at half score.
+    """
+    linker = default_linker()
+    results = linker.link_texts([t.task for t in tasks], [_task_agency(t) for t in tasks])
+    doc_links: list[CriterionLink] | None = None
+    for task, links in zip(tasks, results):
+        if not links and doc is not None:
+            if doc_links is None:
+                doc_links = _subject_links(linker, doc)
+            links = [
+                CriterionLink(l.code, l.name, round(l.score * 0.5, 4), f"from the document subject; {l.explanation}")
+                for l in doc_links
+                if l.score * 0.5 >= linker.threshold
+            ]
+        task.criteria = links
+    return tasks
+
+
+def _subject_links(linker: CriteriaLinker, doc: Document) -> list[CriterionLink]:
+    meta = doc.metadata
+    parts = [p for p in (meta.title, meta.subject) if p]
+    if not parts:
+        parts = [b.text for b in doc.blocks if b.kind == "heading"][:5]
+    return linker.link_text(". ".join(parts)) if parts else []
+
+
+def link_document(doc: Document, tasks: list[Task] | None = None) -> list[CriterionLink]:
+    """Criteria of a whole document: its subject's links and its tasks' links, ranked.
+
+    A code's score is the larger of the subject score and the mean of its three best task scores
+    scaled by how many tasks carry it (a criterion one task in forty touches weighs less).
+    """
+    linker = default_linker()
+    subject = {l.code: l for l in _subject_links(linker, doc)}
+    tasks = tasks or []
+    per_code: dict[str, list[float]] = {}
+    names: dict[str, str] = {}
+    for task in tasks:
+        for l in task.criteria:
+            per_code.setdefault(l.code, []).append(l.score)
+            names[l.code] = l.name
+    out: list[CriterionLink] = []
+    for code in set(subject) | set(per_code):
+        scores = sorted(per_code.get(code, []), reverse=True)
+        task_score = 0.0
+        if scores:
+            share = len(scores) / max(1, len(tasks))
+            task_score = float(np.mean(scores[:3])) * min(1.0, 0.6 + 2.0 * share)
+        sub = subject[code].score if code in subject else 0.0
+        score = max(sub, task_score)
+        if score < linker.threshold:
+            continue
+        explanation = (f"{len(scores)} task(s)" if scores else "no task") + (f"; subject: {subject[code].explanation}" if code in subject else "")
+        out.append(CriterionLink(code, names.get(code) or subject[code].name, round(score, 4), explanation))
+    out.sort(key=lambda l: (-l.score, l.code))
+    return out
+
+
+def evaluate_linker(gold_path: Path | str, *, linker: CriteriaLinker | None = None) -> dict[str, Any]:
+    """Field-level any-hit and Jaccard of ``link_text(task, agency)`` against gold ``criteria``.
+
+    Gold records follow the devset format (``task``, ``agency_norm``, ``criteria`` as field labels or codes);
+    records noted BORDERLINE are skipped.
+    """
+    linker = linker or default_linker()
+    examples = load_examples([Path(gold_path)], taxonomy=linker.taxonomy)
+    results = linker.link_texts([e.text for e in examples], [e.agency for e in examples])
+    hits, jaccards = 0, []
+    per_label: dict[str, dict[str, int]] = {}
+    for ex, links in zip(examples, results):
+        gold = {linker.taxonomy.label_of(c) for c in ex.criteria} - {None}
+        pred = {linker.taxonomy.label_of(l.code) for l in links} - {None}
+        hits += bool(gold & pred)
+        jaccards.append(len(gold & pred) / len(gold | pred) if gold | pred else 1.0)
+        for label in gold | pred:
+            row = per_label.setdefault(label, {"tp": 0, "fp": 0, "fn": 0})
+            row["tp" if label in gold and label in pred else "fp" if label in pred else "fn"] += 1
+    n = len(examples)
+    return {
+        "gold": str(gold_path),
+        "assignments": n,
+        "field_any_hit": round(hits / n, 4) if n else 0.0,
+        "field_jaccard": round(float(np.mean(jaccards)), 4) if n else 0.0,
+        "per_label": dict(sorted(per_label.items())),
+    }
