@@ -1,1 +1,96 @@
-"""search_index."""
+"""Passage search over the store: an embedded tantivy index by default, Elasticsearch for a national deployment.
+
+>>> from parlens.search_index import search  # doctest: +SKIP
+>>> search("cai cach TTHC", limit=5, filters={"doc_type": ["Kế hoạch"]}).hits[0].highlight  # doctest: +SKIP
+'… đẩy mạnh <mark>cải</mark> <mark>cách</mark> <mark>thủ</mark> <mark>tục</mark> …'
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from parlens.errors import ParlensError
+from parlens.search_index.protocol import FILTER_FIELDS, Hit, Passage, SearchBackend, SearchQuery, SearchResult
+from parlens.search_index.sync import reindex, sync
+from parlens.settings import Settings, get_settings
+
+__all__ = [
+    "FILTER_FIELDS", "Hit", "Passage", "SearchBackend", "SearchQuery", "SearchResult",
+    "get_backend", "open_backend", "parse_filters", "reindex", "search", "sync",
+]
+
+_BACKENDS: dict[tuple, SearchBackend] = {}
+
+
+def open_backend(settings: Settings | None = None) -> SearchBackend:
+    """A new backend for ``settings.search_backend`` ("embedded" in ``index_dir``, or "elasticsearch" at ``es_url``)."""
+    settings = settings or get_settings()
+    if settings.search_backend == "elasticsearch":
+        if not settings.es_url:
+            raise ParlensError("PARLENS-E040", "PARLENS_SEARCH_BACKEND=elasticsearch needs PARLENS_ES_URL")
+        from parlens.search_index.elastic import ElasticsearchBackend
+
+        return ElasticsearchBackend(settings.es_url, alias=settings.es_index, embedding_model=settings.embedding_model)
+    from parlens.search_index.embedded import EmbeddedBackend
+
+    return EmbeddedBackend(settings.index_dir)
+
+
+def get_backend(settings: Settings | None = None) -> SearchBackend:
+    """The process-wide backend for these settings, opened once."""
+    settings = settings or get_settings()
+    key = (settings.search_backend, str(settings.index_dir), settings.es_url, settings.es_index)
+    if key not in _BACKENDS:
+        _BACKENDS[key] = open_backend(settings)
+    return _BACKENDS[key]
+
+
+def parse_filters(items: list[str] | None) -> dict[str, list[str]]:
+    """``["doc_type=Kế hoạch", "year=2025"]`` -> ``{"doc_type": ["Kế hoạch"], "year": ["2025"]}``; PARLENS-E041 if malformed.
+
+    >>> parse_filters(["year=2025", "year=2024", "agency=so-noi-vu"])
+    {'year': ['2025', '2024'], 'agency': ['so-noi-vu']}
+    """
+    filters: dict[str, list[str]] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name or not value:
+            raise ParlensError("PARLENS-E041", f"{item!r} is not field=value")
+        if name not in FILTER_FIELDS:
+            raise ParlensError("PARLENS-E041", f"unknown filter field {name!r}; use one of {', '.join(FILTER_FIELDS)}")
+        if name == "year" and not value.isdigit():
+            raise ParlensError("PARLENS-E041", f"year must be a number, not {value!r}")
+        filters.setdefault(name, []).append(value)
+    return filters
+
+
+def search(
+    query: str,
+    *,
+    limit: int = 10,
+    offset: int = 0,
+    filters: Mapping[str, Any] | None = None,
+    facets: bool = True,
+    mode: str = "folded",
+    backend: SearchBackend | None = None,
+) -> SearchResult:
+    """Ranked passages for a staff query (accents optional, abbreviations expanded), with facets.
+
+    ``filters`` maps a field of ``FILTER_FIELDS`` to a value or a list of values.
+    """
+    if limit < 1 or limit > 1000 or offset < 0:
+        raise ParlensError("PARLENS-E041", f"limit must be 1..1000 and offset >= 0 (got {limit}, {offset})")
+    normalised: dict[str, list[Any]] = {}
+    for name, value in (filters or {}).items():
+        if name not in FILTER_FIELDS:
+            raise ParlensError("PARLENS-E041", f"unknown filter field {name!r}; use one of {', '.join(FILTER_FIELDS)}")
+        values = list(value) if isinstance(value, (list, tuple, set)) else [value]
+        if name == "year":
+            try:
+                values = [int(v) for v in values]
+            except (TypeError, ValueError) as exc:
+                raise ParlensError("PARLENS-E041", f"year must be a number, not {value!r}") from exc
+        normalised[name] = values
+    backend = backend or get_backend()
+    return backend.search(SearchQuery(text=query, limit=limit, offset=offset, filters=normalised, facets=facets, mode=mode))

@@ -1,0 +1,232 @@
+"""The behaviour every search backend must show, as one pytest base class.
+
+A backend's test module subclasses :class:`SearchBackendConformance` and supplies one fixture,
+``backend``, returning an empty backend::
+
+    class TestEmbedded(SearchBackendConformance):
+        @pytest.fixture
+        def backend(self, tmp_path):
+            return EmbeddedBackend(tmp_path / "index")
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from parlens.model import Block, CriterionLink, Deadline, Document, DocumentMetadata, Task
+from parlens.search_index.passages import build_passages
+from parlens.search_index.protocol import Passage, SearchQuery
+
+# Our own sentences, written for the suite (administrative-reform phrasing, not copied from any document).
+TEXTS = {
+    1: "Đẩy mạnh cải cách thủ tục hành chính, bảo đảm 100% hồ sơ được tiếp nhận tại Bộ phận Một cửa.",
+    2: "Rà soát, đơn giản hóa TTHC thuộc thẩm quyền giải quyết của Sở Tư pháp trong quý III.",
+    3: "Nâng cao chất lượng đội ngũ cán bộ, công chức, viên chức đáp ứng yêu cầu chuyển đổi số.",
+    4: "Tổ chức bồi dưỡng kỹ năng cho CBCCVC làm việc tại bộ phận tiếp nhận và trả kết quả.",
+    5: "Cung cấp DVCTT toàn trình cho người dân; tỷ lệ hồ sơ trực tuyến đạt trên 80%.",
+    6: "Triển khai dịch vụ công trực tuyến mức độ toàn trình trên Cổng Dịch vụ công quốc gia.",
+    7: "Thủ tục đầu tư hành chính hóa nhiều khâu, cải thiện môi trường kinh doanh và cách làm việc.",
+    8: "Đôn đốc các đơn vị đăng ký danh mục đề án về đào tạo, đô thị thông minh.",
+}
+META = {
+    1: ("Kế hoạch", "UBND TỈNH THANH HÓA", "Thanh Hóa", date(2025, 1, 15), ["so-noi-vu"], ["PAR.3.1"], True),
+    2: ("Kế hoạch", "UBND TỈNH THANH HÓA", "Thanh Hóa", date(2025, 3, 2), ["so-tu-phap"], ["PAR.3"], True),
+    3: ("Chỉ thị", "UBND TỈNH NGHỆ AN", "Nghệ An", date(2024, 6, 1), ["so-noi-vu"], ["PAR.5"], False),
+    4: ("Công văn", "SỞ NỘI VỤ", "Nghệ An", date(2024, 9, 9), ["so-noi-vu"], ["PAR.5.2"], False),
+    5: ("Kế hoạch", "UBND TỈNH HÀ TĨNH", "Hà Tĩnh", date(2023, 2, 2), ["so-thong-tin-va-truyen-thong"], ["PAR.7"], True),
+    6: ("Quyết định", "UBND TỈNH HÀ TĨNH", "Hà Tĩnh", date(2023, 5, 5), [], ["PAR.7"], False),
+    7: ("Bài báo", None, None, None, [], [], False),
+    8: ("Công văn", "VĂN PHÒNG UBND TỈNH", "Thanh Hóa", date(2025, 7, 7), [], [], False),
+}
+PREFIX = "Phần mở đầu. "  # passages start after it, so document offsets differ from passage offsets
+
+
+def make_document(n: int) -> tuple[Document, list[Task]]:
+    """Suite document ``n``: a heading-less one-paragraph text behind a short preface, with one task."""
+    doc_type, issuer, province, issued, agencies, criteria, deadline = META[n]
+    text = PREFIX + TEXTS[n]
+    blocks = [Block("paragraph", text[len(PREFIX):], len(PREFIX), len(text), page=2)]
+    meta = DocumentMetadata(title=f"Văn bản số {n}", doc_type=doc_type, issuer=issuer, province=province, issued_on=issued)
+    tasks = [
+        Task(
+            agency=a, role="lead", task=TEXTS[n], start=len(PREFIX), end=len(text), agency_id=a,
+            deadline=Deadline("trước ngày 30/6") if deadline else None,
+            criteria=[CriterionLink(c, c, 0.9) for c in criteria],
+        )
+        for a in agencies or [None]
+    ]
+    if not agencies:
+        tasks = [Task(agency="", role="lead", task=TEXTS[n], start=len(PREFIX), end=len(text),
+                      deadline=Deadline("trước ngày 30/6") if deadline else None,
+                      criteria=[CriterionLink(c, c, 0.9) for c in criteria])]
+    return Document(text=text, blocks=blocks, metadata=meta, source_name=f"vb{n}.txt"), tasks
+
+
+def suite_passages() -> list[Passage]:
+    """Every passage of the suite corpus (documents 1..8)."""
+    passages = []
+    for n in TEXTS:
+        doc, tasks = make_document(n)
+        passages.extend(build_passages(n, doc, tasks))
+    return passages
+
+
+class SearchBackendConformance:
+    """Behaviour every backend shares; subclasses provide the ``backend`` fixture (an empty backend)."""
+
+    @pytest.fixture
+    def backend(self):  # pragma: no cover - replaced by each subclass
+        raise NotImplementedError
+
+    @pytest.fixture
+    def loaded(self, backend):
+        assert backend.index(suite_passages()) == len(TEXTS)
+        return backend
+
+    @staticmethod
+    def ids(result) -> list[int]:
+        return [h.document_id for h in result.hits]
+
+    def test_index_count_delete(self, loaded):
+        assert loaded.count() == len(TEXTS)
+        assert 2 in self.ids(loaded.search(SearchQuery("rà soát")))
+        loaded.delete(2)
+        assert loaded.count() == len(TEXTS) - 1
+        assert 2 not in self.ids(loaded.search(SearchQuery("rà soát")))
+
+    def test_index_replaces_same_passage(self, loaded):
+        doc, tasks = make_document(8)
+        loaded.index(build_passages(8, doc, tasks))
+        assert loaded.count() == len(TEXTS)
+
+    def test_update_replaces_a_document(self, loaded):
+        doc, tasks = make_document(8)
+        doc.text = PREFIX + "Kiểm tra công vụ đột xuất tại các xã."
+        doc.blocks = [Block("paragraph", doc.text[len(PREFIX):], len(PREFIX), len(doc.text))]
+        loaded.update([8], build_passages(8, doc, tasks))
+        assert self.ids(loaded.search(SearchQuery("kiểm tra công vụ"))) == [8]
+        assert 8 not in self.ids(loaded.search(SearchQuery("đô thị thông minh")))
+
+    def test_accented_and_folded_queries_find_the_same_passage(self, loaded):
+        accented = loaded.search(SearchQuery("đơn giản hóa"))
+        folded = loaded.search(SearchQuery("don gian hoa"))
+        assert self.ids(accented)[:1] == self.ids(folded)[:1] == [2]
+
+    def test_d_with_stroke_folds_to_d(self, loaded):
+        assert self.ids(loaded.search(SearchQuery("don doc")))[:1] == [8]
+        assert self.ids(loaded.search(SearchQuery("Đôn Đốc")))[:1] == [8]
+
+    def test_accents_rank_the_exact_syllables_first(self, backend):
+        texts = {21: "Báo cáo kết quả quy định mới của tỉnh.", 22: "Báo cáo kết quả quý hai mới của tỉnh."}
+        backend.index(Passage(f"{n}:0", n, 0, t, 0, len(t)) for n, t in texts.items())
+        assert self.ids(backend.search(SearchQuery("quý"))) == [22, 21]
+        assert self.ids(backend.search(SearchQuery("quy định"))) [:1] == [21]
+        assert set(self.ids(backend.search(SearchQuery("quy")))) == {21, 22}
+
+    @pytest.mark.parametrize(
+        "query, expected",
+        [
+            ("TTHC", {1, 2}),  # abbreviation -> expansion (1 writes it out, 2 abbreviates)
+            ("thủ tục hành chính", {1, 2}),  # expansion -> abbreviation
+            ("thu tuc hanh chinh", {1, 2}),
+            ("dvctt", {5, 6}),
+            ("dịch vụ công trực tuyến", {5, 6}),
+            ("CBCCVC", {3, 4}),
+            ("can bo cong chuc vien chuc", {3, 4}),
+        ],
+    )
+    def test_abbreviations_expand_both_ways(self, loaded, query, expected):
+        found = set(self.ids(loaded.search(SearchQuery(query))))
+        assert expected <= found
+
+    def test_phrase_ranks_above_scattered_terms(self, loaded):
+        # 1 has "cải cách thủ tục hành chính" as a phrase; 7 has every syllable scattered
+        result = loaded.search(SearchQuery("cai cach thu tuc hanh chinh"))
+        ids = self.ids(result)
+        assert 7 in ids and 1 in ids
+        assert ids.index(1) < ids.index(7)
+
+    def test_quoted_phrase_must_match(self, loaded):
+        assert self.ids(loaded.search(SearchQuery('"hành chính hóa"'))) == [7]
+
+    def test_filters(self, loaded):
+        q = "thủ tục hành chính"
+        assert set(self.ids(loaded.search(SearchQuery(q, filters={"year": [2025]})))) == {1, 2}
+        assert self.ids(loaded.search(SearchQuery(q, filters={"agency": ["so-tu-phap"]}))) == [2]
+        assert set(self.ids(loaded.search(SearchQuery("hồ sơ", filters={"doc_type": ["Kế hoạch"], "province": ["Hà Tĩnh"]})))) == {5}
+        assert set(self.ids(loaded.search(SearchQuery("bộ phận", filters={"criterion": ["PAR.5"]})))) == {4}
+        assert set(self.ids(loaded.search(SearchQuery("hồ sơ", filters={"has_deadline": [True]})))) == {1, 5}
+        assert set(self.ids(loaded.search(SearchQuery("toàn trình", filters={"issuer": ["UBND TỈNH HÀ TĨNH"], "year": [2023, 2024]})))) == {5, 6}
+
+    def test_criterion_filter_includes_ancestors(self, loaded):
+        assert set(self.ids(loaded.search(SearchQuery("tthc", filters={"criterion": ["PAR.3"]})))) == {1, 2}
+
+    def test_facets_count_every_match(self, loaded):
+        result = loaded.search(SearchQuery("toàn trình", limit=1))
+        assert result.total == 2 and len(result.hits) == 1
+        assert result.facets["doc_type"] == {"Kế hoạch": 1, "Quyết định": 1}
+        assert result.facets["year"] == {"2023": 2}
+        assert result.facets["has_deadline"] == {"true": 1, "false": 1}
+        assert result.facets["criterion"]["PAR.7"] == 2 and result.facets["criterion"]["PAR"] == 2
+
+    def test_hits_point_into_the_document(self, loaded):
+        hit = loaded.search(SearchQuery("bo phan mot cua")).hits[0]
+        doc, _ = make_document(hit.document_id)
+        assert hit.source["page"] == 2
+        assert doc.text[hit.source["start"] : hit.source["end"]] == hit.passage
+        marked = [doc.text[s:e] for s, e in hit.highlights]
+        assert {"Bộ", "phận", "Một", "cửa"} <= set(marked)
+        assert "<mark>Một</mark> <mark>cửa</mark>" in hit.highlight
+        assert hit.title == "Văn bản số 1" and hit.doc_type == "Kế hoạch" and hit.issued_on == "2025-01-15"
+
+    def test_no_match_and_empty_query(self, loaded):
+        assert loaded.search(SearchQuery("xyzzy quokka")).total == 0
+        assert loaded.search(SearchQuery("   ")).total == 0
+
+    def test_applied_sequence_is_kept(self, backend):
+        assert backend.last_applied_seq() == 0
+        backend.set_applied_seq(42)
+        assert backend.last_applied_seq() == 42
+
+    def test_sync_catches_up_after_a_crash(self, backend, tmp_path):
+        from parlens.search_index.sync import reindex, sync
+        from parlens.store import Store
+
+        store = Store(tmp_path / "store.sqlite3")
+        ids = {}
+        for n in (1, 5):
+            doc, tasks = make_document(n)
+            ids[n], _ = store.add_document(doc, TEXTS[n].encode(), tasks)
+        assert sync(store, backend) == 2
+        assert backend.last_applied_seq() == store.last_change_seq()
+        # the service dies after the store commit and before the index update
+        doc, tasks = make_document(3)
+        ids[3], _ = store.add_document(doc, TEXTS[3].encode(), tasks)
+        store.delete_document(ids[1])
+        assert self.ids(backend.search(SearchQuery("đội ngũ"))) == []
+        assert sync(store, backend) == 2  # on restart
+        assert self.ids(backend.search(SearchQuery("đội ngũ"))) == [ids[3]]
+        assert self.ids(backend.search(SearchQuery("một cửa"))) == []
+        assert backend.count() == 2 and backend.last_applied_seq() == store.last_change_seq()
+        assert sync(store, backend) == 0
+        # a replayed change (index committed, sequence not yet recorded) is harmless
+        backend.set_applied_seq(0)
+        sync(store, backend)
+        assert backend.count() == 2
+        backend.clear()
+        assert backend.count() == 0 and backend.last_applied_seq() == 0
+        assert reindex(store, backend) == 2
+        assert backend.last_applied_seq() == store.last_change_seq()
+        hit = backend.search(SearchQuery("dvctt")).hits[0]
+        assert hit.document_id == ids[5]
+        assert store.get_document(ids[5]).document.text[hit.source["start"] : hit.source["end"]] == hit.passage
+        store.close()
+
+    def test_rebuild_replaces_everything(self, loaded):
+        doc, tasks = make_document(3)
+        assert loaded.rebuild(build_passages(3, doc, tasks), 17) == 1
+        assert loaded.count() == 1
+        assert loaded.last_applied_seq() == 17
+        assert self.ids(loaded.search(SearchQuery("đội ngũ"))) == [3]

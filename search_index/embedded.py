@@ -1,0 +1,389 @@
+"""The embedded default backend: a tantivy index in a folder, no server.
+
+Fields: ``fold`` (syllables lower-cased and ASCII-folded, with positions for phrase and proximity; it also
+stores the passage text), ``orig`` (syllables with diacritics, term frequencies only, to reward an exact
+accented match and for the syllable-BM25 mode), ``title`` (folded), optional ``seg`` (underthesea words,
+folded), and exact-match fast fields for filters and facets.
+
+>>> backend = EmbeddedBackend()  # in memory
+>>> backend.count()
+0
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any, Iterable
+
+import tantivy
+from tantivy import Filter, Occur, Query, TextAnalyzerBuilder, Tokenizer
+
+from parlens.errors import ParlensError
+from parlens.search_index.analysis import AnalyzedQuery, analyze_query, fold_terms, has_diacritics, segment_words
+from parlens.search_index.highlight import highlight
+from parlens.search_index.protocol import FILTER_FIELDS, Hit, Passage, SearchQuery, SearchResult
+
+SCHEMA_VERSION = 1
+SEQ_FILE = "applied_seq.json"
+FACET_SIZE = 20
+
+# filter name -> (index field, kind)
+_FILTER_FIELD = {
+    "doc_type": ("doc_type", str),
+    "issuer": ("issuer", str),
+    "province": ("province", str),
+    "year": ("year", int),
+    "agency": ("agency", str),
+    "criterion": ("criterion", str),
+    "has_deadline": ("has_deadline", bool),
+}
+
+# Ranking weights, chosen with `parlens eval-search` on corpora/queries.jsonl.
+BOOST_ACCENTED = 0.6  # an exact accented syllable on top of its folded match
+BOOST_TITLE = 0.25
+BOOST_PHRASE = 2.0
+BOOST_PROXIMITY = 1.0
+PROXIMITY_SLOP = 4
+BOOST_SEGMENTED = 0.8
+
+
+def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
+    simple = Tokenizer.simple()
+    return {
+        "vi_fold": TextAnalyzerBuilder(simple).filter(Filter.lowercase()).filter(Filter.ascii_fold()).build(),
+        "vi_orig": TextAnalyzerBuilder(simple).filter(Filter.lowercase()).build(),
+        "vi_words": TextAnalyzerBuilder(Tokenizer.whitespace()).filter(Filter.lowercase()).build(),
+    }
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("passage_id", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_integer_field("document_id", stored=True, indexed=True, fast=True)
+    sb.add_text_field("fold", stored=True, tokenizer_name="vi_fold", index_option="position")
+    sb.add_text_field("orig", tokenizer_name="vi_orig", index_option="freq")
+    sb.add_text_field("title", stored=True, tokenizer_name="vi_fold", index_option="freq")
+    sb.add_text_field("seg", tokenizer_name="vi_words", index_option="freq")
+    for name in ("doc_type", "issuer", "province", "agency", "criterion"):
+        sb.add_text_field(name, stored=name in ("doc_type",), fast=True, tokenizer_name="raw", index_option="basic")
+    sb.add_integer_field("year", indexed=True, fast=True)
+    sb.add_integer_field("has_deadline", indexed=True, fast=True)
+    sb.add_text_field("issued_on", stored=True, tokenizer_name="raw", index_option="basic")
+    for name in ("start", "end", "page"):
+        sb.add_integer_field(name, stored=True)
+    return sb.build()
+
+
+def passage_document(p: Passage) -> tantivy.Document:
+    """The tantivy document of one passage."""
+    doc = tantivy.Document()
+    doc.add_text("passage_id", p.passage_id)
+    doc.add_integer("document_id", p.document_id)
+    doc.add_text("fold", p.text)
+    doc.add_text("orig", p.text)
+    if p.title:
+        doc.add_text("title", p.title)
+    if p.segmented:
+        doc.add_text("seg", p.segmented)
+    for name in ("doc_type", "issuer", "province"):
+        value = getattr(p, name)
+        if value:
+            doc.add_text(name, value)
+    for agency in p.agencies:
+        doc.add_text("agency", agency)
+    for code in p.criteria:
+        doc.add_text("criterion", code)
+    if p.year is not None:
+        doc.add_integer("year", p.year)
+    doc.add_integer("has_deadline", int(bool(p.has_deadline)))
+    if p.issued_on:
+        doc.add_text("issued_on", p.issued_on)
+    doc.add_integer("start", p.start)
+    doc.add_integer("end", p.end)
+    if p.page is not None:
+        doc.add_integer("page", p.page)
+    return doc
+
+
+class EmbeddedBackend:
+    """A tantivy passage index in ``path`` (or in memory when ``path`` is None)."""
+
+    name = "embedded"
+
+    def __init__(self, path: Path | str | None = None, *, heap_size: int = 200_000_000, threads: int = 0) -> None:
+        self.path = Path(path) if path is not None else None
+        self.heap_size = heap_size
+        self.threads = threads
+        self.schema = _schema()
+        if self.path is not None:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._check_version()
+            self.ix = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        else:
+            self.ix = tantivy.Index(self.schema)
+        for name, analyzer in _analyzers().items():
+            self.ix.register_tokenizer(name, analyzer)
+        self._lock = threading.Lock()
+        self._memory_seq = 0
+        self._meta_mtime: float | None = None
+        self.has_segmented = False
+
+    # -- bookkeeping -------------------------------------------------------------------------------
+    def _check_version(self) -> None:
+        marker = self.path / "parlens_schema.json"
+        if marker.exists():
+            version = json.loads(marker.read_text()).get("version")
+            if version != SCHEMA_VERSION:
+                raise ParlensError("PARLENS-E040", f"index in {self.path} has schema {version}", hint="Run `parlens reindex`.")
+        else:
+            if any(self.path.glob("*.managed.json")) or (self.path / "meta.json").exists():
+                for f in self.path.iterdir():  # an index from before the marker: rebuild
+                    if f.is_file():
+                        f.unlink()
+            marker.write_text(json.dumps({"version": SCHEMA_VERSION}))
+
+    def last_applied_seq(self) -> int:
+        if self.path is None:
+            return self._memory_seq
+        try:
+            return int(json.loads((self.path / SEQ_FILE).read_text())["seq"])
+        except FileNotFoundError:
+            return 0
+
+    def set_applied_seq(self, seq: int) -> None:
+        if self.path is None:
+            self._memory_seq = seq
+            return
+        tmp = self.path / (SEQ_FILE + ".tmp")
+        tmp.write_text(json.dumps({"seq": int(seq)}))
+        os.replace(tmp, self.path / SEQ_FILE)
+
+    # -- writing -----------------------------------------------------------------------------------
+    def _write(self, apply) -> Any:
+        with self._lock:
+            try:
+                writer = self.ix.writer(heap_size=self.heap_size, num_threads=self.threads)
+            except ValueError as exc:  # another process holds the writer lock
+                raise ParlensError("PARLENS-E040", f"the index at {self.path} is being written by another process: {exc}") from exc
+            try:
+                result = apply(writer)
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                writer.rollback()
+                raise
+            self.ix.reload()
+            return result
+
+    def index(self, passages: Iterable[Passage]) -> int:
+        replace = self.count() > 0
+
+        def apply(writer: tantivy.IndexWriter) -> int:
+            n = 0
+            for p in passages:
+                if replace:
+                    writer.delete_documents_by_term("passage_id", p.passage_id)
+                writer.add_document(passage_document(p))
+                n += 1
+                self.has_segmented = self.has_segmented or bool(p.segmented)
+            return n
+
+        return self._write(apply)
+
+    def delete(self, document_id: int) -> None:
+        self._write(lambda w: w.delete_documents_by_term("document_id", int(document_id)))
+
+    def update(self, document_ids: Iterable[int], passages: Iterable[Passage]) -> int:
+        def apply(writer: tantivy.IndexWriter) -> int:
+            for document_id in document_ids:
+                writer.delete_documents_by_term("document_id", int(document_id))
+            return self._add_all(writer, passages)
+
+        return self._write(apply)
+
+    def rebuild(self, passages: Iterable[Passage], seq: int) -> int:
+        def apply(writer: tantivy.IndexWriter) -> int:
+            writer.delete_all_documents()  # takes effect with the commit, so searches never see an empty index
+            return self._add_all(writer, passages)
+
+        self.has_segmented = False
+        n = self._write(apply)
+        self.set_applied_seq(seq)
+        return n
+
+    def _add_all(self, writer: tantivy.IndexWriter, passages: Iterable[Passage]) -> int:
+        n = 0
+        for p in passages:
+            writer.add_document(passage_document(p))
+            self.has_segmented = self.has_segmented or bool(p.segmented)
+            n += 1
+        return n
+
+    def clear(self) -> None:
+        self._write(lambda w: w.delete_all_documents())
+        self.set_applied_seq(0)
+
+    # -- reading -----------------------------------------------------------------------------------
+    def _searcher(self) -> tantivy.Searcher:
+        if self.path is not None:
+            try:
+                mtime = (self.path / "meta.json").stat().st_mtime
+            except FileNotFoundError:
+                mtime = None
+            if mtime != self._meta_mtime:  # another process committed
+                self.ix.reload()
+                self._meta_mtime = mtime
+        return self.ix.searcher()
+
+    def count(self) -> int:
+        return self._searcher().num_docs
+
+    def build_query(self, aq: AnalyzedQuery, mode: str = "folded", *, conjunctive: bool = True) -> Query | None:
+        """The tantivy query for an analysed query (None when it has no terms)."""
+        schema = self.schema
+        if mode == "syllable":
+            terms = [Query.term_query(schema, "orig", t) for t in aq.original]
+            if not terms:
+                return None
+            occur = Occur.Must if conjunctive else Occur.Should
+            return Query.boolean_query([(occur, q) for q in terms])
+        units = []
+        for group in aq.groups:
+            # what the user typed: each term (folded, plus the exact accented syllable); an expansion: a phrase
+            typed = [self._term_unit(t, o) for t, o in zip(group.alternatives[0], group.original)]
+            typed_q = typed[0] if len(typed) == 1 else Query.boolean_query([(Occur.Must, q) for q in typed])
+            options = [(Occur.Should, typed_q)]
+            for alt in group.alternatives[1:]:
+                alt_q = Query.phrase_query(schema, "fold", list(alt)) if len(alt) > 1 else Query.term_query(schema, "fold", alt[0])
+                options.append((Occur.Should, alt_q))
+            units.append(typed_q if len(options) == 1 else Query.boolean_query(options))
+        if not units:
+            return None
+        clauses = [(Occur.Must if conjunctive else Occur.Should, u) for u in units]
+        for phrase in aq.phrases:
+            q = Query.phrase_query(schema, "fold", list(phrase)) if len(phrase) > 1 else Query.term_query(schema, "fold", phrase[0])
+            clauses.append((Occur.Must, q))
+        if len(aq.folded) > 1:
+            clauses.append((Occur.Should, Query.boost_query(Query.phrase_query(schema, "fold", list(aq.folded)), BOOST_PHRASE)))
+            clauses.append(
+                (Occur.Should, Query.boost_query(Query.phrase_query(schema, "fold", list(aq.folded), slop=PROXIMITY_SLOP), BOOST_PROXIMITY))
+            )
+        if mode == "segmented" and self.has_segmented_field():
+            words = segment_words(aq.text)
+            if words:
+                seg = Query.boolean_query([(Occur.Should, Query.term_query(schema, "seg", w)) for w in words])
+                clauses.append((Occur.Should, Query.boost_query(seg, BOOST_SEGMENTED)))
+        return Query.boolean_query(clauses)
+
+    def _term_unit(self, folded: str, original: str) -> Query:
+        """One typed term: its folded form in the text or title, plus a bonus for the exact accented syllable."""
+        options = [
+            (Occur.Should, Query.term_query(self.schema, "fold", folded)),
+            (Occur.Should, Query.boost_query(Query.term_query(self.schema, "title", folded), BOOST_TITLE)),
+        ]
+        if has_diacritics(original):
+            options.append((Occur.Should, Query.boost_query(Query.term_query(self.schema, "orig", original), BOOST_ACCENTED)))
+        return Query.boolean_query(options)
+
+    def has_segmented_field(self) -> bool:
+        """True when any passage was indexed with its word segmentation."""
+        if self.has_segmented:
+            return True
+        searcher = self._searcher()
+        self.has_segmented = searcher.search(Query.exists_query("seg"), 1, count=False).hits != [] if searcher.num_docs else False
+        return self.has_segmented
+
+    def _filter_query(self, filters: dict[str, list[Any]]) -> list[tuple[Occur, Query]]:
+        clauses = []
+        for name, values in filters.items():
+            if name not in _FILTER_FIELD:
+                raise ParlensError("PARLENS-E041", f"unknown filter field {name!r}; use one of {', '.join(FILTER_FIELDS)}")
+            field_name, kind = _FILTER_FIELD[name]
+            terms = []
+            for value in values:
+                if kind is int:
+                    terms.append(Query.term_query(self.schema, field_name, int(value)))
+                elif kind is bool:
+                    terms.append(Query.term_query(self.schema, field_name, int(_as_bool(value))))
+                else:
+                    terms.append(Query.term_query(self.schema, field_name, str(value)))
+            q = terms[0] if len(terms) == 1 else Query.boolean_query([(Occur.Should, t) for t in terms])
+            clauses.append((Occur.Must, Query.const_score_query(q, 0.0)))
+        return clauses
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        aq = analyze_query(query.text, expand=query.mode != "syllable")
+        filters = self._filter_query(query.filters)
+        searcher = self._searcher()
+        result = None
+        for conjunctive in (True, False):
+            text_q = self.build_query(aq, query.mode, conjunctive=conjunctive)
+            if text_q is None and not filters:
+                return SearchResult(total=0)
+            clauses = ([(Occur.Must, text_q)] if text_q is not None else [(Occur.Must, Query.all_query())]) + filters
+            final = Query.boolean_query(clauses)
+            result = searcher.search(final, limit=query.limit, offset=query.offset, count=True)
+            if result.count or text_q is None:
+                break
+        hits = []
+        terms = aq.highlight_terms if query.mode != "syllable" else frozenset(fold_terms(aq.text))
+        for score, address in result.hits:
+            doc = searcher.doc(address)
+            hits.append(_hit(doc, score, terms))
+        facets = self._facets(searcher, final) if query.facets and result.count else {}
+        return SearchResult(total=result.count, hits=hits, facets=facets)
+
+    def _facets(self, searcher: tantivy.Searcher, query: Query) -> dict[str, dict[str, int]]:
+        aggs = {name: {"terms": {"field": field_name, "size": FACET_SIZE}} for name, (field_name, _) in _FILTER_FIELD.items()}
+        raw = searcher.aggregate(query, aggs)
+        facets: dict[str, dict[str, int]] = {}
+        for name in FILTER_FIELDS:
+            buckets = raw.get(name, {}).get("buckets", [])
+            values = {}
+            for b in buckets:
+                key = b["key"]
+                if name == "has_deadline":
+                    key = "true" if int(key) else "false"
+                elif isinstance(key, float) and key.is_integer():
+                    key = int(key)
+                values[str(key)] = int(b["doc_count"])
+            if values:
+                facets[name] = values
+        return facets
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "co", "có"):
+        return True
+    if text in ("0", "false", "no", "khong", "không"):
+        return False
+    raise ParlensError("PARLENS-E041", f"has_deadline must be true or false, not {value!r}")
+
+
+def _first(doc: tantivy.Document, name: str) -> Any:
+    values = doc.get_all(name)
+    return values[0] if values else None
+
+
+def _hit(doc: tantivy.Document, score: float, terms: frozenset[str]) -> Hit:
+    text = _first(doc, "fold") or ""
+    start = _first(doc, "start") or 0
+    spans, snippet = highlight(text, start, terms)
+    return Hit(
+        document_id=int(_first(doc, "document_id")),
+        passage_id=_first(doc, "passage_id"),
+        title=_first(doc, "title"),
+        doc_type=_first(doc, "doc_type"),
+        issued_on=_first(doc, "issued_on"),
+        passage=text,
+        highlight=snippet,
+        score=float(score),
+        source={"start": start, "end": _first(doc, "end"), "page": _first(doc, "page")},
+        highlights=spans,
+    )

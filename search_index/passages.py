@@ -1,0 +1,160 @@
+"""The one passage builder: a stored document -> searchable passages (blocks or windows of sentences).
+
+Short blocks (headings, one-line items) are joined to the next block on the same page; long blocks are
+cut into windows of whole sentences (tables into groups of rows). Every passage is a contiguous span
+``document.text[start:end]`` so a hit points back into the document.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from parlens.model import Document
+from parlens.search_index.protocol import Passage
+
+MAX_CHARS = 700  # a passage longer than this is cut into sentence windows
+MIN_CHARS = 80  # a block shorter than this is joined to the next one
+
+_SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9\-+])|\n+")
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside ``text[start:end]`` (nlp.segment when present, else punctuation)."""
+    try:
+        from parlens.nlp.segment import split_sentences  # type: ignore[import-not-found]
+
+        spans = [(start + s, start + e) for s, e in split_sentences(text[start:end])]
+        if spans:
+            return spans
+    except ImportError:
+        pass
+    spans, pos = [], start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if m.start() > pos:
+            spans.append((pos, m.start()))
+        pos = m.end()
+    if pos < end:
+        spans.append((pos, end))
+    return spans
+
+
+def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a long span into windows of whole sentences, each at most MAX_CHARS when sentences allow."""
+    windows: list[tuple[int, int]] = []
+    cur_start = cur_end = None
+    for s, e in _sentences(text, start, end):
+        while e - s > MAX_CHARS:  # one huge sentence: cut at a space
+            cut = text.rfind(" ", s, s + MAX_CHARS)
+            cut = cut if cut > s else s + MAX_CHARS
+            if cur_start is not None:
+                windows.append((cur_start, cur_end))
+                cur_start = None
+            windows.append((s, cut))
+            s = cut + 1 if text[cut : cut + 1] == " " else cut
+        if cur_start is None:
+            cur_start, cur_end = s, e
+        elif e - cur_start <= MAX_CHARS:
+            cur_end = e
+        else:
+            windows.append((cur_start, cur_end))
+            cur_start, cur_end = s, e
+    if cur_start is not None:
+        windows.append((cur_start, cur_end))
+    return [(s, e) for s, e in windows if text[s:e].strip()]
+
+
+def passage_spans(doc: Document) -> list[tuple[int, int, int | None]]:
+    """``(start, end, page)`` of each passage of ``doc``, in document order."""
+    spans: list[tuple[int, int, int | None]] = []
+    pending: tuple[int, int, int | None] | None = None
+    blocks = [b for b in doc.blocks if b.text.strip()] or (
+        [] if not doc.text.strip() else [type("B", (), {"start": 0, "end": len(doc.text), "page": None, "text": doc.text})()]
+    )
+    for block in blocks:
+        start, end, page = block.start, block.end, block.page
+        if pending is not None:
+            if pending[2] == page and end - pending[0] <= MAX_CHARS:
+                start = pending[0]
+            else:
+                spans.append(pending)
+            pending = None
+        if end - start < MIN_CHARS:
+            pending = (start, end, page)
+            continue
+        if end - start <= MAX_CHARS:
+            spans.append((start, end, page))
+        else:
+            spans.extend((s, e, page) for s, e in _windows(doc.text, start, end))
+    if pending is not None:
+        spans.append(pending)
+    return spans
+
+
+def criterion_ancestors(code: str) -> list[str]:
+    """A code and its parents: 'PAR.3.1' -> ['PAR', 'PAR.3', 'PAR.3.1']."""
+    parts = code.split(".")
+    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def build_passages(
+    document_id: int,
+    doc: Document,
+    tasks: Iterable[Any] = (),
+    doc_criteria: Iterable[Any] = (),
+    *,
+    segmented: bool = False,
+) -> list[Passage]:
+    """Passages of one document with filter fields drawn from its tasks and criterion links.
+
+    >>> from parlens.model import Block, Document
+    >>> d = Document(text="Kế hoạch cải cách hành chính năm 2025 của tỉnh, giao Sở Nội vụ chủ trì thực hiện.",
+    ...              blocks=[Block("paragraph", "Kế hoạch cải cách hành chính năm 2025 của tỉnh, giao Sở Nội vụ chủ trì thực hiện.", 0, 83)])
+    >>> [(p.passage_id, p.start, p.end) for p in build_passages(7, d)]
+    [('7:0', 0, 83)]
+    """
+    tasks = list(tasks)
+    meta = doc.metadata
+    agencies = sorted({a for t in tasks if (a := _get(t, "agency_id"))})
+    codes: set[str] = set()
+    for link in [*doc_criteria, *(c for t in tasks for c in (_get(t, "criteria") or []))]:
+        code = link if isinstance(link, str) else _get(link, "code")
+        if code:
+            codes.update(criterion_ancestors(code))
+    deadline_spans = [(_get(t, "start"), _get(t, "end")) for t in tasks if _get(t, "deadline")]
+    issued = meta.issued_on.isoformat() if meta.issued_on else None
+    passages = []
+    for ordinal, (start, end, page) in enumerate(passage_spans(doc)):
+        text = doc.text[start:end]
+        passages.append(
+            Passage(
+                passage_id=f"{document_id}:{ordinal}",
+                document_id=document_id,
+                ordinal=ordinal,
+                text=text,
+                start=start,
+                end=end,
+                page=page,
+                title=meta.title or meta.subject or doc.source_name or None,
+                doc_type=meta.doc_type,
+                issuer=meta.issuer,
+                province=meta.province,
+                issued_on=issued,
+                year=meta.issued_on.year if meta.issued_on else None,
+                agencies=agencies,
+                criteria=sorted(codes),
+                has_deadline=any(s is not None and e is not None and s < end and e > start for s, e in deadline_spans),
+            )
+        )
+    if segmented:
+        from parlens.search_index.analysis import segment_words
+
+        for p in passages:
+            p.segmented = " ".join(segment_words(p.text))
+    return passages

@@ -1,0 +1,73 @@
+"""Keep the index a projection of the store: catch up from the last applied change, or rebuild.
+
+The store appends ``(seq, document_id, op)`` to ``changes`` in the same transaction as every write; the
+index records the last ``seq`` it applied *after* its own commit. A crash between the two leaves the
+index behind, never ahead, and replaying a change is harmless (an upsert rebuilds the document's
+passages), so the next :func:`sync` (at service start and after each ingest) brings it level.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from parlens.errors import ParlensError
+from parlens.search_index.passages import build_passages
+from parlens.search_index.protocol import Passage, SearchBackend
+
+BATCH_CHANGES = 500
+
+
+def document_passages(store: Any, document_id: int, *, segmented: bool = False) -> list[Passage] | None:
+    """The passages of one stored document, or None when the store no longer has it."""
+    try:
+        stored = store.get_document(document_id)
+    except ParlensError as exc:
+        if exc.code == "PARLENS-E020":
+            return None
+        raise
+    tasks = [getattr(t, "task", t) for t in store.get_tasks(document_id=document_id)]
+    return build_passages(document_id, stored.document, tasks, stored.criteria, segmented=segmented)
+
+
+def iter_store_passages(store: Any, *, segmented: bool = False) -> Iterator[Passage]:
+    """Every passage of every stored document, document by document."""
+    for document_id in store.document_ids():
+        passages = document_passages(store, document_id, segmented=segmented)
+        if passages:
+            yield from passages
+
+
+def sync(store: Any, backend: SearchBackend | None = None, *, segmented: bool = False) -> int:
+    """Apply the store changes the index has not seen yet; returns how many documents were touched.
+
+    >>> # after `store.add_document(...)`: sync(store) makes the new passages searchable
+    """
+    from parlens.search_index import get_backend
+
+    backend = backend or get_backend()
+    touched = 0
+    seq = backend.last_applied_seq()
+    while True:
+        changes = store.changes_since(seq, limit=BATCH_CHANGES)
+        if not changes:
+            return touched
+        last_op: dict[int, str] = {}
+        for change in changes:
+            last_op[change.document_id] = change.op
+        passages: list[Passage] = []
+        for document_id, op in last_op.items():
+            if op == "upsert":
+                passages.extend(document_passages(store, document_id, segmented=segmented) or [])
+        backend.update(list(last_op), passages)
+        seq = changes[-1].seq
+        backend.set_applied_seq(seq)
+        touched += len(last_op)
+
+
+def reindex(store: Any, backend: SearchBackend | None = None, *, segmented: bool = False) -> int:
+    """Rebuild the index from the whole store; returns the number of passages indexed."""
+    from parlens.search_index import get_backend
+
+    backend = backend or get_backend()
+    seq = store.last_change_seq()  # read first: changes after it are replayed by the next sync
+    return backend.rebuild(iter_store_passages(store, segmented=segmented), seq)

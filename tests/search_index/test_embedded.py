@@ -1,0 +1,39 @@
+"""The embedded tantivy backend runs the shared conformance suite, plus checks of its own analysis."""
+
+from __future__ import annotations
+
+import pytest
+
+from parlens.search_index.analysis import fold_terms
+from parlens.search_index.conformance import SearchBackendConformance, suite_passages
+from parlens.search_index.embedded import EmbeddedBackend, _analyzers
+from parlens.search_index.protocol import SearchQuery
+
+
+class TestEmbeddedConformance(SearchBackendConformance):
+    @pytest.fixture
+    def backend(self, tmp_path):
+        return EmbeddedBackend(tmp_path / "index", heap_size=15_000_000, threads=1)
+
+
+def test_tantivy_folding_equals_the_python_analysis():
+    text = "Đẩy mạnh CĐS, Quý I/2025: thủy lợi, khỏe mạnh; Ủy ban nhân dân xã Đông Sơn — 1234/KH-UBND"
+    tokens = _analyzers()["vi_fold"].analyze(text)
+    assert tokens == fold_terms(text)
+
+
+def test_index_survives_reopening_and_sees_other_writers(tmp_path):
+    first = EmbeddedBackend(tmp_path / "ix", heap_size=15_000_000, threads=1)
+    reader = EmbeddedBackend(tmp_path / "ix", heap_size=15_000_000, threads=1)
+    first.index(suite_passages())
+    first.set_applied_seq(9)
+    assert reader.count() == len(suite_passages())  # reloads after another writer's commit
+    assert reader.last_applied_seq() == 9
+    assert reader.search(SearchQuery("dvctt")).total == 2
+
+
+def test_or_fallback_when_no_passage_has_every_term(tmp_path):
+    backend = EmbeddedBackend(tmp_path / "ix", heap_size=15_000_000, threads=1)
+    backend.index(suite_passages())
+    result = backend.search(SearchQuery("đội ngũ xyzzy"))
+    assert result.total >= 1 and result.hits[0].document_id == 3
