@@ -15,59 +15,10 @@ from pathlib import Path
 import pytest
 
 from parlens import pipeline
-from parlens.errors import ParlensError
-from parlens.model import Block, CriterionLink, Document, DocumentMetadata, Task
+from parlens.model import CriterionLink
 from parlens.pipeline import Stages, expand_paths, ingest_path, ingest_paths, resolve_stages, sync_index
 from parlens.store import Store
 
-
-class Recorder:
-    """Fake stages: a UTF-8 line reader, a 'chủ trì' task extractor, a linker and an index sync."""
-
-    def __init__(self) -> None:
-        self.reads: list[str] = []
-        self.ref_dates: list[date | None] = []
-        self.synced: list[int] = []
-
-    def read_bytes(self, data: bytes, name: str) -> Document:
-        self.reads.append(name)
-        if not data.strip():
-            raise ParlensError("PARLENS-E001", name)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ParlensError("PARLENS-E008", name) from exc
-        blocks, pos = [], 0
-        for line in text.split("\n"):
-            if line:
-                blocks.append(Block("paragraph", line, pos, pos + len(line)))
-            pos += len(line) + 1
-        issued = date(2024, 5, 6) if "ngày 06/5/2024" in text else None
-        return Document(text=text, blocks=blocks, metadata=DocumentMetadata(title=blocks[0].text, issued_on=issued))
-
-    def extract(self, doc: Document, *, ref_date: date | None = None) -> list[Task]:
-        self.ref_dates.append(ref_date)
-        return [
-            Task(agency=b.text.split(" chủ trì")[0], role="lead", task=b.text, start=b.start, end=b.end)
-            for b in doc.blocks
-            if " chủ trì" in b.text
-        ]
-
-    def link_tasks(self, tasks: list[Task], doc: Document) -> None:
-        for task in tasks:
-            task.criteria = [CriterionLink("PAR.2", "Cải cách thủ tục hành chính", 0.6)]
-
-    def link_document(self, doc: Document, tasks: list[Task]) -> list[CriterionLink]:
-        return [CriterionLink("PAR.2", "Cải cách thủ tục hành chính", 0.5)] if tasks else []
-
-    def sync(self, store: Store) -> None:
-        self.synced.append(store.last_change_seq())
-
-    def stages(self, **override) -> Stages:
-        base = dict(read_bytes=self.read_bytes, extract=self.extract, link_tasks=self.link_tasks,
-                    link_document=self.link_document, sync_index=self.sync)
-        base.update(override)
-        return Stages(**base)
 
 
 GOOD = "Kế hoạch cải cách hành chính\nSở Nội vụ chủ trì rà soát thủ tục.\nSở Tư pháp chủ trì số hóa hồ sơ.\n"
@@ -84,8 +35,8 @@ def batch(tmp_path: Path) -> Path:
     return folder
 
 
-def test_batch_goes_on_after_failures_and_stores_only_good_files(store: Store, batch: Path) -> None:
-    fake = Recorder()
+def test_batch_goes_on_after_failures_and_stores_only_good_files(fake_stages, store: Store, batch: Path) -> None:
+    fake = fake_stages
     outcomes = ingest_paths([batch, batch / "missing.txt"], store, stages=fake.stages())
     summary = [(o.path.name, o.status, o.error_code) for o in outcomes]
     assert summary == [
@@ -108,16 +59,16 @@ def test_batch_goes_on_after_failures_and_stores_only_good_files(store: Store, b
     assert fake.synced == [1]  # one index sync for the batch, after the commit
 
 
-def test_duplicate_is_never_read_again(store: Store, batch: Path) -> None:
-    fake = Recorder()
+def test_duplicate_is_never_read_again(fake_stages, store: Store, batch: Path) -> None:
+    fake = fake_stages
     first = ingest_path(batch / "a-good.txt", store, stages=fake.stages())
     again = ingest_path(batch / "a-good.txt", store, stages=fake.stages())
     assert (first.status, again.status, again.doc_id) == ("ingested", "duplicate", first.doc_id)
     assert fake.reads == ["a-good.txt"]
 
 
-def test_ref_date_comes_from_metadata_unless_given(store: Store, tmp_path: Path) -> None:
-    fake = Recorder()
+def test_ref_date_comes_from_metadata_unless_given(fake_stages, store: Store, tmp_path: Path) -> None:
+    fake = fake_stages
     dated = tmp_path / "dated.txt"
     dated.write_text(GOOD + "Thanh Hóa, ngày 06/5/2024\n", encoding="utf-8")
     undated = tmp_path / "undated.txt"
@@ -130,8 +81,8 @@ def test_ref_date_comes_from_metadata_unless_given(store: Store, tmp_path: Path)
     assert fake.ref_dates == [date(2024, 5, 6), None, date(2025, 1, 1)]
 
 
-def test_failing_stage_stores_nothing_and_batch_goes_on(store: Store, tmp_path: Path) -> None:
-    fake = Recorder()
+def test_failing_stage_stores_nothing_and_batch_goes_on(fake_stages, store: Store, tmp_path: Path) -> None:
+    fake = fake_stages
     boom = tmp_path / "a-boom.txt"
     boom.write_text("BOOM\nSở Nội vụ chủ trì.\n", encoding="utf-8")
     fine = tmp_path / "b-fine.txt"
@@ -147,8 +98,8 @@ def test_failing_stage_stores_nothing_and_batch_goes_on(store: Store, tmp_path: 
     assert [r.source_name for r in store.list_documents()[1]] == ["b-fine.txt"]
 
 
-def test_index_failure_never_loses_the_stored_document(store: Store, tmp_path: Path) -> None:
-    fake = Recorder()
+def test_index_failure_never_loses_the_stored_document(fake_stages, store: Store, tmp_path: Path) -> None:
+    fake = fake_stages
     path = tmp_path / "plan.txt"
     path.write_text(GOOD, encoding="utf-8")
 
@@ -164,12 +115,12 @@ def test_index_failure_never_loses_the_stored_document(store: Store, tmp_path: P
     assert sync_index(store, fake.stages()) is None and fake.synced == [1]
 
 
-def test_size_limit_refuses_before_reading(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_size_limit_refuses_before_reading(fake_stages, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from parlens.settings import get_settings
 
     monkeypatch.setenv("PARLENS_MAX_FILE_BYTES", "10")
     get_settings.cache_clear()
-    fake = Recorder()
+    fake = fake_stages
     path = tmp_path / "big.txt"
     path.write_text(GOOD, encoding="utf-8")
     outcome = ingest_path(path, store, stages=fake.stages())
@@ -217,8 +168,9 @@ KILL_SCRIPT = textwrap.dedent(
     from pathlib import Path
     from parlens.pipeline import ingest_paths, Stages
     from parlens.store import Store
+
     sys.path.insert(0, sys.argv[3])
-    from test_pipeline import Recorder
+    from conftest import FakeStages as Recorder
 
     marker = Path(sys.argv[2])
     real = Store._insert_tasks
@@ -236,7 +188,7 @@ KILL_SCRIPT = textwrap.dedent(
 )
 
 
-def test_kill_mid_batch_leaves_a_consistent_store(tmp_path: Path) -> None:
+def test_kill_mid_batch_leaves_a_consistent_store(fake_stages, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     for i in range(3):
@@ -268,6 +220,6 @@ def test_kill_mid_batch_leaves_a_consistent_store(tmp_path: Path) -> None:
     assert counts == (1, 1, 1, 1, 1)
 
     with Store(db) as store:  # a rerun completes the batch: the first file is a duplicate, the rest go in
-        outcomes = ingest_paths([folder], store, stages=Recorder().stages())
+        outcomes = ingest_paths([folder], store, stages=fake_stages.stages())
         assert [o.status for o in outcomes] == ["duplicate", "ingested", "ingested"]
         assert store.list_documents()[0] == 3
