@@ -57,6 +57,7 @@ AGENCY_WEIGHT = 0.2
 EMBEDDING_WEIGHT = 0.6
 EMBEDDING_RANGE = (0.3, 0.8)  # cosine similarity mapped linearly onto [0, 1] over this range
 RELATIVE_CUT = 0.55
+PHRASE_SIGNALS = ("alias", "ref", "keyword")
 
 _PUNCT = re.compile(r"[^\w]+")
 _REF = re.compile(
@@ -249,13 +250,14 @@ class CriteriaLinker:
         self.taxonomy = taxonomy or load_taxonomy()
         self.threshold = get_settings().criteria_threshold if threshold is None else threshold
         self.relative_cut = relative_cut
-        # Linkable: items whose field label is defined (PAR fields and below, SIPAS, PAPI); tops carry the label.
-        self.tops = [i.code for i in self.taxonomy if i.label and not self._labelled_ancestor(i.code)]
+        # Linkable: items with a field label (PAR fields and below, SIPAS, PAPI). An item's "top" is the
+        # shallowest item carrying its label, so PAR.8.1 (labelled SIPAS) counts as SIPAS evidence.
         self.top_of: dict[str, str] = {}
-        for top in self.tops:
-            self.top_of[top] = top
-            for d in self.taxonomy.descendants(top):
-                self.top_of.setdefault(d.code, top)
+        for item in self.taxonomy:
+            label = self.taxonomy.label_of(item.code)
+            if label:
+                self.top_of[item.code] = self.taxonomy.code_for_label(label) or item.code
+        self.tops = sorted(set(self.top_of.values()))
         self.matcher = PhraseMatcher(self.taxonomy, self.top_of)
         self.priors = _load_priors(self.taxonomy)
         self._examples = examples
@@ -263,9 +265,6 @@ class CriteriaLinker:
         self._use_classifier = use_classifier
         self.encoder = encoder
         self._item_vectors: tuple[list[str], np.ndarray] | None = None
-
-    def _labelled_ancestor(self, code: str) -> bool:
-        return any(a.label for a in self.taxonomy.ancestors(code))
 
     # -- heavy parts, built at first use -------------------------------------------------------------
     @property
@@ -338,7 +337,11 @@ class CriteriaLinker:
         return self.link_texts([text], [agency_name or agency_id])[0]
 
     def _phrase_evidence(self, text: str, evidence: dict[str, _Evidence]) -> None:
-        for entry, weight in self.matcher.matches(text):
+        seen: set[tuple[str, str]] = set()
+        for entry, weight in sorted(self.matcher.matches(text), key=lambda m: -m[1]):
+            if (entry.code, match_key(entry.phrase)) in seen:  # a phrase counts once, however often written
+                continue
+            seen.add((entry.code, match_key(entry.phrase)))
             evidence.setdefault(entry.code, _Evidence()).add(entry.kind, entry.phrase, weight)
         folded = fold(text)
         for m in _REF.finditer(folded):
@@ -369,9 +372,13 @@ class CriteriaLinker:
                 agg.add(signal, detail if code == top else f"{detail} [{code}]", w * factor)
         top_scores = {c: ev.score() for c, ev in tops.items()}
         best = max(top_scores.values(), default=0.0)
+        # A field supported only by the classifier (or prior/embedding) yields to fields the text names.
+        phrase_tops = {c for c, ev in tops.items() if any(r[0] in PHRASE_SIGNALS for r in ev.reasons)}
         links: list[CriterionLink] = []
         kept_tops = set()
         for code, score in top_scores.items():
+            if phrase_tops and code not in phrase_tops:
+                continue
             if score >= self.threshold and score >= self.relative_cut * best:
                 kept_tops.add(code)
                 links.append(self._link(code, score, tops[code]))
@@ -527,6 +534,11 @@ def evaluate_linker(gold_path: Path | str, *, linker: CriteriaLinker | None = No
     """
     linker = linker or default_linker()
     examples = load_examples([Path(gold_path)], taxonomy=linker.taxonomy)
+    return {"gold": str(gold_path), **score_examples(linker, examples)}
+
+
+def score_examples(linker: CriteriaLinker, examples: Sequence[Example]) -> dict[str, Any]:
+    """Field-level any-hit, Jaccard and per-label counts of the linker on annotated examples."""
     results = linker.link_texts([e.text for e in examples], [e.agency for e in examples])
     hits, jaccards = 0, []
     per_label: dict[str, dict[str, int]] = {}
@@ -540,7 +552,6 @@ def evaluate_linker(gold_path: Path | str, *, linker: CriteriaLinker | None = No
             row["tp" if label in gold and label in pred else "fp" if label in pred else "fn"] += 1
     n = len(examples)
     return {
-        "gold": str(gold_path),
         "assignments": n,
         "field_any_hit": round(hits / n, 4) if n else 0.0,
         "field_jaccard": round(float(np.mean(jaccards)), 4) if n else 0.0,
