@@ -1,0 +1,786 @@
+"""Agency recognition and resolution: a token trie over folded text, patterns and gazetteers from data.
+
+Finds the bodies a Vietnamese administrative text names (sở, bộ, UBND/HĐND of every level, offices,
+police, steering committees, press, Party and Front bodies, service units, collectives such as "các sở,
+ban, ngành"), keeps each name as written with its character offsets, and resolves it to a canonical id
+and full name, applying the 2025 reorganisation when the document date (``on``) is given.
+
+>>> [(m.text, m.agency_id) for m in find_agencies("Giao Sở Nội vụ chủ trì, phối hợp với Công an tỉnh.")]
+[('Sở Nội vụ', 'so-noi-vu'), ('Công an tỉnh', 'cong-an-tinh')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from parlens.nlp.normalize import fold, normalize_text
+
+DATA = Path(__file__).parent / "data"
+_END = "\0"
+
+
+@dataclass(frozen=True)
+class AgencyMention:
+    """One body named in a text: as written (``text``, offsets) and resolved (``agency_id``, ``name``).
+
+    ``written_id`` is the id of the body as named before any reorganisation; ``note`` explains a
+    resolution (merged department, district level abolished); ``rule`` names the pattern that fired.
+    """
+
+    start: int
+    end: int
+    text: str
+    agency_id: str | None
+    name: str | None
+    kind: str
+    collective: bool = False
+    title: str | None = None
+    written_id: str | None = None
+    note: str | None = None
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Body:
+    """A gazetteer entry."""
+
+    id: str
+    name: str
+    kind: str
+    level: str = "province"
+    collective: bool = False
+    valid_until: date | None = None
+    successor: str | None = None
+    lowercase_ok: bool = False
+    title: str | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Province:
+    id: str
+    name: str
+    kind: str
+    successor: str | None = None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Tokens: runs of letters/digits (combining marks included) and single punctuation characters.
+
+_TOKEN = re.compile(r"[\w\u0300-\u036f]+|[^\w\s]")
+
+
+@lru_cache(maxsize=200_000)
+def _fold_token(token: str) -> str:
+    return fold(token)
+
+
+@dataclass(slots=True)
+class _Tok:
+    f: str  # folded
+    start: int
+    end: int
+    upper: bool  # first character upper-case as written
+    barrier: bool  # a blank line (paragraph break) precedes the token
+
+
+def _tokenize(text: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    prev_end = 0
+    for m in _TOKEN.finditer(text):
+        s = m.start()
+        gap = text[prev_end:s]
+        raw = m.group()
+        toks.append(_Tok(_fold_token(raw), s, m.end(), raw[0].isupper(), gap.count("\n") >= 2))
+        prev_end = m.end()
+    return toks
+
+
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(_fold_token(m.group()) for m in _TOKEN.finditer(text))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Gazetteer
+
+
+class _Trie:
+    """A trie over folded token tuples; each terminal holds a payload."""
+
+    def __init__(self) -> None:
+        self.root: dict[str, Any] = {}
+
+    def add(self, key: tuple[str, ...], payload: Any) -> None:
+        node = self.root
+        for tok in key:
+            node = node.setdefault(tok, {})
+        node.setdefault(_END, payload)
+
+    def walk(self, toks: list[_Tok], j: int, *, fuzzy: bool = False, min_fuzzy_len: int = 4) -> tuple[int, Any] | None:
+        """Longest match starting at token j: (end token index, payload); one edit-1 token allowed if fuzzy."""
+        node = self.root
+        k, n = j, len(toks)
+        best = None
+        used_fuzzy = False
+        skipped = False
+        while k < n:
+            tok = toks[k]
+            if k > j and tok.barrier:
+                break
+            child = node.get(tok.f)
+            if child is None and k > j and not skipped and tok.f == toks[k - 1].f and tok.f.isalpha():
+                skipped = True  # a doubled word ("Sở Sở Công thương")
+                k += 1
+                continue
+            if child is None and fuzzy and not used_fuzzy and k > j and len(tok.f) >= 3 and tok.f.isalpha():
+                for cand, sub in node.items():
+                    if cand != _END and _edit1(cand, tok.f):
+                        child, used_fuzzy = sub, True
+                        break
+            if child is None:
+                break
+            node = child
+            k += 1
+            if _END in node and (not used_fuzzy or k - j >= min_fuzzy_len):
+                best = (k, node[_END])
+        return best
+
+
+def _edit1(a: str, b: str) -> bool:
+    """True when a and b differ by exactly one substitution, insertion or deletion."""
+    la, lb = len(a), len(b)
+    if a == b or abs(la - lb) > 1:
+        return False
+    if la == lb:
+        return sum(x != y for x, y in zip(a, b)) == 1
+    if la > lb:
+        a, b, la, lb = b, a, lb, la
+    i = 0
+    while i < la and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
+
+
+def _variants(name: str) -> set[tuple[str, ...]]:
+    """Token keys of a field name with and without 'và', commas and hyphens ('Khoa học Công nghệ')."""
+    base = _key(name)
+    out = {base}
+    for drop_comma in (False, True):
+        for va in ("keep", "drop", "&", ","):
+            for hyphen in ("keep", "drop", ","):
+                toks: list[str] = []
+                for t in base:
+                    if t == "," and drop_comma:
+                        continue
+                    if t == "va" and va != "keep":
+                        if va != "drop":
+                            toks.append(va)
+                        continue
+                    if t == "-" and hyphen != "keep":
+                        if hyphen == ",":
+                            toks.append(",")
+                        continue
+                    toks.append(t)
+                out.add(tuple(toks))
+    return out
+
+
+@dataclass
+class Gazetteer:
+    """Everything the matcher needs, built once from nlp/data."""
+
+    bodies: dict[str, Body]
+    trie: _Trie  # full names and aliases -> (Body, title)
+    fields: _Trie  # field names (after "Sở"/"Bộ") -> field key
+    field_heads: dict[str, dict[str, str]]  # field key -> head ("so"/"bo") -> body id
+    titles: _Trie
+    provinces: dict[str, Province]
+    province_trie: _Trie
+    collective_nouns: _Trie
+    collective_mods: _Trie
+    levels: dict[tuple[str, ...], str]
+    reorganised_on: date
+    district_level_ends: date
+    provinces_effective: date
+
+
+_HEAD_WORD = {"so": "Sở", "bo": "Bộ"}
+_NEEDS_PLACE = "\1needs-place"  # marker payload: the alias counts only before a province name
+_HEAD_KIND = {"so": "department", "bo": "ministry"}
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """Load and index nlp/data/agencies.yaml and provinces.yaml (once)."""
+    import yaml
+
+    data = yaml.safe_load((DATA / "agencies.yaml").read_text(encoding="utf-8"))
+    pdata = yaml.safe_load((DATA / "provinces.yaml").read_text(encoding="utf-8"))
+    bodies: dict[str, Body] = {}
+    trie, fields, titles = _Trie(), _Trie(), _Trie()
+    field_heads: dict[str, dict[str, str]] = {}
+    for f in data["fields"]:
+        key = f["key"]
+        field_heads[key] = {}
+        keys = set()
+        for v in [f["name"], *f.get("variants", [])]:
+            keys |= _variants(v)
+        for k in keys:
+            fields.add(k, key)
+        for head in f["heads"]:
+            bid = f"{head}-{key}"
+            succ = f.get("successor")
+            body = Body(
+                id=bid, name=f"{_HEAD_WORD[head]} {f['name']}", kind=_HEAD_KIND[head],
+                level="province" if head == "so" else "central", valid_until=f.get("valid_until"),
+                successor=f"{head}-{succ}" if succ else None, lowercase_ok=True, field=key,
+            )
+            bodies[bid] = body
+            field_heads[key][head] = bid
+            for k in keys:
+                trie.add((head, *k), (body, None))
+            for ab in f.get("abbrev", {}).get(head, []):
+                trie.add(_key(ab), (body, None))
+    for b in data["bodies"]:
+        body = Body(
+            id=b["id"], name=b["name"], kind=b["kind"], level=b.get("level", "province"),
+            collective=b.get("collective", False), valid_until=b.get("valid_until"),
+            successor=b.get("successor"), lowercase_ok=b.get("lowercase_ok", False), title=b.get("title"),
+        )
+        if body.title is None or body.id not in bodies:
+            bodies.setdefault(body.id, body)
+        for alias in b["aliases"]:
+            trie.add(_key(alias), (body, body.title))
+        for alias in b.get("place_aliases", []):
+            trie.add(_key(alias), (body, _NEEDS_PLACE))
+    for t in data["titles"]:
+        titles.add(_key(t), normalize_text(t))
+    provinces: dict[str, Province] = {}
+    province_trie = _Trie()
+    for p in pdata["provinces"]:
+        prov = Province(p["id"], p["name"], p["kind"], p.get("successor"))
+        provinces[prov.id] = prov
+        for alias in [p["name"], *p.get("aliases", [])]:
+            province_trie.add(_key(alias), prov)
+    nouns, mods = _Trie(), _Trie()
+    for noun in data["collective_nouns"]:
+        nouns.add(_key(noun), normalize_text(noun))
+    for mod in data["collective_modifiers"]:
+        mods.add(_key(mod), mod)
+    levels = {_key(k): v for k, v in data["levels"].items()}
+    return Gazetteer(
+        bodies=bodies, trie=trie, fields=fields, field_heads=field_heads, titles=titles,
+        provinces=provinces, province_trie=province_trie, collective_nouns=nouns, collective_mods=mods,
+        levels=levels, reorganised_on=data["reorganised_on"], district_level_ends=data["district_level_ends"],
+        provinces_effective=pdata["effective"],
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Matching
+
+
+@dataclass
+class _Raw:
+    """A mention before resolution: token span plus what the matcher learnt."""
+
+    i: int  # first token
+    k: int  # token after the last
+    body: Body | None
+    rule: str
+    title: str | None = None
+    collective: bool = False
+    name: str | None = None  # overrides body.name (named places, collectives)
+    agency_id: str | None = None  # overrides body.id
+    old: bool = False  # "(cũ)" written after the name
+    province: Province | None = None
+    level: str | None = None
+    abbrev: tuple[str, ...] | None = None  # bracketed abbreviation defined here
+
+
+_UBND_HEADS = _Trie()
+for _h, _what in (("UBND", "ubnd"), ("Ủy ban nhân dân", "ubnd"), ("Uỷ ban nhân dân", "ubnd"), ("HĐND", "hdnd"),
+                  ("Hội đồng nhân dân", "hdnd"), ("UB", "ubnd")):
+    _UBND_HEADS.add(_key(_h), _what)
+_SEPS = {",", "va", "/", ";"}
+_LIST_SEPS = {",", "va", "/"}
+_LEVEL_GROUP = {"province": "tinh", "city": "tinh", "district": "huyen", "commune": "xa"}
+_CENTRAL_CITIES = {"ha-noi", "hue", "hai-phong", "da-nang", "ho-chi-minh", "can-tho"}
+_FULL = {"ubnd": "Ủy ban nhân dân", "hdnd": "Hội đồng nhân dân"}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+class _Matcher:
+    def __init__(self, text: str, gaz: Gazetteer) -> None:
+        self.text = text
+        self.gaz = gaz
+        self.toks = _tokenize(text)
+        self.local = _Trie()  # abbreviations defined in this text: "(KHĐT)"
+
+    # -- helpers
+    def _upper_ok(self, j: int) -> bool:
+        return self.toks[j].upper
+
+    def _title_at(self, j: int) -> tuple[int, str] | None:
+        hit = self.gaz.titles.walk(self.toks, j)
+        if hit is None:
+            return None
+        k, title = hit
+        return k, self.text[self.toks[j].start : self.toks[k - 1].end]
+
+    def _place(self, j: int, max_len: int = 3) -> int:
+        """End of a capitalised place name starting at token j (j when none)."""
+        k = j
+        n = len(self.toks)
+        while k < n and k - j < max_len:
+            tok = self.toks[k]
+            if tok.barrier and k > j:
+                break
+            if tok.f == "-" and k > j and k + 1 < n and self.toks[k + 1].upper:
+                k += 1
+                continue
+            if not (tok.upper or tok.f.isdigit()) or not tok.f.isalnum():
+                break
+            k += 1
+        return k
+
+    # -- body matchers: each returns a _Raw starting at token j or None
+    def _gazetteer(self, j: int) -> _Raw | None:
+        hit = self.gaz.trie.walk(self.toks, j, fuzzy=True)
+        local = self.local.walk(self.toks, j)
+        if local and (hit is None or local[0] > hit[0]):
+            return _Raw(j, local[0], local[1], "abbreviation")
+        if hit is None:
+            return None
+        k, (body, title) = hit
+        if not body.lowercase_ok and not self.toks[j].upper:
+            return None
+        if title == _NEEDS_PLACE:
+            prov = self.gaz.province_trie.walk(self.toks, k) if k < len(self.toks) else None
+            if prov is None:
+                return None
+            return _Raw(j, prov[0], body, "gazetteer", province=prov[1])
+        return _Raw(j, k, body, "gazetteer", title=title and self.text[self.toks[j].start : self.toks[k - 1].end][: len(title)])
+
+    def _people_committee(self, j: int) -> _Raw | None:
+        head = _UBND_HEADS.walk(self.toks, j)
+        if head is None:
+            return None
+        k, what = head
+        toks, n = self.toks, len(self.toks)
+        if k >= n or toks[k].barrier:
+            return None
+        f = toks[k].f
+        full = _FULL[what]
+        if f in ("cac", "cap"):
+            kind = f
+            levels: list[str] = []
+            m = k + 1
+            while m < n and not toks[m].barrier:
+                lv = self._level(m)
+                if lv is None:
+                    if toks[m].f == "cap" and kind == "cac" and not levels:
+                        levels.append("all")
+                        m += 1
+                        break
+                    break
+                levels.append(lv[1])
+                end = lv[0]
+                if end < n and toks[end].f in _LIST_SEPS and end + 1 < n and self._level(end + 1):
+                    m = end + 1
+                    continue
+                if end < n and toks[end].f == "," and end + 2 < n and toks[end + 1].f == "cap" and self._level(end + 2):
+                    m = end + 2
+                    continue
+                m = end
+                break
+            if not levels:
+                return None
+            if len(levels) > 1 or kind == "cac":
+                levels = ["district" if lv == "city" else lv for lv in levels]
+            groups = sorted({_LEVEL_GROUP.get(lv, "all") for lv in levels}, key=["tinh", "huyen", "xa", "all"].index)
+            m = self._modifiers(m)
+            written_levels = normalize_text(self.text[toks[k].start : toks[m - 1].end])
+            if groups == ["tinh"] and kind == "cap":
+                return _Raw(j, m, self.gaz.bodies[f"{what}-tinh"] if f"{what}-tinh" in self.gaz.bodies else None,
+                            "people_committee", agency_id=f"{what}-tinh", name=f"{full} tỉnh")
+            if len(groups) == 1 and groups[0] != "all":
+                aid = f"{what}-cap-{groups[0]}"
+                name = f"{full} cấp {'huyện' if groups[0] == 'huyen' else 'xã' if groups[0] == 'xa' else 'tỉnh'}"
+            else:
+                aid = f"collective:{what}-" + "-".join("cac-cap" if g == "all" else g for g in groups)
+                name = f"{full} {written_levels}"
+            return _Raw(j, m, self.gaz.bodies.get(aid), "people_committee", collective=True, agency_id=aid,
+                        name=name if kind == "cap" or len(groups) > 1 or groups == ["all"] else f"{full} {written_levels}",
+                        level=groups[0] if len(groups) == 1 else None)
+        lv = self._level(k)
+        if lv is None:
+            return None
+        end, group = lv
+        if group in ("province", "city"):
+            prov_hit = self.gaz.province_trie.walk(toks, end) if end < n else None
+            if prov_hit:
+                prov = prov_hit[1]
+                if group == "city" and prov.kind != "thanh_pho":
+                    pass  # a provincial city named like a province? keep as province-level
+                return _Raw(j, prov_hit[0], self.gaz.bodies.get(f"{what}-tinh"), "people_committee",
+                            agency_id=f"{what}-tinh", name=f"{full} {'thành phố' if prov.kind == 'thanh_pho' else 'tỉnh'}",
+                            province=prov)
+            if group == "city":
+                pe = self._place(end)
+                if pe > end:  # a city under a province: district level
+                    place = normalize_text(self.text[toks[end].start : toks[pe - 1].end])
+                    return _Raw(j, pe, None, "people_committee", agency_id=f"{what}-huyen-{_slug(place)}",
+                                name=f"{full} thành phố {place}", level="district")
+            return _Raw(j, end, self.gaz.bodies.get(f"{what}-tinh"), "people_committee", agency_id=f"{what}-tinh",
+                        name=f"{full} {'thành phố' if group == 'city' else 'tỉnh'}")
+        gname = "huyen" if group == "district" else "xa"
+        lv_text = normalize_text(self.text[toks[k].start : toks[end - 1].end]).lower()
+        pe = self._place(end, 2 if all(t.upper for t in toks[j:end]) and toks[j].f != "ubnd" else 3)
+        if pe > end:
+            place = normalize_text(self.text[toks[end].start : toks[pe - 1].end])
+            return _Raw(j, pe, None, "people_committee", agency_id=f"{what}-{gname}-{_slug(place)}",
+                        name=f"{full} {lv_text} {place}", level=group)
+        return _Raw(j, end, None, "people_committee", agency_id=f"{what}-{gname}", name=f"{full} {lv_text}", level=group)
+
+    def _level(self, j: int) -> tuple[int, str] | None:
+        for ln in (2, 1):
+            key = tuple(t.f for t in self.toks[j : j + ln])
+            if len(key) == ln and key in self.gaz.levels:
+                return j + ln, self.gaz.levels[key]
+        return None
+
+    def _modifiers(self, m: int) -> int:
+        """Skip collective modifiers ('có liên quan', 'trên địa bàn tỉnh') after a collective."""
+        while m < len(self.toks):
+            hit = self.gaz.collective_mods.walk(self.toks, m)
+            if hit is None:
+                break
+            m = hit[0]
+        return m
+
+    def _collective(self, j: int) -> _Raw | None:
+        toks, n = self.toks, len(self.toks)
+        if toks[j].f != "cac" or j + 1 >= n:
+            return None
+        m = j + 1
+        nouns: list[str] = []
+        while m < n and not toks[m].barrier:
+            hit = self.gaz.collective_nouns.walk(toks, m)
+            if hit is None:
+                if nouns and toks[m].f == "cac" and m + 1 < n and self.gaz.collective_nouns.walk(toks, m + 1):
+                    m += 1  # "các cấp, các ngành"
+                    continue
+                break
+            nouns.append(hit[1])
+            m = hit[0]
+            if m + 1 < n and toks[m].f in _LIST_SEPS and not toks[m + 1].barrier:
+                nxt = m + 1 + (toks[m + 1].f == "cac")
+                if nxt < n and self.gaz.collective_nouns.walk(toks, nxt) and not _UBND_HEADS.walk(toks, nxt):
+                    m += 1
+                    continue
+            break
+        if not nouns:
+            return None
+        if nouns[0] in ("sở", "bộ") and len(nouns) == 1 and m < n and (toks[m].f == ":" or self.gaz.fields.walk(toks, m)):
+            return None  # an elliptical list, not a collective
+        m = self._modifiers(m)
+        aid = "collective:" + "-".join(_slug(x) for x in nouns)
+        written = normalize_text(self.text[toks[j + 1].start : toks[m - 1].end])
+        return _Raw(j, m, None, "collective", collective=True, agency_id=aid, name="Các " + written)
+
+    def _elliptical(self, j: int, title: str | None) -> list[_Raw] | None:
+        """'các Sở: Nội vụ, Tư pháp' -> one mention per member."""
+        toks, n = self.toks, len(self.toks)
+        if toks[j].f != "cac" or j + 1 >= n or toks[j + 1].f not in _HEAD_WORD:
+            return None
+        head = toks[j + 1].f
+        m = j + 2
+        if m < n and toks[m].f == ":":
+            m += 1
+        members = self._members(m, head, title)
+        return members or None
+
+    def _members(self, m: int, head: str, title: str | None, *, need_sep: bool = False) -> list[_Raw]:
+        toks, n = self.toks, len(self.toks)
+        out: list[_Raw] = []
+        while m < n:
+            start = m
+            if need_sep or out:
+                if toks[m].f not in _SEPS:
+                    break
+                start = m + 1
+                if start < n and toks[start].f == "va":  # ", và"
+                    start += 1
+            if start >= n or toks[start].barrier or not toks[start].upper:
+                break
+            hit = self.gaz.fields.walk(toks, start)
+            if hit is None:
+                break
+            bid = self.gaz.field_heads[hit[1]].get(head)
+            if bid is None:
+                break
+            out.append(_Raw(start, hit[0], self.gaz.bodies[bid], "elliptical", title=title))
+            m = hit[0]
+            need_sep = False
+        return out
+
+    # -- suffixes after a body
+    def _suffixes(self, raw: _Raw) -> None:
+        toks, n = self.toks, len(self.toks)
+        for _ in range(3):
+            k = raw.k
+            if k >= n or toks[k].barrier:
+                return
+            f = toks[k].f
+            if f == "(" and k + 2 < n and toks[k + 1].f == "cu" and toks[k + 2].f == ")":
+                raw.k, raw.old = k + 3, True
+                continue
+            if f == "(":
+                close = next((x for x in range(k + 1, min(n, k + 8)) if toks[x].f == ")"), None)
+                inner = toks[k + 1 : close] if close else []
+                if inner and all(t.upper or t.f in ("va", "&", "-", ",") or t.f.isdigit() for t in inner) and raw.body:
+                    raw.abbrev = tuple(t.f for t in inner)
+                    raw.k = close + 1
+                    continue
+                return
+            if raw.body is not None and raw.body.level == "province" and raw.province is None and not raw.collective:
+                m = k
+                if f in ("tinh", "thanh") or f == "tp":
+                    lv = self._level(k)
+                    if lv:
+                        m = lv[0]
+                    elif f == "tp":
+                        m = k + 1 + (k + 1 < n and toks[k + 1].f == ".")
+                hit = self.gaz.province_trie.walk(toks, m) if m < n else None
+                if hit:
+                    raw.k, raw.province = hit[0], hit[1]
+                    continue
+                if m > k and not raw.body.name.endswith(("tỉnh", "thành phố")):
+                    raw.k = m  # "Hội Nông dân tỉnh"
+                    continue
+            if raw.body is not None and fold(raw.body.name).endswith("khu vuc") or (
+                raw.body is not None and self.text[toks[raw.i].start : toks[k - 1].end].lower().endswith("khu vực")
+            ):
+                if toks[k].upper or f.isdigit():  # "khu vực V", "Khu vực II"
+                    raw.k = k + 1
+                    region = self.text[toks[k].start : toks[k].end]
+                    base = raw.body.name[: -len(" khu vực")] if raw.body.name.endswith(" khu vực") else raw.body.name
+                    raw.name = f"{base} Khu vực {region.upper() if region.isalpha() else region}"
+                    continue
+            return
+
+    # -- main scan
+    def scan(self) -> list[_Raw]:
+        toks, n = self.toks, len(self.toks)
+        out: list[_Raw] = []
+        i = 0
+        while i < n:
+            title_hit = self._title_at(i)
+            j = title_hit[0] if title_hit else i
+            title = title_hit[1] if title_hit else None
+            found: list[_Raw] | None = None
+            if title_hit and j < n:
+                found = self._best(j, title)
+                if found and title.lower() == "chánh" and found[0].body and found[0].body.kind not in ("office", "inspectorate"):
+                    found = None
+                if found and title:
+                    if title.lower() == "chánh":
+                        title = self.text[toks[i].start : toks[min(found[0].k, i + 3) - 1].end]
+                    first = found[0]
+                    if first.rule != "elliptical":
+                        first.i = i
+                    for r in found:
+                        r.title = title
+            if not found:
+                found = self._best(i, None)
+            if not found:
+                i += 1
+                continue
+            for r in found:
+                self._suffixes(r)
+                if r.abbrev and r.body is not None:
+                    self.local.add(r.abbrev, r.body)
+            # "Sở Nội vụ, Tư pháp": a shared head noun
+            last = found[-1]
+            if last.rule == "gazetteer" and last.body and last.body.field and last.k < n:
+                head = last.body.id.split("-", 1)[0]
+                more = self._members(last.k, head, last.title, need_sep=True)
+                for r in more:
+                    self._suffixes(r)
+                found.extend(more)
+            out.extend(found)
+            i = found[-1].k
+        return _merge_collectives(out, toks)
+
+    def _best(self, j: int, title: str | None) -> list[_Raw] | None:
+        ell = self._elliptical(j, title)
+        if ell:
+            return ell
+        cands = [c for c in (self._people_committee(j), self._gazetteer(j), self._collective(j)) if c]
+        if not cands:
+            return None
+        best = max(cands, key=lambda r: r.k)
+        return [best]
+
+
+def _merge_collectives(raws: list[_Raw], toks: list[_Tok]) -> list[_Raw]:
+    """Join adjacent collectives ('các sở, ban, ngành; UBND các huyện') into one addressee mention."""
+    out: list[_Raw] = []
+    for r in raws:
+        prev = out[-1] if out else None
+        if prev is not None and prev.collective and r.collective and r.rule != "elliptical":
+            between = toks[prev.k : r.i]
+            if len(between) <= 2 and all(t.f in _SEPS for t in between) and not any(t.barrier for t in toks[prev.k : r.i + 1]):
+                merged = _Raw(prev.i, r.k, None, "collective", title=prev.title, collective=True)
+                merged.agency_id = _join_ids(prev.agency_id, r.agency_id)
+                merged.name = f"{prev.name}; {r.name}"
+                out[-1] = merged
+                continue
+        out.append(r)
+    return out
+
+
+def _join_ids(a: str | None, b: str | None) -> str:
+    parts = [p.removeprefix("collective:") for p in (a, b) if p]
+    return "collective:" + "+".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Resolution
+
+
+def _resolve(raw: _Raw, text: str, toks: list[_Tok], gaz: Gazetteer, on: date | None) -> AgencyMention:
+    start, end = toks[raw.i].start, toks[raw.k - 1].end
+    body = raw.body
+    written_id = raw.agency_id or (body.id if body else None)
+    agency_id, name = written_id, raw.name or (body.name if body else None)
+    kind = body.kind if body else ("collective" if raw.collective and raw.rule == "collective" else "people_committee")
+    if raw.rule == "people_committee":
+        kind = "people_council" if (written_id or "").startswith(("hdnd", "collective:hdnd")) else "people_committee"
+    notes: list[str] = []
+    if body is not None and body.successor and (raw.old or (on is not None and body.valid_until and on >= body.valid_until)):
+        seen = set()
+        cur = body
+        while cur.successor and cur.successor in gaz.bodies and cur.id not in seen:
+            seen.add(cur.id)
+            until = cur.valid_until
+            cur = gaz.bodies[cur.successor]
+            if not (raw.old or (on is not None and until and on >= until)):
+                break
+        if cur is not body:
+            notes.append(f"{body.name} hợp nhất vào {cur.name} từ {body.valid_until:%d/%m/%Y}" if body.valid_until else f"{body.name} (cũ)")
+            agency_id, name, kind = cur.id, cur.name, cur.kind
+    prov = raw.province
+    if prov is not None:
+        if on is not None and prov.successor and on >= gaz.provinces_effective:
+            new = gaz.provinces[prov.successor]
+            notes.append(f"tỉnh {prov.name} hợp nhất vào {new.name} từ {gaz.provinces_effective:%d/%m/%Y}")
+            prov = new
+        if name and not name.endswith(prov.name):
+            base = name
+            if prov.kind == "thanh_pho" and base.endswith(" tỉnh"):
+                base = base[: -len(" tỉnh")] + " thành phố"
+            elif not base.endswith((" tỉnh", " thành phố")):
+                base += " thành phố" if prov.kind == "thanh_pho" else " tỉnh"
+            name = f"{base} {prov.name}"
+    level = raw.level or (body.level if body else None)
+    if level in ("district", "huyen") and on is not None and on >= gaz.district_level_ends:
+        notes.append(f"cấp huyện không còn từ {gaz.district_level_ends:%d/%m/%Y}")
+    return AgencyMention(
+        start=start, end=end, text=text[start:end], agency_id=agency_id, name=name, kind=kind,
+        collective=raw.collective or bool(body and body.collective), title=raw.title, written_id=written_id,
+        note="; ".join(notes) or None, rule=raw.rule,
+    )
+
+
+def find_agencies(text: str, *, on: date | None = None) -> list[AgencyMention]:
+    """Every agency mention in ``text``, in order, with offsets into ``text``.
+
+    ``on`` is the document date: from 1/3/2025 old department names resolve to their successor
+    (``text`` keeps the name as written); a name followed by "(cũ)" always does.
+
+    >>> [m.name for m in find_agencies("Giám đốc các Sở: Nội vụ, Tư pháp")]
+    ['Sở Nội vụ', 'Sở Tư pháp']
+    """
+    if not text:
+        return []
+    gaz = load_gazetteer()
+    matcher = _Matcher(text, gaz)
+    return [_resolve(r, text, matcher.toks, gaz, on) for r in matcher.scan()]
+
+
+_STRIP = " \t\r\n.,;:-–•+*()"
+
+
+def resolve_agency(name: str, *, on: date | None = None) -> AgencyMention | None:
+    """Resolve one name (a table cell, a gold string) to one mention, or None when no body is named.
+
+    A bare field ("Nội vụ", as in an elliptical list) resolves to its Sở.
+
+    >>> resolve_agency("Sở Kế hoạch và Đầu tư (cũ)").name
+    'Sở Tài chính'
+    """
+    mentions = find_agencies(name, on=on)
+    core_start = len(name) - len(name.lstrip(_STRIP))
+    core_end = len(name.rstrip(_STRIP))
+    if mentions:
+        whole = [m for m in mentions if m.start <= core_start and m.end >= core_end]
+        return whole[0] if whole else mentions[0]
+    gaz = load_gazetteer()
+    toks = _tokenize(name)
+    if toks:
+        hit = gaz.fields.walk(toks, 0)
+        if hit and hit[0] == len(toks):
+            bid = gaz.field_heads[hit[1]].get("so") or gaz.field_heads[hit[1]].get("bo")
+            matcher = _Matcher(name, gaz)
+            raw = _Raw(0, hit[0], gaz.bodies[bid], "field")
+            return _resolve(raw, name, matcher.toks, gaz, on)
+    return None
+
+
+_CELL_PARTS = re.compile(r"[^,;\n]+")
+
+
+def split_agency_list(text: str, *, on: date | None = None) -> list[AgencyMention]:
+    """The bodies a cell or list names: one mention per specific body, collectives kept whole.
+
+    Parts that name no known body but look like one (capitalised, between commas) come back with
+    ``agency_id`` None so nothing written is lost.
+
+    >>> [m.text for m in split_agency_list("Sở Khoa học và Công nghệ, Công an tỉnh")]
+    ['Sở Khoa học và Công nghệ', 'Công an tỉnh']
+    """
+    mentions = find_agencies(text, on=on)
+    covered = [(m.start, m.end) for m in mentions]
+    extra: list[AgencyMention] = []
+    for part in _CELL_PARTS.finditer(text):
+        s, e = part.start(), part.end()
+        raw = part.group()
+        s += len(raw) - len(raw.lstrip(_STRIP))
+        e -= len(raw) - len(raw.rstrip(_STRIP))
+        if e - s < 3 or any(cs < e and s < ce for cs, ce in covered):
+            continue
+        piece = text[s:e]
+        if piece[0].isupper() and len(piece.split()) <= 12:
+            extra.append(AgencyMention(s, e, piece, None, normalize_text(piece), "other", rule="unknown_part"))
+    return sorted(mentions + extra, key=lambda m: m.start)
+
+
+def agency_names() -> dict[str, str]:
+    """Canonical names by id, for display and export."""
+    return {b.id: b.name for b in load_gazetteer().bodies.values()}
+
+
+__all__ = [
+    "AgencyMention", "Gazetteer", "agency_names", "find_agencies", "load_gazetteer", "resolve_agency",
+    "split_agency_list",
+]
