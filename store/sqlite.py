@@ -408,31 +408,9 @@ class Store:
         ``due_after`` are inclusive and only match tasks with a resolved due date; ``recurring`` selects tasks
         whose deadline repeats (or not).
         """
-        where: list[str] = []
-        params: list[Any] = []
-        if document_id is not None:
-            where.append("t.document_id = ?")
-            params.append(document_id)
-        if agency_id:
-            where.append("t.agency_id = ?")
-            params.append(agency_id)
-        if role:
-            where.append("t.role = ?")
-            params.append(role)
-        if criterion:
-            where.append(
-                "EXISTS (SELECT 1 FROM task_criteria c WHERE c.task_id = t.id AND (c.code = ? OR c.code LIKE ? ESCAPE '\\'))"
-            )
-            params += [criterion, criterion.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ".%"]
-        if due_before:
-            where.append("t.due IS NOT NULL AND t.due <= ?")
-            params.append(due_before.isoformat())
-        if due_after:
-            where.append("t.due IS NOT NULL AND t.due >= ?")
-            params.append(due_after.isoformat())
-        if recurring is not None:
-            where.append("t.recurrence != '[]'" if recurring else "t.recurrence = '[]'")
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        clause, params = _task_filters(
+            document_id, agency_id, role, criterion, due_before, due_after, recurring
+        )
         paging = ""
         if limit is not None:
             paging = " LIMIT ? OFFSET ?"
@@ -452,6 +430,20 @@ class Store:
             )
             for r in rows
         ]
+
+    def count_tasks(
+        self,
+        document_id: int | None = None,
+        agency_id: str | None = None,
+        role: str | None = None,
+        criterion: str | None = None,
+        due_before: date | None = None,
+        due_after: date | None = None,
+        recurring: bool | None = None,
+    ) -> int:
+        """How many tasks ``get_tasks`` would return for these filters without a limit."""
+        clause, params = _task_filters(document_id, agency_id, role, criterion, due_before, due_after, recurring)
+        return self._query(f"SELECT count(*) AS n FROM tasks t {clause}", params)[0]["n"]
 
     def _criteria_for(self, task_ids: list[int]) -> dict[int, list[CriterionLink]]:
         found: dict[int, list[CriterionLink]] = {}
@@ -492,6 +484,43 @@ class Store:
     def last_change_seq(self) -> int:
         """The newest change sequence number (0 when nothing was ever written)."""
         return self._query("SELECT coalesce(max(seq), 0) AS s FROM changes")[0]["s"]
+
+
+def _task_filters(
+    document_id: int | None,
+    agency_id: str | None,
+    role: str | None,
+    criterion: str | None,
+    due_before: date | None,
+    due_after: date | None,
+    recurring: bool | None,
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (on ``tasks t``) and parameters shared by ``get_tasks`` and ``count_tasks``."""
+    where: list[str] = []
+    params: list[Any] = []
+    if document_id is not None:
+        where.append("t.document_id = ?")
+        params.append(document_id)
+    if agency_id:
+        where.append("t.agency_id = ?")
+        params.append(agency_id)
+    if role:
+        where.append("t.role = ?")
+        params.append(role)
+    if criterion:
+        where.append(
+            "EXISTS (SELECT 1 FROM task_criteria c WHERE c.task_id = t.id AND (c.code = ? OR c.code LIKE ? ESCAPE '\\'))"
+        )
+        params += [criterion, criterion.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ".%"]
+    if due_before:
+        where.append("t.due IS NOT NULL AND t.due <= ?")
+        params.append(due_before.isoformat())
+    if due_after:
+        where.append("t.due IS NOT NULL AND t.due >= ?")
+        params.append(due_after.isoformat())
+    if recurring is not None:
+        where.append("t.recurrence != '[]'" if recurring else "t.recurrence = '[]'")
+    return (f"WHERE {' AND '.join(where)}" if where else ""), params
 
 
 def _unique_codes(links: Iterable[CriterionLink]) -> list[CriterionLink]:

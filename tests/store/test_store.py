@@ -189,6 +189,9 @@ def test_get_tasks_filters(store: Store) -> None:
     assert agencies(recurring=False, document_id=doc_id) == [(doc_id, "so-tu-phap"), (doc_id, None)]
     assert agencies(recurring=True) == [(doc_id, "so-noi-vu"), (other_id, "so-noi-vu")]
     assert len(store.get_tasks(limit=2)) == 2
+    assert [t.id for t in store.get_tasks(limit=2, offset=2)] == [t.id for t in store.get_tasks()][2:4]
+    assert store.count_tasks() == 4 and store.count_tasks(criterion="PAR.2", role="lead") == 1
+    assert store.count_tasks(recurring=True) == len(agencies(recurring=True))
 
 
 def test_replace_tasks_records_a_change(store: Store) -> None:
@@ -296,3 +299,24 @@ def test_store_is_usable_from_threads(store: Store) -> None:
         t.join()
     assert errors == []
     assert store.list_documents()[0] == 8 and len(store.get_tasks()) == 24
+
+
+def test_two_processes_adding_the_same_bytes_store_it_once(store: Store) -> None:
+    """Separate connections (as separate processes have) racing on one file: one creates, the other sees it."""
+    other = Store(store.path)
+    barrier = threading.Barrier(2)
+    results: list[tuple[int, bool]] = []
+
+    def add(target: Store) -> None:
+        barrier.wait()
+        results.append(target.add_document(build_document(), ORIGINAL, build_tasks(build_document())))
+
+    threads = [threading.Thread(target=add, args=(s,)) for s in (store, other)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    other.close()
+    assert sorted(created for _, created in results) == [False, True]
+    assert len({doc_id for doc_id, _ in results}) == 1
+    assert store.list_documents()[0] == 1 and store.count_tasks() == 3
