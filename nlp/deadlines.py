@@ -145,6 +145,8 @@ class _Grammar:
     plan_end: re.Pattern[str]
     cited_end: re.Pattern[str]
     header_end: re.Pattern[str]
+    cited_clause: re.Pattern[str]
+    basis_clause: re.Pattern[str]
     annual_suffix: re.Pattern[str]
     list_join: re.Pattern[str]
     past_follow: re.Pattern[str]
@@ -186,13 +188,13 @@ def _grammar() -> _Grammar:
     sep = r"\s*[/.\-]\s*"
     # Numeric date: 15/10/2021, 15-10-2021, 15.10.2021, 15/10 (year filled later); 2-digit years allowed.
     date_num = (
-        rf"(?<![\w/.\-])(?:ngay{ws})?(?P<d>{_DAY}){sep}(?P<m>{_MON})"
+        rf"(?<![\w/.\-])(?P<ngay>ngay{ws})?(?P<d>{_DAY})(?P<s1>{sep})(?P<m>{_MON})"
         rf"(?:(?P<s2>\s*[/.\-]\s*)(?P<y>{_Y}|\d{{2}}))?(?![\w/]|[.\-]\d|,\d)"
     )
     date_text = (
         rf"\bngay{ws}(?P<d>{_DAY}){ws}thang{ws}(?P<m>{_MON})(?:{ws}nam{ws}(?P<y>{_Y}))?\b"
     )
-    list_sep = r"\s*(?:,|-|&|va|den|toi)\s*"
+    list_sep = r"\s*(?:,|-|&|va)\s*"
     month = (
         rf"\bthang{ws}(?:{_MON}{list_sep}(?:thang{ws})?)*(?P<m>{_MON})"
         rf"(?:(?:\s*[/.\-]\s*|{ws}nam{ws})(?P<y>{_Y}))?(?![\w/]|[.\-]\d)"
@@ -205,7 +207,7 @@ def _grammar() -> _Grammar:
     year_range = rf"(?<![\w/.\-])(?:nam{ws})?(?P<y1>{_Y})\s*-\s*(?:nam{ws})?(?P<y2>{_Y})(?![\w/])"
     year = rf"\bnam{ws}(?P<y>{_Y})(?![\w/]|[.\-]\d)"
     year_end = rf"\b(?:cuoi|het){ws}nam\b(?!\s*\d)"
-    bare_year = rf"^(?P<y>{_Y})$"
+    bare_year = rf"(?m)(?:^|(?<=\|))[ \t*_]*(?P<y>{_Y})[ \t*_]*(?=$|\|)"
     duration = (
         rf"\b(?:{dur_qual}){ws}(?P<n>{num_alt}){ws}(?P<u>ngay|gio|tuan|thang|nam)\b(?!{ws}(?:dau|cuoi){ws}nam)"
         rf"(?P<w>{ws}lam{ws}viec)?(?:{ws}(?:{anchors})(?:{ws}[^\W\d_]+){{0,4}})?"
@@ -251,11 +253,13 @@ def _grammar() -> _Grammar:
         plan_end=re.compile(rf"(?<!\w)(?:{_alternation(lex['plan_markers'])})(?:\s+[^\W\d_]+){{0,6}}\s*$"),
         cited_end=re.compile(
             rf"(?:(?<!\w)(?:{doc_types})(?:{ws}so)?(?:{ws}[\w./\-]*\d[\w./\-]*|{ws}\.\.\.|{ws}…)?"
-            rf"|(?<!\w)so{ws}[\w./\-]*\d[\w./\-]*|(?<![\w/])\d+[a-z]*(?:[/\-][a-z0-9.\-]*[a-z][a-z0-9.\-]*)+)"
-            rf"(?:\s*\([^()]{{0,40}}\))?(?:{ws}(?:cua|do){ws}[^.;:\n]{{1,60}}?)?(?:\s*,)?"
+            rf"|(?<!\w)so{ws}[\w./\-]*\d[\w./\-]*|(?<![\w/])\d+[a-z]*(?:\s?[/\-]\s?[a-z0-9.\-]*[a-z][a-z0-9.\-]*)+)"
+            rf"(?:\s*\([^()]{{0,40}}\))?(?:{ws}(?:cua|do){ws}[^.;:|]{{1,60}}?)?(?:\s*,)?"
             rf"(?:{ws}(?:{issued}))?\s*$"
         ),
-        header_end=re.compile(r"(?:^|\n)\s*[^\W\d_][^\n,;:]{1,40},\s*$"),
+        header_end=re.compile(r"(?:^|[\n|])[\s*_#]*[^\W\d_][^\n,;:|]{1,40},\s*$"),
+        cited_clause=re.compile(rf"^\W*(?:can{ws}cu|thuc{ws}hien|trien{ws}khai|theo)\b|(?<!\w)(?:{doc_types})(?!\w)"),
+        basis_clause=re.compile(rf"^\W*can{ws}cu\b"),
         annual_suffix=re.compile(rf"^\s*,?\s*(?:cua{ws})?(?:hang|moi){ws}nam\b"),
         list_join=re.compile(rf"^\s*(?:,|;|va|hoac)\s*$"),
         past_follow=re.compile(rf"^\s*(?:{_alternation(lex['past_followers'])})\b"),
@@ -324,6 +328,9 @@ def _resolve(c: _Cand, folded: str, ref: date | None, g: _Grammar) -> None:
     if c.kind in ("date", "date_text"):
         y = _year(gr.get("y"), ref)
         c.yearless = not gr.get("y")
+        if c.yearless and "." in (gr.get("s1") or "") and not gr.get("ngay"):
+            c.valid = False  # '3.1' is a section number, not 3 January
+            return
         c.due = _safe_date(y, int(gr["m"]), int(gr["d"]))
         if c.due is None and y is not None:
             c.valid = False
@@ -405,14 +412,8 @@ def _candidates(folded: str, ref: date | None, cell: bool, g: _Grammar) -> list[
     """All core matches, overlaps resolved (longest first, then earliest)."""
     found: list[_Cand] = []
     for kind, pattern in g.cores:
-        if kind == "bare_year" and not cell:
-            continue
-        target = folded.strip() if kind == "bare_year" else folded
-        for m in pattern.finditer(target):
-            s, e = m.span()
-            if kind == "bare_year":
-                s += len(folded) - len(folded.lstrip())
-                e = s + (m.end() - m.start())
+        for m in pattern.finditer(folded):
+            s, e = m.span("y") if kind == "bare_year" else m.span()
             found.append(_Cand(kind, s, e, m.groupdict()))
     found.sort(key=lambda c: (-(c.end - c.start), c.start))
     taken: list[_Cand] = []
@@ -488,7 +489,7 @@ def _clause_left(folded: str, start: int, limit: int = 120) -> str:
     """The text before ``start`` back to the previous sentence break (at most ``limit`` characters)."""
     lo = max(0, start - limit)
     window = folded[lo:start]
-    cut = max(window.rfind(". "), window.rfind(";"), window.rfind("\n"), window.rfind("|"))
+    cut = max(window.rfind(". "), window.rfind(";"), window.rfind("\n\n"), window.rfind("|"))
     return window[cut + 1 :] if cut >= 0 else window
 
 
@@ -528,17 +529,21 @@ def _classify(c: _Cand, folded: str, original: str, omap: list[int] | None, cell
     fut = g.future_follow.match(tail)
     if fut and c.kind in ("month", "quarter") and c.yearless:
         c.end += fut.end()
-        if c.due and c.groups.get("m") is not None:
-            pass
+    clause = _clause_left(folded, c.start, limit=400)
+    if c.kind in _POINT_KINDS | {"range", "year_end"} and g.basis_clause.search(clause):
+        # 'Căn cứ Luật … ngày 19 tháng 6 năm 2015; Chiến lược … đến năm 2030': the basis cites, it does not assign
+        c.decoy, c.rule = "cited_document", "legal_basis"
+        return c
     if c.kind in ("recurrence", "monthly_day", "annual_date", "duration", "range"):
         return c
+    whole_cell = cell or _is_cell(folded, c.start, c.end)
     if not qualified:
         left = _clause_left(folded, c.start)
         if c.kind in ("date", "date_text") and folded.startswith("ngay", c.start):
             if g.header_end.search(folded, max(0, c.start - 60), c.start) and not c.yearless:
                 c.decoy, c.rule = "cited_document", "header_date"
                 return c
-            if g.cited_end.search(left):
+            if g.cited_end.search(left) or g.cited_clause.search(left[-90:]):
                 c.decoy, c.rule = "cited_document", "cited_document"
                 return c
         sm = g.start_end.search(folded, max(0, c.start - 20), c.start)
@@ -546,18 +551,28 @@ def _classify(c: _Cand, folded: str, original: str, omap: list[int] | None, cell
             c.start = sm.start()
             c.decoy, c.rule, c.due = "start_date", "start_date", None
             return c
-        if c.kind in ("year", "quarter", "half_year", "month") and g.evaluated.search(left[-50:]):
-            c.decoy, c.rule = "evaluated_year", "evaluated_year"
-            return c
-        if c.kind == "year" and g.plan_end.search(left):
+        if c.kind in ("year", "quarter", "half_year", "month") and not whole_cell:
+            right = re.split(r"[.;:|\n]", folded[c.end : c.end + 40], maxsplit=1)[0]
+            if g.evaluated.search(left[-50:]) or (c.kind == "year" and g.evaluated.search(right)):
+                c.decoy, c.rule = "evaluated_year", "evaluated_year"
+                return c
+        if c.kind == "year" and not whole_cell and g.plan_end.search(left):
             c.decoy, c.rule = "period", "plan_year"
             return c
-        if c.kind == "year_range" and not cell:
+        if c.kind == "year_range" and not whole_cell:
             c.decoy, c.rule = "period", "period"
             return c
-        if c.yearless and c.kind in ("date", "month") and not cell and not folded.startswith("ngay", c.start):
+        if c.yearless and c.kind in ("date", "month") and not whole_cell and not folded.startswith("ngay", c.start):
             return None
     return c
+
+
+def _is_cell(folded: str, start: int, end: int) -> bool:
+    """True when the span fills its line or table cell (a flattened time column such as '2026 - 2030')."""
+    lo = max(folded.rfind("\n", 0, start), folded.rfind("|", 0, start)) + 1
+    hi_candidates = [i for i in (folded.find("\n", end), folded.find("|", end)) if i >= 0]
+    hi = min(hi_candidates) if hi_candidates else len(folded)
+    return not folded[lo:start].strip(" \t*_-+.") and not folded[end:hi].strip(" \t*_.,;")
 
 
 def _orig(s: int, e: int, omap: list[int] | None, original: str) -> tuple[int, int]:
