@@ -1,0 +1,206 @@
+"""Addressee phrases: where an agency phrase starts and ends, and how a list of bodies splits.
+
+An addressee phrase is the agency as written ("Giám đốc các sở, Thủ trưởng các ban, ngành").
+It starts with an agency head ("Sở", "UBND", "Giám đốc", "các cơ quan", ...) and ends before the
+first predicate verb written in lower case. A list splits into members at ";" and at ", " / " và "
+when a new head follows; "Giám đốc các Sở: Nội vụ, Tư pháp" gives one member per department.
+
+>>> [m.text for m in split_members("Liên đoàn Lao động, Hội Nông dân, Liên minh Hợp tác xã")]
+['Liên đoàn Lao động', 'Hội Nông dân', 'Liên minh Hợp tác xã']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from parlens.nlp.normalize import fold
+from parlens.task_extraction.lexicon import alternation, lexicon
+
+# Single-word heads must be capitalised ("Sở", "Ban", "Bộ"), and not be the start of a common noun.
+_SHORT_HEADS = ["Sở", "Ban", "Bộ", "Hội", "Báo", "Đài", "Cục", "Viện", "Trường", "Phòng", "Đoàn"]
+_NOT_AFTER_SHORT = (
+    r"hành|nghị|thảo|viên|máy|dữ|chỉ số|tiêu chí|phận|cáo|trợ|luật|quy|câu|tài liệu|đội|ngũ|đầu|"
+    r"kết|sung|trí|ngành|nhiệm|lãnh|trưởng|chính trị|thường|giao|đảng|tổng hợp|cục|mặt|công cụ"
+)
+_COLLECTIVE_NOUNS = (
+    r"sở|ban|ngành|cơ quan|đơn vị|cấp|địa phương|doanh nghiệp|cơ sở|tổ chức|hội|trường|bộ|phòng|"
+    r"ủy ban|uỷ ban|ubnd|thành viên|xã|huyện|ngân hàng|viện|đoàn thể|chi nhánh|hiệp hội"
+)
+
+
+@dataclass
+class Member:
+    """One body in an addressee phrase, with offsets relative to the phrase's text."""
+
+    text: str
+    start: int
+    end: int
+    collective: bool
+
+
+@lru_cache(maxsize=1)
+def _head_regex() -> re.Pattern[str]:
+    long_heads = [
+        h for h in lexicon()["agency_heads"] if fold(h) not in {fold(s) for s in _SHORT_HEADS} and h != "các"
+    ]
+    long_alt = "|".join(re.escape(h) for h in sorted(long_heads, key=len, reverse=True))
+    short_alt = "|".join(_SHORT_HEADS)
+    pattern = (
+        rf"(?:(?i:(?:{long_alt}))(?!\w)"
+        rf"|(?:{short_alt})(?!\w)(?!\s+(?i:{_NOT_AFTER_SHORT})(?!\w))"
+        rf"|(?i:(?:các|những)\s+(?:{_COLLECTIVE_NOUNS}))(?!\w))"
+    )
+    return re.compile(pattern)
+
+
+@lru_cache(maxsize=1)
+def _verb_regex() -> re.Pattern[str]:
+    words = lexicon()["task_verbs"] + lexicon()["predicate_cues"]
+    # Lower case only: names are capitalised ("Ban Chỉ đạo", "Sở Xây dựng"), predicates are not.
+    # A verb right after "các"/"những" is a noun ("các tổ chức").
+    return re.compile(r"(?<!các )(?<!những )(?<!và )" + alternation(words))
+
+
+def head_at(text: str, pos: int) -> re.Match[str] | None:
+    """The agency head starting exactly at ``pos``, if any."""
+    return _head_regex().match(text, pos)
+
+
+def phrase_end(text: str, pos: int, limit: int | None = None) -> int:
+    """Where the agency phrase starting at ``pos`` ends: before the first lower-case predicate verb."""
+    limit = len(text) if limit is None else limit
+    head = head_at(text, pos)
+    search_from = head.end() if head else pos
+    verb = _verb_regex().search(text, search_from, limit)
+    end = verb.start() if verb else limit
+    # A long parenthesis ("(lĩnh vực …)") or a dash ends a name; a short abbreviation "(KHĐT)" does not.
+    for m in re.finditer(r"\s*\((?P<inner>[^()]*)\)|\s+[-–]\s+|[.:]\s", text[search_from:end]):
+        inner = m.groupdict().get("inner")
+        if inner is not None and len(inner) <= 14 and not re.search(r"\b(lĩnh vực|về)\b", inner):
+            continue
+        end = search_from + m.start()
+        break
+    return _trim(text, pos, end)
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in " ,;:-–(\n\t":
+        end -= 1
+    return end
+
+
+def is_collective(member: str) -> bool:
+    """True for addressees that name a group rather than one body ("các sở, ban, ngành", "UBND cấp xã")."""
+    f = " " + re.sub(r"[^\w]+", " ", fold(member)) + " "
+    return any(w in f for w in (" cac ", " nhung ", " cap xa ", " cap huyen ", " cap tinh ", " doanh nghiep "))
+
+
+_ELLIPTICAL = re.compile(r"(?:các\s+)?(Sở|Bộ|Ban|sở|bộ)\s*:\s*")
+
+
+def split_members(phrase: str, *, keep_collectives_whole: bool = True) -> list[Member]:
+    """Split an addressee phrase into bodies; a phrase of collectives only stays one member.
+
+    >>> [m.text for m in split_members("Giám đốc các Sở: Nội vụ, Tư pháp; Thủ trưởng các cơ quan có liên quan")]
+    ['Nội vụ', 'Tư pháp', 'Thủ trưởng các cơ quan có liên quan']
+    """
+    members: list[Member] = []
+    for piece_start, piece_end in _spans(phrase, r";\s*"):
+        members.extend(_split_piece(phrase, piece_start, piece_end))
+    members = [m for m in members if m.text]
+    if keep_collectives_whole and len(members) > 1 and all(m.collective for m in members):
+        end = _trim(phrase, 0, len(phrase))
+        return [Member(phrase[:end], 0, end, True)]
+    return members
+
+
+def _spans(text: str, sep: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    end = len(text) if end is None else end
+    out, pos = [], start
+    for m in re.finditer(sep, text[start:end]):
+        out.append((pos, start + m.start()))
+        pos = start + m.end()
+    out.append((pos, end))
+    return out
+
+
+def _split_piece(text: str, start: int, end: int) -> list[Member]:
+    ell = _ELLIPTICAL.search(text, start, end)
+    out: list[Member] = []
+    if ell:
+        before = _trim(text, start, ell.start())
+        # "Giám đốc" before "các Sở:" is the title of the listed members, not a member.
+        prefix = text[start:before]
+        cut = re.search(r"(?:,\s*|\s+và\s+)?(?:Giám đốc|Thủ trưởng|Lãnh đạo|Trưởng)\s*$", prefix)
+        if cut:
+            before = _trim(text, start, start + cut.start())
+        if before > start:
+            out.extend(_split_by_heads(text, start, before))
+        for s, e in _spans(text, r",\s*", ell.end(), end):
+            e = _trim(text, s, e)
+            if e > s:
+                out.append(Member(text[s:e], s, e, False))
+        return out
+    return _split_by_heads(text, start, end)
+
+
+def _split_by_heads(text: str, start: int, end: int) -> list[Member]:
+    cuts = [start]
+    for m in re.finditer(r",\s*|\s+và\s+", text[start:end]):
+        nxt = start + m.end()
+        if head_at(text, nxt) and _specific_or_collective_head(text, nxt):
+            cuts.append(nxt)
+    out = []
+    for i, s in enumerate(cuts):
+        e = cuts[i + 1] if i + 1 < len(cuts) else end
+        e = _trim(text, s, e)
+        e = _strip_joiner(text, s, e)
+        if e > s:
+            out.append(Member(text[s:e], s, e, is_collective(text[s:e])))
+    return out
+
+
+def _strip_joiner(text: str, s: int, e: int) -> int:
+    m = re.search(r"(?:,|\s+và)\s*$", text[s:e])
+    return _trim(text, s, s + m.start()) if m else e
+
+
+def _specific_or_collective_head(text: str, pos: int) -> bool:
+    # A lower-case word after a comma continues a name ("Phát thanh, Truyền hình"; "các xã, phường")
+    # unless it opens a collective ("và các tổ chức chính trị - xã hội").
+    return text[pos].isupper() or text[pos:pos + 4].lower() in {"các ", "nhữn"}
+
+
+_resolver_cache: dict[str, tuple[str | None, str | None]] = {}
+
+
+def resolve(surface: str, *, on=None) -> tuple[str | None, str | None]:
+    """Canonical ``(agency_id, agency_name)`` for a body as written, from ``parlens.nlp.agencies``."""
+    key = surface
+    if key in _resolver_cache:
+        return _resolver_cache[key]
+    result: tuple[str | None, str | None] = (None, None)
+    try:
+        from parlens.nlp.agencies import resolve_agency
+    except ImportError:
+        resolve_agency = None
+    if resolve_agency is not None:
+        try:
+            mention = resolve_agency(surface, on=on)
+        except Exception:  # a resolver failure must not lose the task
+            mention = None
+        if mention is not None:
+            result = (mention.agency_id, mention.name)
+    if result == (None, None) and re.fullmatch(r"[A-ZĐÀ-Ỹ][^\d]*", surface or "") and len(surface.split()) <= 2:
+        # A bare member of an elliptical list ("Nội vụ") stands for "Sở Nội vụ".
+        try:
+            if resolve_agency is not None:
+                mention = resolve_agency("Sở " + surface, on=on)
+                if mention is not None:
+                    result = (mention.agency_id, mention.name)
+        except Exception:
+            pass
+    _resolver_cache[key] = result
+    return result

@@ -1,0 +1,222 @@
+"""Score extracted tasks against gold records in the devset format (``doc``, ``agency``, ``task`` …).
+
+Matching, per document (gold ``doc`` and files in ``DOCS_DIR`` are paired by file stem, so one gold
+scores the .txt, .docx and .pdf forms):
+
+- agency: the folded surfaces are equal or one contains the other, or the predicted canonical name
+  equals the gold ``agency_norm``, or both resolve to the same ``agency_id``;
+- task: folded word tokens; containment ``|P∩G| / min(|P|,|G|) >= 0.6`` and Dice ``>= 0.25``;
+- pairs are matched one-to-one, greedily by containment + Dice.
+
+Pair precision/recall/F1 count matches; role accuracy and deadline exact match (``to_gold_code``
+against gold ``deadline``, null = null counts as right) are over matched pairs; criteria any-hit and
+Jaccard are over matched pairs whose gold lists criteria, once tasks carry criteria. Gold records whose
+``note`` starts with ``BORDERLINE`` are left out, and a document with no gold records counts all of
+its predictions as false positives.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+from parlens.model import Document, Task
+from parlens.nlp.normalize import fold
+from parlens.task_extraction import timing
+from parlens.task_extraction.addressees import resolve
+from parlens.task_extraction.textdoc import document_from_text, header_date, split_devset_header
+
+SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
+CRITERIA_FIELDS = {
+    "1": "direction & management", "2": "legal documents", "3": "administrative procedure reform",
+    "4": "organisation", "5": "civil service", "6": "public finance", "7": "e-government",
+    "8": "socio-economic impact",
+}
+CONTAINMENT_MIN = 0.6
+DICE_MIN = 0.25
+
+
+@dataclass
+class Score:
+    """Counts for one document or the total."""
+
+    doc: str
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+    role_ok: int = 0
+    deadline_ok: int = 0
+    criteria_pairs: int = 0
+    criteria_hit: int = 0
+    criteria_jaccard: float = 0.0
+    misses: list[dict] = field(default_factory=list)
+    false_positives: list[dict] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.predicted if self.predicted else (1.0 if not self.gold else 0.0)
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def summary(self) -> dict:
+        out = {k: v for k, v in asdict(self).items() if k not in ("misses", "false_positives")}
+        out.update(precision=round(self.precision, 4), recall=round(self.recall, 4), f1=round(self.f1, 4),
+                   role_accuracy=round(self.role_ok / self.matched, 4) if self.matched else None,
+                   deadline_exact=round(self.deadline_ok / self.matched, 4) if self.matched else None,
+                   criteria_any_hit=round(self.criteria_hit / self.criteria_pairs, 4) if self.criteria_pairs else None,
+                   criteria_jaccard=round(self.criteria_jaccard / self.criteria_pairs, 4) if self.criteria_pairs else None)
+        return out
+
+    def add(self, other: "Score") -> None:
+        for name in ("gold", "predicted", "matched", "role_ok", "deadline_ok", "criteria_pairs", "criteria_hit"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.criteria_jaccard += other.criteria_jaccard
+
+
+def _tokens(text: str) -> set[str]:
+    return set(re.findall(r"\w+", fold(text or "")))
+
+
+def _norm_agency(text: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(text or "")))
+
+
+def agency_matches(pred: Task, gold: dict) -> bool:
+    """Same body: equal or contained folded surfaces, same canonical name, or same resolved id."""
+    p, g = _norm_agency(pred.agency), _norm_agency(gold.get("agency", ""))
+    if p and g and (p == g or (min(len(p), len(g)) >= 4 and (p in g or g in p))):
+        return True
+    norm = _norm_agency(gold.get("agency_norm") or "")
+    if pred.agency_name and norm and _norm_agency(pred.agency_name) == norm:
+        return True
+    if pred.agency_id:
+        gid, _ = resolve(gold.get("agency_norm") or gold.get("agency", ""))
+        return gid is not None and gid == pred.agency_id
+    return False
+
+
+def task_overlap(pred_text: str, gold_text: str) -> tuple[float, float]:
+    """(containment, Dice) of the folded word tokens of two task texts."""
+    p, g = _tokens(pred_text), _tokens(gold_text)
+    if not p or not g:
+        return 0.0, 0.0
+    inter = len(p & g)
+    return inter / min(len(p), len(g)), 2 * inter / (len(p) + len(g))
+
+
+def criteria_fields(task: Task) -> set[str]:
+    """Devset field names for a task's criteria codes ("PAR.7.2" -> "e-government", "SIPAS.1" -> "SIPAS")."""
+    out = set()
+    for link in task.criteria:
+        code = link.code.upper()
+        if code.startswith("PAR."):
+            name = CRITERIA_FIELDS.get(code.split(".")[1])
+            if name:
+                out.add(name)
+        elif code.startswith("SIPAS"):
+            out.add("SIPAS")
+        elif code.startswith("PAPI"):
+            out.add("PAPI")
+    return out
+
+
+def score_document(doc_name: str, tasks: list[Task], gold: list[dict]) -> Score:
+    """Match predictions to gold one-to-one and count the slots."""
+    gold = [g for g in gold if not str(g.get("note") or "").startswith("BORDERLINE")]
+    score = Score(doc=doc_name, gold=len(gold), predicted=len(tasks))
+    pairs = []
+    for i, t in enumerate(tasks):
+        for j, g in enumerate(gold):
+            if not agency_matches(t, g):
+                continue
+            cont, dice = task_overlap(t.task, g.get("task", ""))
+            if cont >= CONTAINMENT_MIN and dice >= DICE_MIN:
+                pairs.append((cont + dice, i, j))
+    pairs.sort(reverse=True)
+    used_p, used_g = set(), set()
+    linked = any(t.criteria for t in tasks)
+    for _, i, j in pairs:
+        if i in used_p or j in used_g:
+            continue
+        used_p.add(i)
+        used_g.add(j)
+        t, g = tasks[i], gold[j]
+        score.matched += 1
+        score.role_ok += t.role == g.get("agency_role")
+        score.deadline_ok += timing.to_gold_code(t.deadline) == g.get("deadline")
+        if linked and g.get("criteria"):
+            fields_p, fields_g = criteria_fields(t), set(g["criteria"])
+            score.criteria_pairs += 1
+            score.criteria_hit += bool(fields_p & fields_g)
+            score.criteria_jaccard += len(fields_p & fields_g) / len(fields_p | fields_g)
+    score.misses = [gold[j] for j in range(len(gold)) if j not in used_g]
+    score.false_positives = [t.to_contract() | {"rule": t.rule} for i, t in enumerate(tasks) if i not in used_p]
+    return score
+
+
+def load_gold(path: Path) -> dict[str, list[dict]]:
+    """Gold records grouped by document stem."""
+    by_stem: dict[str, list[dict]] = {}
+    for line in Path(path).read_text("utf-8").splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            by_stem.setdefault(Path(rec["doc"]).stem, []).append(rec)
+    return by_stem
+
+
+def read_for_eval(path: Path, *, ref_date_from_header: bool) -> tuple[Document, date | None]:
+    """Read a file for scoring; a devset .txt loses its header block (the body after ``---``)."""
+    ref = None
+    if path.suffix.lower() == ".txt":
+        raw = path.read_text("utf-8")
+        header, body = split_devset_header(raw)
+        if ref_date_from_header:
+            ref = header_date(header)
+        try:
+            from parlens.ingest import read_bytes
+
+            return read_bytes(body.encode("utf-8"), path.name), ref
+        except ImportError:
+            return document_from_text(body, path.name), ref
+    from parlens.ingest import read_document
+
+    return read_document(path), ref
+
+
+def _link(tasks: list[Task], doc: Document) -> None:
+    try:
+        from parlens.task_extraction.criteria.linker import link_tasks
+    except ImportError:
+        return
+    try:
+        link_tasks(tasks, doc)
+    except Exception:  # scoring still runs without criteria
+        pass
+
+
+def evaluate(gold_path: Path, docs_dir: Path, *, ref_date_from_header: bool = False) -> tuple[list[Score], Score]:
+    """Per-document scores and their total for every ingestible file in ``docs_dir``."""
+    from parlens.task_extraction.extract import extract_tasks
+
+    gold = load_gold(Path(gold_path))
+    files = sorted(p for p in Path(docs_dir).iterdir() if p.suffix.lower() in SUFFIXES)
+    scores = []
+    total = Score(doc="TOTAL")
+    for path in files:
+        doc, ref = read_for_eval(path, ref_date_from_header=ref_date_from_header)
+        tasks = extract_tasks(doc, ref_date=ref)
+        _link(tasks, doc)
+        s = score_document(path.name, tasks, gold.get(path.stem, []))
+        scores.append(s)
+        total.add(s)
+    return scores, total

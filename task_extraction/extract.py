@@ -1,0 +1,493 @@
+"""Who must do what by when: ``extract_tasks(doc)`` reads a ``Document`` into ``Task`` records.
+
+Rules, each named in ``Task.rule``: ``subject`` (an agency followed by its duty), ``assigner``
+("UBND tỉnh giao/yêu cầu A …"), ``heading`` (an agency heading and the items under it), ``leadin``
+(an addressee list ending "… các nội dung sau:" and subjectless items after it), ``area_list``
+("Cụ thể, Sở Nội vụ về …; Sở Tư pháp (lĩnh vực …)"), ``execution`` ("Điều 3. … chịu trách nhiệm thi
+hành Quyết định này"), ``fields`` (a task with "- Đơn vị chủ trì: …" lines) and ``table_*`` (task tables).
+Non-tasks (past actions, the proposer, wishes, inspection findings, closing boilerplate, Nơi nhận,
+report channels) are filtered; a duty stated twice is kept once, from the annex table when there is one.
+
+>>> from parlens.task_extraction.textdoc import document_from_text
+>>> doc = document_from_text("Giao Sở Nội vụ chủ trì tổng hợp kết quả, báo cáo trước ngày 15/12/2025.")
+>>> [(t.agency, t.role, t.deadline.due.isoformat()) for t in extract_tasks(doc)]
+[('Sở Nội vụ', 'lead', '2025-12-15')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from parlens.model import Document, Task
+from parlens.nlp.normalize import fold
+from parlens.task_extraction import timing
+from parlens.task_extraction.addressees import head_at, phrase_end, resolve, split_members
+from parlens.task_extraction.lexicon import cue_regex, lexicon
+from parlens.task_extraction.roles import read_role
+from parlens.task_extraction.tables import table_records
+
+_NUMBERING = re.compile(
+    r"^\s*(?:\*\*)?(?P<num>[IVXLC]+\.|\d+(?:\.\d+)*\.?(?=\s)|[a-zđ]\)|[-+•–*])\s*(?:\*\*)?\s*"
+)
+_ROMAN = re.compile(r"^[IVXLC]+\.$")
+_EXEC = None
+
+
+@dataclass
+class Subject:
+    """An addressee phrase in force for following sentences (a heading or a lead-in list)."""
+
+    text: str
+    start: int  # offset in Document.text
+    level: str  # numbering style of the heading ("1.", "a)", "" for a lead-in)
+    rule: str
+
+
+@dataclass
+class Candidate:
+    agency: str
+    agency_start: int
+    role: str
+    task: str
+    start: int
+    end: int
+    rule: str
+    deadline: object | None = None
+    members: list = field(default_factory=list)
+
+
+def _style(num: str | None) -> str:
+    if not num:
+        return ""
+    if _ROMAN.match(num):
+        return "I."
+    if re.match(r"\d+\.\d", num):
+        return "1.1."
+    if re.match(r"\d", num):
+        return "1."
+    if num.endswith(")"):
+        return "a)"
+    return "-"
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a block's text (``parlens.nlp.segment`` when present, else a regex)."""
+    try:
+        from parlens.nlp.segment import split_sentences as nlp_split
+    except ImportError:
+        nlp_split = None
+    if nlp_split is not None:
+        try:
+            return [(s, e) for s, e in nlp_split(text)]
+        except Exception:
+            pass
+    spans, pos = [], 0
+    for m in re.finditer(r"(?<=[.!?])[\s]+(?=[A-ZĐÀ-Ỹ\"“(])|\n+", text):
+        before = text[max(0, m.start() - 6):m.start()]
+        if re.search(r"(?:\bTP|\bSố|\bNĐ|\bQĐ|\bKH|\bTT)\.$", before):
+            continue
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _non_task(sentence: str) -> str | None:
+    low = sentence.lower()
+    for kind, words in lexicon()["non_task"].items():
+        for w in words:
+            if w == "đã ":
+                if re.search(r"(?<!\w)đã (?!được giao)", low) and not re.search(r"(?<!\w)(phải|cần|yêu cầu|giao)(?!\w)", low):
+                    return "past"
+                continue
+            if w in low:
+                return kind
+    return None
+
+
+class _Extractor:
+    def __init__(self, doc: Document, ref_date: date | None) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.ref = ref_date or doc.metadata.issued_on
+        self.out: list[Candidate] = []
+        self.heading: Subject | None = None
+        self.leadin: Subject | None = None
+        self.last_subject: Subject | None = None
+        self.area_pending = False
+        self.in_operative = False  # inside "TỔ CHỨC THỰC HIỆN" or after a lead-in
+        self.skipping = False
+        self.fields: dict[str, list] = {}
+        self.field_items: list[tuple[int, int]] = []
+
+    # ------------------------------------------------------------ blocks
+    def run(self) -> list[Candidate]:
+        for index, block in enumerate(self.doc.blocks):
+            if block.kind == "table":
+                self._table(index)
+                continue
+            self._block(block)
+        self._flush_fields()
+        return self.out
+
+    def _table(self, index: int) -> None:
+        for r in table_records(self.doc, index, self.ref):
+            dl = timing.to_deadline(r.deadline, r.deadline_offset) if r.deadline is not None else None
+            self.out.append(Candidate(r.agency, r.agency_start, r.role, r.task, r.start, r.end, r.rule, dl))
+
+    def _block(self, block) -> None:
+        text = block.text
+        m = _NUMBERING.match(text)
+        num = (block.numbering or (m.group("num") if m else None)) if m else block.numbering
+        body_off = m.end() if m else 0
+        body = text[body_off:].strip().strip("*").strip()
+        if not body:
+            return
+        lowered = body.lower()
+        style = _style(num)
+        if lowered.startswith("nơi nhận"):
+            self.skipping = True
+            return
+        if style == "I." or (block.kind == "heading" and not head_at(body, 0)) or body.isupper() and len(body) < 200:
+            self._section(body)
+            return
+        if self.skipping:
+            return
+        if self._field_block(block, body, body_off):
+            return
+        self._flush_fields()
+        # A new item at the heading's level ends the heading's scope.
+        if self.heading and style and style == self.heading.level:
+            self.heading = None
+        if style in ("1.", "1.1.") and self.leadin and self.leadin.level == "item":
+            pass
+        heading = self._agency_heading(block, body, body_off, style)
+        if heading:
+            return
+        if style in ("a)", "-", "1.", "1.1.") or block.kind == "list_item":
+            self.field_items.append((block.start + body_off, block.end))
+        self._sentences(block.start + body_off, block.start + body_off + len(text[body_off:].rstrip()))
+
+    def _section(self, title: str) -> None:
+        self._flush_fields()
+        f = fold(title)
+        self.heading = None
+        self.leadin = None
+        self.area_pending = False
+        self.field_items = []
+        self.in_operative = "to chuc thuc hien" in f or "phan cong" in f or "nhiem vu" in f or "trach nhiem" in f
+        self.skipping = "noi nhan" in f
+
+    def _agency_heading(self, block, body: str, body_off: int, style: str) -> bool:
+        """ "3. Sở Tư pháp" (or "5. Sở Y tế: Chủ trì …") sets the subject of the items under it."""
+        if not style or not head_at(body, 0) or style == "-":
+            return False
+        end = phrase_end(body, 0)
+        rest = body[end:].strip()
+        start = block.start + body_off
+        if not rest or (rest.startswith(":") and len(rest) > 1):
+            self.heading = Subject(body[:end], start, style, "heading")
+            if rest.startswith(":"):
+                colon = self.text.find(":", start + end)
+                self._sentences(colon + 1, block.start + len(block.text.rstrip()))
+            return True
+        return False
+
+    # ------------------------------------------------------------ labelled fields
+    _FIELD = re.compile(r"^(?P<label>[^:]{3,40}):\s*(?P<value>.+)$", re.S)
+
+    def _field_block(self, block, body: str, body_off: int) -> bool:
+        m = self._FIELD.match(body)
+        if not m:
+            return False
+        label = fold(m.group("label").strip(" -*"))
+        kinds = lexicon()["field_labels"]
+        for kind in ("lead", "support", "time", "product"):
+            if any(label == fold(w) for w in kinds[kind]):
+                value_start = block.start + body_off + m.start("value")
+                self.fields.setdefault(kind, []).append((m.group("value").strip(), value_start))
+                return True
+        return False
+
+    def _flush_fields(self) -> None:
+        if not self.fields:
+            return
+        fields, items = self.fields, self.field_items
+        self.fields, self.field_items = {}, []
+        if "lead" not in fields and "support" not in fields:
+            return
+        deadline = None
+        if "time" in fields:
+            value, off = fields["time"][0]
+            deadline = timing.to_deadline(timing.parse_cell(value, self.ref), off)
+        # Drop records the items produced on their own: the fields decide the agencies.
+        item_spans = set(items)
+        self.out = [c for c in self.out if not any(s <= c.start < e for s, e in item_spans)]
+        for s, e in items or []:
+            task = self.text[s:e].strip().rstrip(".;")
+            for kind, role in (("lead", "lead"), ("support", "support")):
+                for value, off in fields.get(kind, []):
+                    for mem in split_members(value.rstrip("."), keep_collectives_whole=False):
+                        self.out.append(Candidate(mem.text, off + mem.start, role, task, s, s + len(task), "fields", deadline))
+
+    # ------------------------------------------------------------ sentences
+    def _sentences(self, start: int, end: int) -> None:
+        spans = split_sentences(self.text[start:end])
+        first_out = len(self.out)
+        skip_next = False
+        for i, (s, e) in enumerate(spans):
+            if skip_next:
+                skip_next = False
+                continue
+            s0, e0 = start + s, start + e
+            nxt = spans[i + 1] if i + 1 < len(spans) else None
+            next_text = self.text[start + nxt[0]:start + nxt[1]] if nxt else ""
+            consumed = self._sentence(s0, e0, next_text, start + nxt[0] if nxt else 0)
+            skip_next = consumed
+        self._merge_block(first_out)
+
+    def _merge_block(self, first: int) -> None:
+        """Sentences of one paragraph for the same agency and role are one task unless a deadline differs."""
+        merged: list[Candidate] = []
+        for c in self.out[first:]:
+            prev = next((p for p in reversed(merged) if p.agency == c.agency and p.role == c.role), None)
+            if (prev is not None and prev is merged[-1] and prev.rule == c.rule and c.start > prev.end
+                    and (c.deadline is None or prev.deadline is None and False)
+                    and c.rule in ("heading", "leadin")):
+                prev.end = c.end
+                prev.task = self.text[prev.start:c.end].strip().rstrip(".;")
+                continue
+            merged.append(c)
+        self.out[first:] = merged
+
+    def _sentence(self, s: int, e: int, next_text: str, next_start: int) -> bool:
+        sent = self.text[s:e]
+        stripped = sent.strip()
+        if not stripped:
+            return False
+        lead_ws = len(sent) - len(sent.lstrip())
+        s += lead_ws
+        sent = self.text[s:e]
+        if _non_task(sent):
+            return False
+        # Execution clause.
+        ex = re.search(r"chịu trách nhiệm (?:thi hành|tổ chức thực hiện)|thi hành (?:quyết định|chỉ thị) này", sent, re.I)
+        if ex:
+            lst = re.match(r"^\s*(?:Điều\s+\d+\s*[.:]\s*)?", sent).end()
+            if head_at(sent, lst):
+                self._emit(sent[lst:ex.start()].strip(" ,"), s + lst, sent[ex.start():].rstrip(" ./"), s + ex.start(),
+                           "execution", "lead", whole_list=False, sentence=(s, e))
+                return False
+        # Area list ("Cụ thể, Sở Nội vụ về …; Sở Tư pháp (lĩnh vực …)").
+        if self._area_list(s, sent):
+            return False
+        assigner = cue_regex("assigner_verbs").search(sent)
+        opener = re.match(r"^\s*(?:(?:Cụ thể|Đồng thời|Ngoài ra|Theo đó|Bên cạnh đó)\s*,\s*|(?:Yêu cầu|Khuyến khích|Đề nghị|Giao)\s+)", sent)
+        pos = opener.end() if opener else 0
+        # "X yêu cầu A, B, C … các nội dung sau:" opens a lead-in list.
+        if assigner and re.search(alternation_closers(), sent, re.I) and stripped.endswith(":"):
+            after = self._skip_cho(sent, assigner.end())
+            if head_at(sent, after):
+                end = phrase_end(sent, after)
+                self.leadin = Subject(sent[after:end], s + after, "item", "leadin")
+                self.in_operative = True
+                return False
+        for am in cue_regex("assigner_verbs").finditer(sent):
+            if am.start() == 0 or (opener and opener.end() >= am.end()):
+                continue
+            after = self._skip_cho(sent, am.end())
+            if head_at(sent, after):
+                end = phrase_end(sent, after)
+                self._subject_duty(sent, s, after, end, "assigner", next_text, next_start)
+                return False
+            if "giao" in am.group(0).lower():
+                self.area_pending = True
+        passive = re.search(r"(?:cũng\s+)?được\s+(?:\S+\s+){0,4}?[“\"]?(?:giao|đặt hàng|phân công)[”\"]?\s*(?:nhiệm vụ\s+)?(?:trong việc|về việc)?\s*", sent)
+        if passive and not head_at(sent, pos):
+            for w in re.finditer(r"(?<!\w)\w", sent[:passive.start()]):
+                p = w.start()
+                if head_at(sent, p) and phrase_end(sent, p) >= passive.start() - 1:
+                    self._subject_duty(sent, s, p, phrase_end(sent, p), "passive", next_text, next_start,
+                                       task_from=passive.end())
+                    return False
+        if head_at(sent, pos):
+            end = phrase_end(sent, pos)
+            duty = cue_regex("deontic_cues").search(sent, end)
+            resp = re.search(r"(?:có|chịu) trách nhiệm\s+", sent[end:])
+            if resp and resp.start() < 200 and not ex:
+                # "A, B được giao … có trách nhiệm <task>": the duty follows the responsibility phrase.
+                self._subject_duty(sent, s, pos, end, "subject", next_text, next_start, task_from=end + resp.end())
+                return False
+            if end < len(sent.rstrip()) and (duty or self.in_operative or self.heading or opener):
+                self._subject_duty(sent, s, pos, end, "subject", next_text, next_start)
+                return False
+        # Subjectless: inherit from the heading, the lead-in or the previous sentence ("Đồng thời, …").
+        inherit = self.heading or self.leadin
+        if opener and opener.group(0).strip().lower().startswith("đồng thời") and self.last_subject:
+            inherit = Subject(self.last_subject.text, self.last_subject.start, "", "continuation")
+        if inherit and not head_at(sent, pos):
+            self._emit(inherit.text, inherit.start, sent[pos:].rstrip(" ."), s + pos, inherit.rule,
+                       None, whole_list=True, sentence=(s, e), next_text=next_text, next_start=next_start)
+        return False
+
+    @staticmethod
+    def _skip_cho(sent: str, pos: int) -> int:
+        m = re.match(r"\s*(?:nhiệm vụ\s+)?(?:cụ thể\s+)?(?:cho\s+)?", sent[pos:])
+        return pos + (m.end() if m else 0)
+
+    def _subject_duty(self, sent, s, a_start, a_end, rule, next_text, next_start, task_from=None) -> None:
+        agency = sent[a_start:a_end]
+        pred_start = task_from if task_from is not None else a_end
+        while pred_start < len(sent) and sent[pred_start] in " ,:":
+            pred_start += 1
+        m = re.match(r"(?:trong việc|về việc)\s+|(?:sẽ\s+)?là đơn vị\s+|(?:cũng\s+)?được\s+(?:“[^”]*”|\"[^\"]*\"|\S+)\s+(?=trong việc)", sent[pred_start:])
+        if m:
+            pred_start += m.end()
+        subject = Subject(agency, s + a_start, "", rule)
+        self.last_subject = subject
+        self._emit(agency, s + a_start, sent[pred_start:].rstrip(" ."), s + pred_start, rule, None,
+                   whole_list=True, sentence=(s, s + len(sent)), next_text=next_text, next_start=next_start)
+
+    def _area_list(self, s: int, sent: str) -> bool:
+        op = re.search(r"(?:^|\s)(?:Cụ thể\s*[,:]|như\s*:|gồm\s*:)\s*", sent)
+        if not op:
+            return False
+        if not (self.area_pending or cue_regex("assigner_verbs").search(sent[:op.start()])):
+            return False
+        pos = op.end()
+        if not head_at(sent, pos):
+            return False
+        self.area_pending = False
+        items: list[tuple[int, int, int, int]] = []  # agency start/end, area start/end
+        pending: list[tuple[int, int]] = []
+        i = pos
+        while i < len(sent):
+            if not head_at(sent, i):
+                break
+            a_end = phrase_end(sent, i)
+            first = split_members(sent[i:a_end], keep_collectives_whole=False)
+            if len(first) > 1:
+                a_end = i + first[0].end
+            m = re.match(r"\s*(?:\(\s*(?:lĩnh vực\s+)?|[-–]\s*(?:lĩnh vực\s+)?|về\s+(?:nội dung\s+)?|,\s*)", sent[a_end:])
+            sep = m.group(0) if m else ""
+            if sep.strip() == ",":
+                pending.append((i, a_end))
+                i = a_end + m.end()
+                continue
+            area_start = a_end + (m.end() if m else 0)
+            # The area runs to the next "; Agency" or ", Agency (" or the end.
+            close = ")" if "(" in sep else None
+            j, area_end = area_start, len(sent)
+            depth = 1 if close else 0
+            while j < len(sent):
+                ch = sent[j]
+                if ch == "(":
+                    depth += 1
+                elif ch == ")":
+                    depth -= 1
+                    if close and depth == 0:
+                        area_end = j
+                        break
+                elif ch in ";," and depth == 0 and not close:
+                    k = j + 1
+                    while k < len(sent) and sent[k] == " ":
+                        k += 1
+                    if head_at(sent, k) and sent[k].isupper():
+                        area_end = j
+                        break
+                j += 1
+            for a_s, a_e in pending + [(i, a_end)]:
+                items.append((a_s, a_e, area_start, area_end))
+            pending = []
+            k = area_end + (1 if close else 0)
+            m2 = re.match(r"[\s;,]*", sent[k:])
+            i = k + m2.end()
+            if i <= area_start:
+                break
+        for a_s, a_e, t_s, t_e in items:
+            area = sent[t_s:t_e].rstrip(" .…")
+            area = re.sub(r"\.{2,}$|…$", "", area).strip()
+            if area:
+                self.out.append(Candidate(sent[a_s:a_e], s + a_s, "lead", area, s + t_s, s + t_s + len(area), "area_list"))
+        return bool(items)
+
+    # ------------------------------------------------------------ records
+    def _emit(self, agency, agency_start, pred, pred_start, rule, role=None, *, whole_list, sentence,
+              next_text="", next_start=0) -> None:
+        pred = pred.strip()
+        if not pred or len(pred) < 6:
+            return
+        if re.search(r"(?<!\w)(?:\(qua sở|qua sở)", pred.lower()) and len(pred) < 80:
+            return
+        # Clauses at ";" that start with a role cue become records of their own.
+        parts: list[tuple[int, int]] = []
+        pos = 0
+        for m in re.finditer(r";\s*(?=(?:[Pp]hối hợp|[Cc]hủ trì|[Tt]ăng cường phối hợp|[Cc]hủ động phối hợp))", pred):
+            parts.append((pos, m.start()))
+            pos = m.end()
+        parts.append((pos, len(pred)))
+        for ps, pe in parts:
+            piece = pred[ps:pe]
+            self._emit_piece(agency, agency_start, piece, pred_start + ps, rule, role, whole_list, next_text, next_start)
+
+    def _emit_piece(self, agency, agency_start, pred, pred_start, rule, role, whole_list, next_text, next_start):
+        reading = read_role(pred)
+        task_rel = reading.task_start
+        task = pred[task_rel:].strip(" .;,")
+        if len(task) < 6:
+            return
+        t_start = pred_start + pred.find(task, task_rel)
+        deadline = self._deadline(t_start, t_start + len(task), next_text, next_start)
+        members = split_members(agency, keep_collectives_whole=True) if whole_list else split_members(agency, keep_collectives_whole=False)
+        for mem in members:
+            self.out.append(Candidate(mem.text, agency_start + mem.start, role or reading.role, task, t_start,
+                                      t_start + len(task), rule, deadline))
+        for surface, ps, pe in reading.partners:
+            self.out.append(Candidate(surface, pred_start + ps, "support", task, t_start, t_start + len(task),
+                                      rule + "_partner", deadline))
+
+    def _deadline(self, start: int, end: int, next_text: str, next_start: int):
+        found = [d for d in timing.find(self.text[start:end], self.ref) if d.decoy is None]
+        if found:
+            merged = timing._merge(found, self.text[start:end]) if all(f.recurrence for f in found) and len(found) > 1 else found[0]
+            return timing.to_deadline(merged, start)
+        if next_text and re.match(r"\s*(?:Thời (?:gian|hạn)|Hoàn thành|Chậm nhất|Trước ngày)", next_text, re.I):
+            nxt = [d for d in timing.find(next_text, self.ref) if d.decoy is None]
+            if nxt:
+                return timing.to_deadline(nxt[0], next_start)
+        return None
+
+
+def alternation_closers() -> str:
+    return "|".join(re.escape(w) for w in lexicon()["leadin_closers"])
+
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    """One record per (agency, task): a repeat keeps the table row, else the first statement."""
+    kept: list[Candidate] = []
+    index: dict[tuple[str, str], int] = {}
+    for c in cands:
+        key = (fold(c.agency), fold(re.sub(r"\W+", " ", c.task)).strip())
+        if key in index:
+            prev = kept[index[key]]
+            if c.rule.startswith("table") and not prev.rule.startswith("table"):
+                kept[index[key]] = c
+            continue
+        index[key] = len(kept)
+        kept.append(c)
+    return kept
+
+
+def extract_tasks(doc: Document, *, ref_date: date | None = None) -> list[Task]:
+    """Tasks of a document: one record per (agency, task), each with its span, role and deadline."""
+    cands = _dedupe(_Extractor(doc, ref_date).run())
+    on = ref_date or doc.metadata.issued_on
+    tasks: list[Task] = []
+    for c in cands:
+        agency_id, agency_name = resolve(c.agency, on=on)
+        tasks.append(Task(agency=c.agency, role=c.role, task=c.task, start=c.start, end=c.end,
+                          page=doc.page_at(c.start), agency_id=agency_id, agency_name=agency_name,
+                          deadline=c.deadline, rule=c.rule))
+    return tasks
