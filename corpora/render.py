@@ -46,6 +46,7 @@ EXTENSIONS = {
 }
 TABLE_HEADER = ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp",
                 "Thời gian hoàn thành", "Sản phẩm"]
+TYPE_CODES = {"KH", "CT", "QĐ", "TB", "BC", "HD", "TTr", "NQ", "KL", "QC", "CĐ"}
 CRITERIA = {"direction & management", "legal documents", "administrative procedure reform",
             "organisation", "civil service", "public finance", "e-government",
             "socio-economic impact", "SIPAS", "PAPI"}
@@ -719,6 +720,13 @@ def render_html(doc: dict) -> str:
 
 # --------------------------------------------------------------------------- metadata and gold
 
+def _lower_first(text: str) -> str:
+    """'Về tăng cường' -> 'về tăng cường'; 'V/v …', 'PAR …' and names like 'Chỉ số' stay."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower() and not text.startswith("Chỉ số"):
+        return text[0].lower() + text[1:]
+    return text
+
+
 def expected_metadata(doc: dict) -> dict:
     """The metadata a correct reader must produce for this sample."""
     name = file_name(doc)
@@ -733,12 +741,14 @@ def expected_metadata(doc: dict) -> dict:
     else:
         issuer, parent = " ".join(lines), None
     number = h["number"]
-    code = number.split("/", 1)[1].split("-", 1)[1] if "-" in number.split("/", 1)[1] else None
+    parts = number.split("/", 1)[1].split("-")
+    # "125/KH-UBND": type KH, issuer UBND; "412/VP-KSTT" (công văn): issuer VP, drafting unit KSTT
+    code = h.get("issuer_code") or (parts[1] if parts[0] in TYPE_CODES and len(parts) > 1 else parts[0])
     sig = doc.get("signature") or {}
     signer_title = " / ".join(x for x in (sig.get("authority"), sig.get("title")) if x) or None
     subject = h.get("cv_subject") or " ".join(h.get("subject_lines", [])) or None
     return {
-        "doc": name, "title": f"{doc['doc_type']} {subject}" if subject else doc["doc_type"],
+        "doc": name, "title": f"{doc['doc_type']} {_lower_first(subject)}" if subject else doc["doc_type"],
         "doc_type": doc["doc_type"], "number": number, "issuer": issuer, "issuer_parent": parent,
         "issuer_code": code, "place": h["place"], "issued_on": h["date"].isoformat(), "subject": subject,
         "recipients": [re.sub(r"[;.]$", "", r).strip() for r in doc.get("recipients", [])
