@@ -1,0 +1,126 @@
+"""Task commands: ``parlens tasks FILE`` (who must do what by when) and ``parlens eval`` (devset scores).
+
+``parlens tasks ke-hoach.docx --format xlsx --output giao-viec.xlsx`` writes the hand-out sheet;
+``parlens eval gold.jsonl docs/ --ref-date-from-header`` prints per-document and total scores.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from parlens.errors import ParlensError
+
+
+class TaskFormat(str, Enum):
+    json = "json"
+    table = "table"
+    csv = "csv"
+    xlsx = "xlsx"
+    ics = "ics"
+
+
+class EvalFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from exc
+
+
+def tasks_command(
+    file: Annotated[Path, typer.Argument(help="Any ingestible file: PDF, DOCX, HTML or plain text.")],
+    ref_date: Annotated[Optional[str], typer.Option("--ref-date", help="YYYY-MM-DD for deadlines without a year when the document has no date.")] = None,
+    fmt: Annotated[TaskFormat, typer.Option("--format", help="json | table | csv | xlsx | ics")] = TaskFormat.json,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Read FILE (without storing it) and list who must do what by when."""
+    from parlens.ingest import read_document
+    from parlens.task_extraction.extract import extract_tasks
+    from parlens.task_extraction.formats import render
+
+    ref = _parse_date(ref_date)
+    try:
+        doc = read_document(file)
+    except ParlensError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    # The document's own date wins; --ref-date only fills in when the document carries none.
+    tasks = extract_tasks(doc, ref_date=doc.metadata.issued_on or ref)
+    try:
+        from parlens.task_extraction.criteria.linker import link_tasks
+    except ImportError:
+        link_tasks = None
+    if link_tasks is not None:
+        link_tasks(tasks, doc)
+    data = render(doc, tasks, fmt.value)
+    if output is not None:
+        output.write_bytes(data)
+        typer.echo(f"{len(tasks)} nhiệm vụ -> {output}", err=True)
+        return
+    sys.stdout.buffer.write(data)
+    if fmt.value in ("json", "table") and not data.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
+    sys.stdout.buffer.flush()
+
+
+def eval_command(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL in the devset format.")],
+    docs_dir: Annotated[Path, typer.Argument(help="Folder of documents; gold `doc` is matched by file stem.")],
+    ref_date_from_header: Annotated[bool, typer.Option("--ref-date-from-header", help="Use the `date:` line of devset text headers.")] = False,
+    fmt: Annotated[EvalFormat, typer.Option("--format", help="table | json")] = EvalFormat.table,
+    show_errors: Annotated[bool, typer.Option("--errors", help="Also list misses and false positives.")] = False,
+) -> None:
+    """Score extraction against gold records: pairs P/R/F1, role, deadline and criteria."""
+    from parlens.task_extraction.evaluate import evaluate
+
+    if not gold.is_file() or not docs_dir.is_dir():
+        typer.echo(str(ParlensError("PARLENS-E010", f"{gold} or {docs_dir}")), err=True)
+        raise typer.Exit(2)
+    scores, total = evaluate(gold, docs_dir, ref_date_from_header=ref_date_from_header)
+    if fmt is EvalFormat.json:
+        payload = {"documents": [s.summary() for s in scores], "total": total.summary()}
+        if show_errors:
+            payload["errors"] = {s.doc: {"misses": s.misses, "false_positives": s.false_positives} for s in scores}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    def pct(v):
+        return "-" if v is None else f"{v:.3f}"
+
+    table = Table(title=f"parlens eval: {gold.name} on {docs_dir}")
+    for h in ["document", "gold", "pred", "match", "P", "R", "F1", "role", "deadline", "crit any", "crit J"]:
+        table.add_column(h, justify="right" if h != "document" else "left")
+    for s in scores + [total]:
+        d = s.summary()
+        table.add_row(s.doc, str(s.gold), str(s.predicted), str(s.matched), pct(d["precision"]), pct(d["recall"]),
+                      pct(d["f1"]), pct(d["role_accuracy"]), pct(d["deadline_exact"]), pct(d["criteria_any_hit"]),
+                      pct(d["criteria_jaccard"]))
+    console = Console(width=160)
+    console.print(table)
+    if show_errors:
+        for s in scores:
+            for m in s.misses:
+                console.print(f"MISS {s.doc}: {m.get('agency_role')} | {m.get('agency')} | {m.get('task', '')[:90]}", markup=False)
+            for m in s.false_positives:
+                console.print(f"FP   {s.doc}: {m['role']} | {m['agency']} | {m['task'][:90]} ({m['rule']})", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``tasks`` and ``eval`` to the ``parlens`` app."""
+    app.command("tasks")(tasks_command)
+    app.command("eval")(eval_command)
