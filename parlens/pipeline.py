@@ -186,6 +186,13 @@ def _process(data: bytes, path: Path, store: Store, stages: Stages, ref_date: da
     doc = stages.read_bytes(data, path.name)
     if not doc.source_name:
         doc.source_name = path.name
+    tasks, doc_criteria = extract_and_link(doc, stages, ref_date)
+    doc_id, created = store.add_document(doc, data, tasks, doc_criteria)
+    return doc_id, created, len(tasks)
+
+
+def extract_and_link(doc: Document, stages: Stages, ref_date: date | None = None) -> tuple[list[Task], list[CriterionLink]]:
+    """Run the extractor and the criteria linker on a read document (skipping absent stages)."""
     tasks: list[Task] = []
     if stages.extract is not None:
         tasks = list(stages.extract(doc, ref_date=ref_date or doc.metadata.issued_on))
@@ -194,8 +201,37 @@ def _process(data: bytes, path: Path, store: Store, stages: Stages, ref_date: da
     doc_criteria: list[CriterionLink] = []
     if stages.link_document is not None:
         doc_criteria = list(stages.link_document(doc, tasks) or [])
-    doc_id, created = store.add_document(doc, data, tasks, doc_criteria)
-    return doc_id, created, len(tasks)
+    return tasks, doc_criteria
+
+
+def reextract(
+    store: Store,
+    doc_ids: Iterable[int] | None = None,
+    *,
+    ref_date: date | None = None,
+    stages: Stages | None = None,
+    sync: bool = True,
+) -> dict[int, int]:
+    """Re-run extraction and linking on stored documents (all when ``doc_ids`` is None); returns id -> task count.
+
+    Each document's tasks and criteria are replaced in one transaction with a change recorded, so the index
+    follows; an unknown id raises PARLENS-E020 before anything is replaced.
+    """
+    stages = stages or resolve_stages()
+    known = store.document_ids()
+    ids = known if doc_ids is None else list(doc_ids)
+    missing = sorted(set(ids) - set(known))
+    if missing:
+        raise ParlensError("PARLENS-E020", "no document " + ", ".join(f"#{i}" for i in missing))
+    counts: dict[int, int] = {}
+    for doc_id in ids:
+        doc = store.get_document(doc_id).document
+        tasks, doc_criteria = extract_and_link(doc, stages, ref_date)
+        store.replace_tasks(doc_id, tasks, doc_criteria)
+        counts[doc_id] = len(tasks)
+    if sync and counts:
+        sync_index(store, stages)
+    return counts
 
 
 def sync_index(store: Store, stages: Stages | None = None) -> str | None:

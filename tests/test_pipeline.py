@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from parlens import pipeline
+from parlens.errors import ParlensError
 from parlens.model import CriterionLink
 from parlens.pipeline import Stages, expand_paths, ingest_path, ingest_paths, resolve_stages, sync_index
 from parlens.store import Store
@@ -223,3 +224,23 @@ def test_kill_mid_batch_leaves_a_consistent_store(fake_stages, tmp_path: Path) -
         outcomes = ingest_paths([folder], store, stages=fake_stages.stages())
         assert [o.status for o in outcomes] == ["duplicate", "ingested", "ingested"]
         assert store.list_documents()[0] == 3
+
+
+def test_reextract_replaces_tasks_and_records_changes(fake_stages, store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_text(GOOD, encoding="utf-8")
+    doc_id = ingest_path(path, store, stages=fake_stages.stages()).doc_id
+    before = store.last_change_seq()
+
+    def only_first(doc, *, ref_date=None):
+        return fake_stages.extract(doc, ref_date=ref_date)[:1]
+
+    counts = pipeline.reextract(store, stages=fake_stages.stages(extract=only_first), ref_date=date(2026, 1, 1))
+    assert counts == {doc_id: 1}
+    assert [t.task.agency for t in store.get_tasks(document_id=doc_id)] == ["Sở Nội vụ"]
+    assert [c.op for c in store.changes_since(before)] == ["upsert"]
+    assert fake_stages.ref_dates[-1] == date(2026, 1, 1) and fake_stages.synced[-1] == store.last_change_seq()
+    with pytest.raises(ParlensError) as err:
+        pipeline.reextract(store, [doc_id, 404], stages=fake_stages.stages(extract=lambda d, ref_date=None: []))
+    assert err.value.code == "PARLENS-E020" and "#404" in str(err.value)
+    assert store.count_tasks(document_id=doc_id) == 1  # nothing replaced when an id is unknown

@@ -7,6 +7,7 @@ when any file failed (after all the others were ingested).
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -81,10 +82,13 @@ def ingest(
         str | None,
         typer.Option("--ref-date", help="Date relative deadlines count from (YYYY-MM-DD); default: each document's issue date."),
     ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Log each stage, with tracebacks of unexpected failures.")] = False,
 ) -> None:
     """Ingest files and folders into the store; exit 1 if any file failed (the others are still ingested)."""
     from parlens import pipeline
 
+    if debug:
+        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
     reference = _parse_date(ref_date)
     console = _stdout()
     skipped_dirs: list[Path] = []
@@ -280,9 +284,31 @@ def delete(doc_id: Annotated[int, typer.Argument(help="Document id (see `parlens
         typer.echo(f"search index not updated ({problem}); it catches up at the next sync", err=True)
 
 
+def reextract(
+    doc_ids: Annotated[list[int] | None, typer.Argument(help="Document ids; none with --all.", show_default=False)] = None,
+    all_documents: Annotated[bool, typer.Option("--all", help="Re-extract every stored document.")] = False,
+    ref_date: Annotated[str | None, typer.Option("--ref-date", help="Date relative deadlines count from (YYYY-MM-DD).")] = None,
+) -> None:
+    """Re-run task extraction and criteria linking on stored documents (after the rules improved)."""
+    from parlens import pipeline
+
+    if not doc_ids and not all_documents:
+        raise typer.BadParameter("give document ids or --all")
+    reference = _parse_date(ref_date)
+    with _open_store() as store:
+        try:
+            counts = pipeline.reextract(store, None if all_documents else doc_ids, ref_date=reference)
+        except ParlensError as exc:
+            raise _fail(exc) from exc
+    for doc_id, n in counts.items():
+        typer.echo(f"#{doc_id}: {n} tasks")
+    typer.echo(f"re-extracted {len(counts)} documents")
+
+
 def register(app: typer.Typer) -> None:
-    """Add ingest, show, list and delete to the ``parlens`` app."""
+    """Add ingest, show, list, delete and reextract to the ``parlens`` app."""
     app.command("ingest")(ingest)
     app.command("show")(show)
     app.command("list")(list_documents)
     app.command("delete")(delete)
+    app.command("reextract")(reextract)

@@ -185,3 +185,19 @@ def test_newer_store_is_refused_with_e021(settings) -> None:
     conn.close()
     result = runner.invoke(app, ["list"])
     assert result.exit_code == 2 and result.stderr.startswith("[PARLENS-E021]")
+
+
+def test_reextract_command(use_fake_stages, tmp_path: Path, settings) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(GOOD + "Sở Tư pháp chủ trì phối hợp.\n", encoding="utf-8")
+    assert runner.invoke(app, ["ingest", str(path)]).exit_code == 0
+    with open_store(settings) as store:
+        store.replace_tasks(1, [])
+    result = runner.invoke(app, ["reextract", "--all"])
+    assert result.exit_code == 0, result.output
+    assert "#1: 2 tasks" in result.stdout
+    with open_store(settings) as store:
+        assert store.count_tasks(document_id=1) == 2
+    assert runner.invoke(app, ["reextract"]).exit_code == 2
+    missing = runner.invoke(app, ["reextract", "7"])
+    assert missing.exit_code == 2 and missing.stderr.startswith("[PARLENS-E020]")
