@@ -156,20 +156,54 @@ def ingest_path(
     """
     path = Path(path)
     began = time.perf_counter()
+    try:
+        data = _read_original(path)
+    except ParlensError as exc:
+        return _failed(path, exc, began)
+    return _ingest(data, path, store, ref_date=ref_date, stages=stages, sync=sync, began=began)
 
+
+def ingest_bytes(
+    data: bytes,
+    name: str,
+    store: Store,
+    *,
+    ref_date: date | None = None,
+    stages: Stages | None = None,
+    sync: bool = True,
+) -> IngestOutcome:
+    """Ingest uploaded content ``data`` under the file name ``name``, exactly as ``ingest_path`` does a file.
+
+    Only the last component of ``name`` is kept ("../x/ke-hoach.pdf" is stored as "ke-hoach.pdf").
+    """
+    began = time.perf_counter()
+    path = Path(Path(name).name or "upload")
+    limit = get_settings().max_file_bytes
+    if len(data) > limit:
+        return _failed(path, ParlensError("PARLENS-E004", f"{path.name} has {len(data):,} bytes, the limit is {limit:,}"), began)
+    return _ingest(data, path, store, ref_date=ref_date, stages=stages, sync=sync, began=began)
+
+
+def _failed(path: Path, exc: ParlensError, began: float) -> IngestOutcome:
+    message = f"{exc.title}: {exc.detail}" if exc.detail else exc.title
+    return IngestOutcome(path, "failed", error_code=exc.code, message=message, hint=exc.hint,
+                         seconds=time.perf_counter() - began)
+
+
+def _ingest(
+    data: bytes, path: Path, store: Store, *, ref_date: date | None, stages: Stages | None, sync: bool, began: float
+) -> IngestOutcome:
     def outcome(status: Status, **kw: Any) -> IngestOutcome:
         return IngestOutcome(path, status, seconds=time.perf_counter() - began, **kw)
 
     stages = stages or resolve_stages()
     try:
-        data = _read_original(path)
         existing = store.find_by_sha256(hashlib.sha256(data).hexdigest())
         if existing is not None:
             return outcome("duplicate", doc_id=existing, message=f"duplicate of #{existing}")
         doc_id, created, n_tasks = _process(data, path, store, stages, ref_date)
     except ParlensError as exc:
-        message = f"{exc.title}: {exc.detail}" if exc.detail else exc.title
-        return outcome("failed", error_code=exc.code, message=message, hint=exc.hint)
+        return _failed(path, exc, began)
     except Exception as exc:  # a bug in a stage must not stop the batch; nothing was stored
         log.debug("unexpected failure on %s", path, exc_info=True)
         return outcome("failed", error_code="PARLENS-E019", message=f"{path.name}: {type(exc).__name__}: {exc}")

@@ -244,3 +244,20 @@ def test_reextract_replaces_tasks_and_records_changes(fake_stages, store: Store,
         pipeline.reextract(store, [doc_id, 404], stages=fake_stages.stages(extract=lambda d, ref_date=None: []))
     assert err.value.code == "PARLENS-E020" and "#404" in str(err.value)
     assert store.count_tasks(document_id=doc_id) == 1  # nothing replaced when an id is unknown
+
+
+def test_ingest_bytes_behaves_like_a_file(fake_stages, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = pipeline.ingest_bytes(GOOD.encode(), "../../etc/ke-hoach.txt", store, stages=fake_stages.stages())
+    assert (first.status, first.path.name) == ("ingested", "ke-hoach.txt")
+    assert store.get_document(first.doc_id).document.source_name == "ke-hoach.txt"  # no client path kept
+    path = tmp_path / "same.txt"
+    path.write_text(GOOD, encoding="utf-8")
+    assert ingest_path(path, store, stages=fake_stages.stages()).doc_id == first.doc_id
+    empty = pipeline.ingest_bytes(b"  ", "x.txt", store, stages=fake_stages.stages())
+    assert (empty.status, empty.error_code) == ("failed", "PARLENS-E001")
+    from parlens.settings import get_settings
+
+    monkeypatch.setenv("PARLENS_MAX_FILE_BYTES", "5")
+    get_settings.cache_clear()
+    big = pipeline.ingest_bytes(b"123456", "big.txt", store, stages=fake_stages.stages())
+    assert big.error_code == "PARLENS-E004" and fake_stages.reads == ["ke-hoach.txt", "x.txt"]
