@@ -177,7 +177,7 @@ def ingest_bytes(
     Only the last component of ``name`` is kept ("../x/ke-hoach.pdf" is stored as "ke-hoach.pdf").
     """
     began = time.perf_counter()
-    path = Path(Path(name).name or "upload")
+    path = Path(Path(name.replace("\\", "/")).name or "upload")
     limit = get_settings().max_file_bytes
     if len(data) > limit:
         return _failed(path, ParlensError("PARLENS-E004", f"{path.name} has {len(data):,} bytes, the limit is {limit:,}"), began)

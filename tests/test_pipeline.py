@@ -247,7 +247,7 @@ def test_reextract_replaces_tasks_and_records_changes(fake_stages, store: Store,
 
 
 def test_ingest_bytes_behaves_like_a_file(fake_stages, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = pipeline.ingest_bytes(GOOD.encode(), "../../etc/ke-hoach.txt", store, stages=fake_stages.stages())
+    first = pipeline.ingest_bytes(GOOD.encode(), "C:\\Users\\vt\\ke-hoach.txt", store, stages=fake_stages.stages())
     assert (first.status, first.path.name) == ("ingested", "ke-hoach.txt")
     assert store.get_document(first.doc_id).document.source_name == "ke-hoach.txt"  # no client path kept
     path = tmp_path / "same.txt"
