@@ -28,6 +28,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from parlens.nlp.normalize import canonical_tones
+
 __all__ = [
     "DECOY_KINDS",
     "DeadlineMention",
@@ -148,6 +150,8 @@ class _Grammar:
     cited_clause: re.Pattern[str]
     basis_clause: re.Pattern[str]
     annual_suffix: re.Pattern[str]
+    rec_then_date: re.Pattern[str]
+    rec_then_day: re.Pattern[str]
     list_join: re.Pattern[str]
     past_follow: re.Pattern[str]
     future_follow: re.Pattern[str]
@@ -218,6 +222,10 @@ def _grammar() -> _Grammar:
         rf"|dinh{ws}ky{ws}(?:{unit_alt})\b(?!\s*\d))"
     )
     recurrence = rf"{rec_first}(?:\s*(?:{connectors})\s*(?:(?:{rec_prefix}){ws})?(?:{item_alt})\b(?!\s*[\d/]))*"
+    times = (
+        rf"\b(?:dinh{ws}ky{ws})?(?P<n>\d{{1,2}}|{num_alt}){ws}(?P<u>thang|nam|tuan|ngay)"
+        rf"\s*(?:/\s*|{ws}(?:mot|1|01){ws})lan\b"
+    )
     monthly_day = rf"\b(?:ngay{ws})?(?P<d>{_DAY}){ws}(?:cua{ws})?(?:hang|moi){ws}thang\b"
     urgency = _alternation(lex["urgency"])
     event = _alternation(lex["events"])
@@ -234,6 +242,7 @@ def _grammar() -> _Grammar:
         ("bare_year", re.compile(bare_year)),
         ("duration", re.compile(duration)),
         ("recurrence", re.compile(recurrence)),
+        ("recurrence_times", re.compile(times)),
         ("event", re.compile(rf"(?<!\w)(?:{event})(?!\w)")),
         ("urgency", re.compile(rf"(?<!\w)(?:{urgency})(?!\w)")),
     )
@@ -247,7 +256,7 @@ def _grammar() -> _Grammar:
         qualifier_end=re.compile(rf"(?<!\w)(?:{quals})\s*$"),
         start_end=re.compile(rf"(?<![\w/\-])(?:{starts})(?:{ws}ngay)?\s*$"),
         period_end=re.compile(rf"(?<!\w)(?:{periods})(?:{ws}(?:tu|den))?\s*$"),
-        period_follow=re.compile(rf"^\s*(?:,\s*)?(?:{_alternation(lex['period_followers'])})\b"),
+        period_follow=re.compile(rf"\s*(?:,\s*)?(?:{_alternation(lex['period_followers'])})\b"),
         range_join=re.compile(rf"^\s*(?:,\s*)?(?:{_alternation(lex['range_connectors'])})\s*$"),
         evaluated=re.compile(rf"(?<!\w)(?:{_alternation(lex['evaluated_markers'])})(?!\w)"),
         plan_end=re.compile(rf"(?<!\w)(?:{_alternation(lex['plan_markers'])})(?:\s+[^\W\d_]+){{0,6}}\s*$"),
@@ -260,11 +269,15 @@ def _grammar() -> _Grammar:
         header_end=re.compile(r"(?:^|[\n|])[\s*_#]*[^\W\d_][^\n,;:|]{1,40},\s*$"),
         cited_clause=re.compile(rf"^\W*(?:can{ws}cu|thuc{ws}hien|trien{ws}khai|theo)\b|(?<!\w)(?:{doc_types})(?!\w)"),
         basis_clause=re.compile(rf"^\W*can{ws}cu\b"),
-        annual_suffix=re.compile(rf"^\s*,?\s*(?:cua{ws})?(?:hang|moi){ws}nam\b"),
+        annual_suffix=re.compile(rf"\s*,?\s*(?:cua{ws})?(?:hang|moi){ws}nam\b"),
+        rec_then_date=re.compile(rf"\s*[,(:\-]?\s*(?:(?:{quals})\s+)?(?=ngay{ws}|\d)"),
+        rec_then_day=re.compile(
+            rf"\s*[,(:\-]?\s*(?:(?:{quals})\s+)?ngay{ws}(?P<d>{_DAY})\b(?!\s*[/.\-]\s*\d|{ws}thang)"
+        ),
         list_join=re.compile(rf"^\s*(?:,|;|va|hoac)\s*$"),
-        past_follow=re.compile(rf"^\s*(?:{_alternation(lex['past_followers'])})\b"),
-        future_follow=re.compile(rf"^{ws}(?:{_alternation(lex['future_followers'])})\b"),
-        urgency_words=frozenset(unicodedata.normalize("NFC", w).lower() for w in lex["urgency"]),
+        past_follow=re.compile(rf"\s*(?:{_alternation(lex['past_followers'])})\b"),
+        future_follow=re.compile(rf"{ws}(?:{_alternation(lex['future_followers'])})\b"),
+        urgency_words=frozenset(canonical_tones(unicodedata.normalize("NFC", w)).lower() for w in lex["urgency"]),
         number_words=nums,
         units=units,
         rec_units=rec_units,
@@ -367,6 +380,14 @@ def _resolve(c: _Cand, folded: str, ref: date | None, g: _Grammar) -> None:
             return
         c.within = f"PT{n}H" if unit == "H" else f"P{n}{unit}"
         c.working = bool(gr.get("w"))
+    elif c.kind == "recurrence_times":
+        n = _number(gr["n"], g)
+        if not n:
+            c.valid = False
+            return
+        freq = g.rec_units[gr["u"]]
+        c.recurrence = (freq if n == 1 else f"{freq};INTERVAL={n}",)
+        c.kind = c.rule = "recurrence"
     elif c.kind == "monthly_day":
         c.recurrence = (f"FREQ=MONTHLY;BYMONTHDAY={int(gr['d'])}",)
     elif c.kind == "recurrence":
@@ -408,12 +429,23 @@ def _recurrences(span: str, g: _Grammar) -> tuple[str, ...]:
 # --------------------------------------------------------------------------------------------- engine
 
 
-def _candidates(folded: str, ref: date | None, cell: bool, g: _Grammar) -> list[_Cand]:
+def _is_urgency_word(s: int, e: int, original: str, omap: list[int] | None, g: _Grammar) -> bool:
+    """'ngày' folds to 'ngay', but only the accentless word (and the listed ones) means 'at once'."""
+    os_, oe = _orig(s, e, omap, original)
+    surface = " ".join(canonical_tones(unicodedata.normalize("NFC", original[os_:oe])).lower().split())
+    return surface in g.urgency_words
+
+
+def _candidates(
+    folded: str, ref: date | None, cell: bool, g: _Grammar, original: str, omap: list[int] | None
+) -> list[_Cand]:
     """All core matches, overlaps resolved (longest first, then earliest)."""
     found: list[_Cand] = []
     for kind, pattern in g.cores:
         for m in pattern.finditer(folded):
             s, e = m.span("y") if kind == "bare_year" else m.span()
+            if kind == "urgency" and not _is_urgency_word(s, e, original, omap, g):
+                continue
             found.append(_Cand(kind, s, e, m.groupdict()))
     found.sort(key=lambda c: (-(c.end - c.start), c.start))
     taken: list[_Cand] = []
@@ -433,21 +465,46 @@ def _merge_annual_lists(cands: list[_Cand], folded: str, g: _Grammar) -> list[_C
     i = 0
     while i < len(cands):
         c = cands[i]
-        if c.kind in ("date", "date_text") and c.yearless:
+        if c.kind == "recurrence" and c.recurrence in (("FREQ=YEARLY",), ("FREQ=MONTHLY",)):
+            # 'hằng năm (trước ngày 15/12)', 'hằng tháng, trước ngày 20': the date pins the recurrence
+            nxt = cands[i + 1] if i + 1 < len(cands) else None
+            gap = g.rec_then_date.match(folded, c.end)
+            if (
+                c.recurrence == ("FREQ=YEARLY",)
+                and nxt is not None
+                and nxt.kind in ("date", "date_text")
+                and nxt.yearless
+                and gap
+                and gap.end() >= nxt.start
+                and nxt.start - c.end < 40
+            ):
+                rule = f"FREQ=YEARLY;BYMONTH={int(nxt.groups['m'])};BYMONTHDAY={int(nxt.groups['d'])}"
+                out.append(_Cand("annual_date", c.start, nxt.end, c.groups, recurrence=(rule,), rule="annual_date"))
+                i += 2
+                continue
+            day = g.rec_then_day.match(folded, c.end)
+            if c.recurrence == ("FREQ=MONTHLY",) and day and (nxt is None or nxt.start >= day.end()):
+                rule = f"FREQ=MONTHLY;BYMONTHDAY={int(day['d'])}"
+                out.append(_Cand("monthly_day", c.start, day.end(), c.groups, recurrence=(rule,), rule="monthly_day"))
+                i += 1
+                continue
+        if c.kind in ("date", "date_text", "month") and c.yearless:
+            kinds = ("month",) if c.kind == "month" else ("date", "date_text")
             group = [c]
             j = i + 1
-            while j < len(cands) and cands[j].kind in ("date", "date_text") and cands[j].yearless and g.list_join.match(
+            while j < len(cands) and cands[j].kind in kinds and cands[j].yearless and g.list_join.match(
                 folded[group[-1].end : cands[j].start]
             ):
                 group.append(cands[j])
                 j += 1
-            tail = folded[group[-1].end :]
-            suffix = g.annual_suffix.match(tail)
+            suffix = g.annual_suffix.match(folded, group[-1].end)
             if suffix:
                 rules = tuple(
-                    f"FREQ=YEARLY;BYMONTH={int(x.groups['m'])};BYMONTHDAY={int(x.groups['d'])}" for x in group
+                    f"FREQ=YEARLY;BYMONTH={int(x.groups['m'])}"
+                    + (f";BYMONTHDAY={int(x.groups['d'])}" if x.groups.get("d") else "")
+                    for x in group
                 )
-                end = group[-1].end + suffix.end()
+                end = suffix.end()
                 # a plain recurrence candidate swallowed by the suffix is dropped
                 while j < len(cands) and cands[j].start < end:
                     j += 1
@@ -493,16 +550,11 @@ def _clause_left(folded: str, start: int, limit: int = 120) -> str:
     return window[cut + 1 :] if cut >= 0 else window
 
 
-def _classify(c: _Cand, folded: str, original: str, omap: list[int] | None, cell: bool, g: _Grammar) -> _Cand | None:
+def _classify(
+    c: _Cand, folded: str, original: str, omap: list[int] | None, cell: bool, g: _Grammar, listed: bool = False
+) -> _Cand | None:
     """Extend the span over qualifiers and decide whether the candidate is a decoy; None drops it."""
-    if c.kind == "urgency":
-        s, e = _orig(c.start, c.end, omap, original)
-        surface = unicodedata.normalize("NFC", original[s:e]).lower()
-        if " ".join(surface.split()) not in g.urgency_words and _fold_piece(surface) != "thuong xuyen":
-            # 'ngày' folds to 'ngay' but only the accentless word means 'at once'
-            return None
-        return c
-    if c.kind == "event":
+    if c.kind in ("urgency", "event"):
         return c
     # period: 'giai đoạn 2021 - 2025', 'tầm nhìn đến năm 2045'
     pm = g.period_end.search(folded, max(0, c.start - 40), c.start)
@@ -510,9 +562,9 @@ def _classify(c: _Cand, folded: str, original: str, omap: list[int] | None, cell
         c.start = pm.start()
         c.decoy, c.rule = "period", "period"
         return c
-    follow = g.period_follow.match(folded[c.end :])
+    follow = g.period_follow.match(folded, c.end)
     if follow and c.kind in ("year", "year_range", "bare_year"):
-        c.end += follow.end()
+        c.end = follow.end()
         c.decoy, c.rule = "period", "period"
         return c
     # qualifiers: 'trước ngày', 'chậm nhất là', 'hoàn thành trong', 'đến hết' ...
@@ -523,12 +575,11 @@ def _classify(c: _Cand, folded: str, original: str, omap: list[int] | None, cell
             break
         c.start = qm.start()
         qualified = True
-    tail = folded[c.end :]
-    if c.kind in ("date", "date_text", "month") and c.yearless and g.past_follow.match(tail):
+    if c.kind in ("date", "date_text", "month") and c.yearless and g.past_follow.match(folded, c.end):
         return None
-    fut = g.future_follow.match(tail)
+    fut = g.future_follow.match(folded, c.end)
     if fut and c.kind in ("month", "quarter") and c.yearless:
-        c.end += fut.end()
+        c.end = fut.end()
     clause = _clause_left(folded, c.start, limit=400)
     if c.kind in _POINT_KINDS | {"range", "year_end"} and g.basis_clause.search(clause):
         # 'Căn cứ Luật … ngày 19 tháng 6 năm 2015; Chiến lược … đến năm 2030': the basis cites, it does not assign
@@ -562,7 +613,7 @@ def _classify(c: _Cand, folded: str, original: str, omap: list[int] | None, cell
         if c.kind == "year_range" and not whole_cell:
             c.decoy, c.rule = "period", "period"
             return c
-        if c.yearless and c.kind in ("date", "month") and not whole_cell and not folded.startswith("ngay", c.start):
+        if c.yearless and c.kind in ("date", "month") and not (whole_cell or listed or folded.startswith("ngay", c.start)):
             return None
     return c
 
@@ -597,15 +648,25 @@ def _scan(text: str, ref_date: date | None, cell: bool) -> list[DeadlineMention]
         return []
     g = _grammar()
     folded, omap = _fold_with_offsets(text)
-    cands = _candidates(folded, ref_date, cell, g)
+    cands = _candidates(folded, ref_date, cell, g, text, omap)
     cands = _merge_annual_lists(cands, folded, g)
     cands = _merge_ranges(cands, folded, g)
     out: list[DeadlineMention] = []
+    prev: _Cand | None = None
     for c in cands:
-        k = _classify(c, folded, text, omap, cell, g)
+        listed = (
+            prev is not None
+            and prev.decoy is None
+            and prev.kind in ("date", "date_text", "month")
+            and bool(g.list_join.match(folded[prev.end : c.start]))
+        )
+        k = _classify(c, folded, text, omap, cell, g, listed)
         if k is None:
             continue
+        prev = k
         _shift_future(k, folded, ref_date)
+        if k.end < len(folded) and folded[k.end] == ")" and folded.count("(", k.start, k.end) > folded.count(")", k.start, k.end):
+            k.end += 1
         s, e = _orig(k.start, k.end, omap, text)
         while s < e and text[s].isspace():
             s += 1
@@ -699,6 +760,8 @@ def _rrule_code(rule: str) -> str:
     parts = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
     if parts.get("FREQ") == "YEARLY" and "BYMONTH" in parts and "BYMONTHDAY" in parts:
         return f"R/annual--{int(parts['BYMONTH']):02d}-{int(parts['BYMONTHDAY']):02d}"
+    if parts.get("FREQ") == "YEARLY" and set(parts) == {"FREQ", "BYMONTH"}:
+        return f"R/annual--{int(parts['BYMONTH']):02d}"
     if parts.get("FREQ") == "MONTHLY" and "BYMONTHDAY" in parts and "INTERVAL" not in parts:
         return f"R/monthly---{int(parts['BYMONTHDAY']):02d}"
     return "R/" + rule
@@ -743,6 +806,8 @@ def from_gold_code(code: str | None) -> DeadlineMention | None:
                 rules.append(_CODE_TO_RRULE[part])
             elif m := re.fullmatch(r"R/annual--(\d{2})-(\d{2})", part):
                 rules.append(f"FREQ=YEARLY;BYMONTH={int(m[1])};BYMONTHDAY={int(m[2])}")
+            elif m := re.fullmatch(r"R/annual--(\d{2})", part):
+                rules.append(f"FREQ=YEARLY;BYMONTH={int(m[1])}")
             elif m := re.fullmatch(r"R/monthly---(\d{2})", part):
                 rules.append(f"FREQ=MONTHLY;BYMONTHDAY={int(m[1])}")
             elif part.startswith("R/"):
