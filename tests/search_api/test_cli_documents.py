@@ -201,3 +201,29 @@ def test_reextract_command(use_fake_stages, tmp_path: Path, settings) -> None:
     assert runner.invoke(app, ["reextract"]).exit_code == 2
     missing = runner.invoke(app, ["reextract", "7"])
     assert missing.exit_code == 2 and missing.stderr.startswith("[PARLENS-E020]")
+
+
+def test_real_stages_batch_good_duplicate_empty_garbage(tmp_path: Path, settings) -> None:
+    """End to end with the project's own reader, extractor, linker and index: exactly the good file is stored."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    plan = ("ỦY BAN NHÂN DÂN\nTỈNH NGHỆ AN\nSố: 7/KH-UBND\nNghệ An, ngày 05 tháng 3 năm 2026\nKẾ HOẠCH\n"
+            "Cải cách hành chính năm 2026\n1. Sở Nội vụ chủ trì rà soát thủ tục hành chính, hoàn thành trước ngày 30/6/2026.\n")
+    (folder / "a-ke-hoach.txt").write_text(plan, encoding="utf-8")
+    (folder / "b-ban-sao.txt").write_text(plan, encoding="utf-8")
+    (folder / "c-trong.txt").write_bytes(b"")
+    (folder / "d-rac.pdf").write_bytes(bytes(range(256)) * 8)
+
+    result = runner.invoke(app, ["ingest", str(folder)])
+    assert result.exit_code == 1, result.output
+    assert "a-ke-hoach.txt: ingested #1" in result.stdout
+    assert "b-ban-sao.txt: duplicate of #1" in result.stdout
+    assert "c-trong.txt: PARLENS-E001" in result.stdout
+    garbage = next(line for line in result.stdout.splitlines() if "d-rac.pdf:" in line)
+    assert re.search(r"PARLENS-E0(0\d|1[0-2])", garbage), garbage  # a reader code, not an internal error
+    with open_store(settings) as store:
+        total, rows = store.list_documents()
+        assert total == 1 and rows[0].number == "7/KH-UBND" and rows[0].issued_on == date(2026, 3, 5)
+        assert [c.op for c in store.changes_since(0)] == ["upsert"]
+    shown = runner.invoke(app, ["show", "1", "--text"])
+    assert shown.exit_code == 0 and "Sở Nội vụ chủ trì rà soát" in shown.stdout
