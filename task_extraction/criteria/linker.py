@@ -57,6 +57,7 @@ AGENCY_WEIGHT = 0.2
 EMBEDDING_WEIGHT = 0.6
 EMBEDDING_RANGE = (0.3, 0.8)  # cosine similarity mapped linearly onto [0, 1] over this range
 RELATIVE_CUT = 0.55
+SUBJECT_FACTOR = 0.6
 PHRASE_SIGNALS = ("alias", "ref", "keyword")
 
 _PUNCT = re.compile(r"[^\w]+")
@@ -299,6 +300,12 @@ class CriteriaLinker:
     # -- scoring -------------------------------------------------------------------------------------
     def link_texts(self, texts: Sequence[str], agencies: Sequence[str | None] | None = None) -> list[list[CriterionLink]]:
         """Ranked links for each text (batched: the classifier and encoder run once for all texts)."""
+        return [links for links, _ in self.link_texts_detailed(texts, agencies)]
+
+    def link_texts_detailed(
+        self, texts: Sequence[str], agencies: Sequence[str | None] | None = None
+    ) -> list[tuple[list[CriterionLink], bool]]:
+        """Like ``link_texts``, with a flag per text: did the text itself name a criterion (alias, ref, keyword)?"""
         agencies = list(agencies) if agencies is not None else [None] * len(texts)
         probs = None
         classifier = self.classifier
@@ -314,6 +321,7 @@ class CriteriaLinker:
         for row, text in enumerate(texts):
             evidence: dict[str, _Evidence] = {}
             self._phrase_evidence(text, evidence)
+            named = bool(evidence)
             if probs is not None:
                 for col, code in enumerate(classifier.classes):
                     p = float(probs[row, col])
@@ -329,7 +337,7 @@ class CriteriaLinker:
             if agency:
                 for code, name in self._agency_prior(agency):
                     evidence.setdefault(code, _Evidence()).add("agency", name, AGENCY_WEIGHT)
-            out.append(self._rank(evidence))
+            out.append((self._rank(evidence), named))
         return out
 
     def link_text(self, text: str, *, agency_id: str | None = None, agency_name: str | None = None) -> list[CriterionLink]:
@@ -468,20 +476,24 @@ def _task_agency(task: Task) -> str | None:
 def link_tasks(tasks: list[Task], doc: Document | None = None) -> list[Task]:
     """Fill ``task.criteria`` for every task (in place; also returned).
 
-    A task whose own text links to nothing inherits the document's subject links at half score.
+    A task whose text names no criterion (only the classifier, prior or embedding spoke) also takes the
+    document subject's links at ``SUBJECT_FACTOR`` of their score: a bare "triển khai các nhiệm vụ tại
+    mục IV" row of a digital-transformation plan is about what the plan is about.
     """
     linker = default_linker()
-    results = linker.link_texts([t.task for t in tasks], [_task_agency(t) for t in tasks])
+    results = linker.link_texts_detailed([t.task for t in tasks], [_task_agency(t) for t in tasks])
     doc_links: list[CriterionLink] | None = None
-    for task, links in zip(tasks, results):
-        if not links and doc is not None:
+    for task, (links, named) in zip(tasks, results):
+        if not named and doc is not None:
             if doc_links is None:
                 doc_links = _subject_links(linker, doc)
-            links = [
-                CriterionLink(l.code, l.name, round(l.score * 0.5, 4), f"from the document subject; {l.explanation}")
-                for l in doc_links
-                if l.score * 0.5 >= linker.threshold
-            ]
+            merged = {l.code: l for l in links}
+            for l in doc_links:
+                score = round(l.score * SUBJECT_FACTOR, 4)
+                if score >= linker.threshold and score > (merged[l.code].score if l.code in merged else 0):
+                    merged[l.code] = CriterionLink(l.code, l.name, score, f"from the document subject; {l.explanation}")
+            best = max((l.score for l in merged.values()), default=0.0)
+            links = sorted((l for l in merged.values() if l.score >= linker.relative_cut * best), key=lambda l: (-l.score, l.code))
         task.criteria = links
     return tasks
 
