@@ -206,7 +206,7 @@ def _ingest(
         return _failed(path, exc, began)
     except Exception as exc:  # a bug in a stage must not stop the batch; nothing was stored
         log.debug("unexpected failure on %s", path, exc_info=True)
-        return outcome("failed", error_code="PARLENS-E019", message=f"{path.name}: {type(exc).__name__}: {exc}")
+        return outcome("failed", error_code="PARLENS-E019", message=f"{type(exc).__name__}: {exc}")
     if not created:  # the same bytes were stored meanwhile by another process
         return outcome("duplicate", doc_id=doc_id, message=f"duplicate of #{doc_id}")
     if sync:

@@ -132,7 +132,8 @@ def _status_line(outcome: Any) -> str:
 
 def _print_summary(console: Console, outcomes: list[Any]) -> None:
     counts = {status: sum(o.status == status for o in outcomes) for status in ("ingested", "duplicate", "failed")}
-    summary = Table(title="Summary", show_header=True)
+    seconds = sum(o.seconds for o in outcomes)
+    summary = Table(title=f"Summary ({len(outcomes)} files, {seconds:.1f} s)", show_header=True)
     summary.add_column("ingested", justify="right")
     summary.add_column("duplicate", justify="right")
     summary.add_column("failed", justify="right")
@@ -146,7 +147,7 @@ def _print_summary(console: Console, outcomes: list[Any]) -> None:
         table.add_column("reason", overflow="fold")
         for o in failures:
             reason = o.message + (f" — {o.hint}" if o.hint else "")
-            table.add_row(escape(str(o.path)), o.error_code or "", escape(reason))
+            table.add_row(escape(o.path.name), o.error_code or "", escape(reason))
         console.print(table)
 
 
