@@ -60,7 +60,7 @@ def _verb_regex() -> re.Pattern[str]:
     words = lexicon()["task_verbs"] + lexicon()["predicate_cues"]
     # Lower case only: names are capitalised ("Ban Chỉ đạo", "Sở Xây dựng"), predicates are not.
     # A verb right after "các"/"những" is a noun ("các tổ chức").
-    return re.compile(r"(?<!các )(?<!những )(?<!và )" + alternation(words))
+    return re.compile(r"(?<!các )(?<!những )(?<!và )(?<!cơ sở )" + alternation(words))
 
 
 def head_at(text: str, pos: int) -> re.Match[str] | None:
@@ -76,7 +76,7 @@ def phrase_end(text: str, pos: int, limit: int | None = None) -> int:
     verb = _verb_regex().search(text, search_from, limit)
     end = verb.start() if verb else limit
     # A long parenthesis ("(lĩnh vực …)") or a dash ends a name; a short abbreviation "(KHĐT)" does not.
-    for m in re.finditer(r"\s*\((?P<inner>[^()]*)\)|\s+[-–]\s+|[.:]\s", text[search_from:end]):
+    for m in re.finditer(r"\s*\((?P<inner>[^()]*)\)|\s+[-–]\s+(?!xã hội)|[.:]\s", text[search_from:end]):
         inner = m.groupdict().get("inner")
         if inner is not None and len(inner) <= 14 and not re.search(r"\b(lĩnh vực|về)\b", inner):
             continue

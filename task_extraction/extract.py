@@ -73,16 +73,11 @@ def _style(num: str | None) -> str:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of a block's text (``parlens.nlp.segment`` when present, else a regex)."""
-    try:
-        from parlens.nlp.segment import split_sentences as nlp_split
-    except ImportError:
-        nlp_split = None
-    if nlp_split is not None:
-        try:
-            return [(s, e) for s, e in nlp_split(text)]
-        except Exception:
-            pass
+    """Sentence spans of a block's text: splits after . ! ? before a capital, never at ":" or ";".
+
+    Colons stay inside (elliptical lists "Giám đốc các Sở: Nội vụ, Tư pháp"), so this is not
+    ``parlens.nlp.segment.split_sentences``, which ends a sentence at a colon.
+    """
     spans, pos = [], 0
     for m in re.finditer(r"(?<=[.!?])[\s]+(?=[A-ZĐÀ-Ỹ\"“(])|\n+", text):
         before = text[max(0, m.start() - 6):m.start()]
@@ -150,7 +145,9 @@ class _Extractor:
         if lowered.startswith("nơi nhận"):
             self.skipping = True
             return
-        if style == "I." or (block.kind == "heading" and not head_at(body, 0)) or body.isupper() and len(body) < 200:
+        is_article = bool(re.match(r"Điều\s+\d+", text))
+        if not is_article and (style == "I." or (block.kind == "heading" and not head_at(body, 0) and len(body) < 200)
+                               or body.isupper() and len(body) < 200):
             self._section(body)
             return
         if self.skipping:
@@ -177,12 +174,14 @@ class _Extractor:
         self.leadin = None
         self.area_pending = False
         self.field_items = []
-        self.in_operative = "to chuc thuc hien" in f or "phan cong" in f or "nhiem vu" in f or "trach nhiem" in f
+        self.in_operative = "to chuc thuc hien" in f or "phan cong" in f or "trach nhiem" in f
         self.skipping = "noi nhan" in f
 
     def _agency_heading(self, block, body: str, body_off: int, style: str) -> bool:
         """ "3. Sở Tư pháp" (or "5. Sở Y tế: Chủ trì …") sets the subject of the items under it."""
         if not style or not head_at(body, 0) or style == "-":
+            return False
+        if not self.in_operative and resolve(body[:phrase_end(body, 0)])[0] is None:
             return False
         end = phrase_end(body, 0)
         rest = body[end:].strip()
@@ -253,8 +252,7 @@ class _Extractor:
         merged: list[Candidate] = []
         for c in self.out[first:]:
             prev = next((p for p in reversed(merged) if p.agency == c.agency and p.role == c.role), None)
-            if (prev is not None and prev is merged[-1] and prev.rule == c.rule and c.start > prev.end
-                    and (c.deadline is None or prev.deadline is None and False)
+            if (prev is not None and prev.rule == c.rule and c.start > prev.end and c.deadline is None
                     and c.rule in ("heading", "leadin")):
                 prev.end = c.end
                 prev.task = self.text[prev.start:c.end].strip().rstrip(".;")

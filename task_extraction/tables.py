@@ -137,7 +137,7 @@ def _lead_cell(cell: TableCell, task_cell: TableCell, task_text: str, deadline, 
         else:
             end = len(clause_body)
         agencies, rest = clause_body[:end], clause_body[end:].strip(" ,")
-        own_task = rest and not re.match("|".join(re.escape(v) for v in lexicon()["qualifier_verbs"]), rest, re.I)
+        own_task = bool(rest) and re.match(r"(?:thực hiện|triển khai|tổ chức thực hiện)\s", rest, re.I) is not None
         members = split_members(agencies, keep_collectives_whole=False) if agencies else []
         for m in members:
             if own_task:
