@@ -314,6 +314,11 @@ _CENTRAL_CITIES = {"ha-noi", "hue", "hai-phong", "da-nang", "ho-chi-minh", "can-
 _FULL = {"ubnd": "Ủy ban nhân dân", "hdnd": "Hội đồng nhân dân"}
 
 
+def _clean(text: str) -> str:
+    """Normalised, single-spaced (line breaks inside a name become spaces)."""
+    return " ".join(normalize_text(text).split())
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
@@ -397,6 +402,9 @@ class _Matcher:
                 if end < n and toks[end].f in _LIST_SEPS and end + 1 < n and self._level(end + 1):
                     m = end + 1
                     continue
+                if end < n and not toks[end].barrier and self._level(end):  # "các phường xã"
+                    m = end
+                    continue
                 if end < n and toks[end].f == "," and end + 2 < n and toks[end + 1].f == "cap" and self._level(end + 2):
                     m = end + 2
                     continue
@@ -408,7 +416,7 @@ class _Matcher:
                 levels = ["district" if lv == "city" else lv for lv in levels]
             groups = sorted({_LEVEL_GROUP.get(lv, "all") for lv in levels}, key=["tinh", "huyen", "xa", "all"].index)
             m = self._modifiers(m)
-            written_levels = normalize_text(self.text[toks[k].start : toks[m - 1].end])
+            written_levels = _clean(self.text[toks[k].start : toks[m - 1].end])
             if groups == ["tinh"] and kind == "cap":
                 return _Raw(j, m, self.gaz.bodies[f"{what}-tinh"] if f"{what}-tinh" in self.gaz.bodies else None,
                             "people_committee", agency_id=f"{what}-tinh", name=f"{full} tỉnh")
@@ -437,16 +445,16 @@ class _Matcher:
             if group == "city":
                 pe = self._place(end)
                 if pe > end:  # a city under a province: district level
-                    place = normalize_text(self.text[toks[end].start : toks[pe - 1].end])
+                    place = _clean(self.text[toks[end].start : toks[pe - 1].end])
                     return _Raw(j, pe, None, "people_committee", agency_id=f"{what}-huyen-{_slug(place)}",
                                 name=f"{full} thành phố {place}", level="district")
             return _Raw(j, end, self.gaz.bodies.get(f"{what}-tinh"), "people_committee", agency_id=f"{what}-tinh",
                         name=f"{full} {'thành phố' if group == 'city' else 'tỉnh'}")
         gname = "huyen" if group == "district" else "xa"
-        lv_text = normalize_text(self.text[toks[k].start : toks[end - 1].end]).lower()
+        lv_text = _clean(self.text[toks[k].start : toks[end - 1].end]).lower()
         pe = self._place(end, 2 if all(t.upper for t in toks[j:end]) and toks[j].f != "ubnd" else 3)
         if pe > end:
-            place = normalize_text(self.text[toks[end].start : toks[pe - 1].end])
+            place = _clean(self.text[toks[end].start : toks[pe - 1].end])
             return _Raw(j, pe, None, "people_committee", agency_id=f"{what}-{gname}-{_slug(place)}",
                         name=f"{full} {lv_text} {place}", level=group)
         return _Raw(j, end, None, "people_committee", agency_id=f"{what}-{gname}", name=f"{full} {lv_text}", level=group)
@@ -459,43 +467,55 @@ class _Matcher:
         return None
 
     def _modifiers(self, m: int) -> int:
-        """Skip collective modifiers ('có liên quan', 'trên địa bàn tỉnh') after a collective."""
-        while m < len(self.toks):
-            hit = self.gaz.collective_mods.walk(self.toks, m)
+        """Skip collective modifiers ('có liên quan', 'trên địa bàn tỉnh', ', sau đại học') after a noun."""
+        toks, n = self.toks, len(self.toks)
+        while m < n and not toks[m].barrier:
+            hit = self.gaz.collective_mods.walk(toks, m)
+            if hit is None and toks[m].f == "," and m + 1 < n and not toks[m + 1].barrier:
+                hit = self.gaz.collective_mods.walk(toks, m + 1)
+                if hit is not None and self.gaz.collective_nouns.walk(toks, m + 1) is not None:
+                    hit = None  # a new noun, not a modifier
             if hit is None:
                 break
             m = hit[0]
         return m
 
-    def _collective(self, j: int) -> _Raw | None:
+    def _collective(self, j: int, *, bare: bool = False) -> _Raw | None:
+        """'các sở, ban, ngành tỉnh', 'các cơ quan, đơn vị có liên quan'; bare: no 'các' needed."""
         toks, n = self.toks, len(self.toks)
-        if toks[j].f != "cac" or j + 1 >= n:
+        if toks[j].f == "cac":
+            m = j + 1
+        elif bare and toks[j].upper:
+            m = j
+        else:
             return None
-        m = j + 1
+        first = m
         nouns: list[str] = []
         while m < n and not toks[m].barrier:
             hit = self.gaz.collective_nouns.walk(toks, m)
             if hit is None:
-                if nouns and toks[m].f == "cac" and m + 1 < n and self.gaz.collective_nouns.walk(toks, m + 1):
-                    m += 1  # "các cấp, các ngành"
-                    continue
                 break
             nouns.append(hit[1])
-            m = hit[0]
+            m = self._modifiers(hit[0])
             if m + 1 < n and toks[m].f in _LIST_SEPS and not toks[m + 1].barrier:
                 nxt = m + 1 + (toks[m + 1].f == "cac")
                 if nxt < n and self.gaz.collective_nouns.walk(toks, nxt) and not _UBND_HEADS.walk(toks, nxt):
-                    m += 1
+                    m = nxt
                     continue
+            elif m < n and toks[m].f == "cac" and self.gaz.collective_nouns.walk(toks, m + 1):
+                m += 1  # "các cấp các ngành"
+                continue
             break
         if not nouns:
             return None
         if nouns[0] in ("sở", "bộ") and len(nouns) == 1 and m < n and (toks[m].f == ":" or self.gaz.fields.walk(toks, m)):
             return None  # an elliptical list, not a collective
-        m = self._modifiers(m)
+        if bare and m - first < 2:
+            return None
         aid = "collective:" + "-".join(_slug(x) for x in nouns)
-        written = normalize_text(self.text[toks[j + 1].start : toks[m - 1].end])
-        return _Raw(j, m, None, "collective", collective=True, agency_id=aid, name="Các " + written)
+        written = _clean(self.text[toks[first].start : toks[m - 1].end])
+        return _Raw(j, m, None, "collective", collective=True, agency_id=aid,
+                    name="Các " + (written[0].lower() + written[1:] if written[:1].isupper() and not written[:2].isupper() else written))
 
     def _elliptical(self, j: int, title: str | None) -> list[_Raw] | None:
         """'các Sở: Nội vụ, Tư pháp' -> one mention per member."""
@@ -579,7 +599,7 @@ class _Matcher:
             return
 
     # -- main scan
-    def scan(self) -> list[_Raw]:
+    def scan(self, *, across_semicolons: bool = True, bare_collectives: bool = False) -> list[_Raw]:
         toks, n = self.toks, len(self.toks)
         out: list[_Raw] = []
         i = 0
@@ -602,6 +622,10 @@ class _Matcher:
                         r.title = title
             if not found:
                 found = self._best(i, None)
+            if not found and bare_collectives and (i == 0 or self.text.rfind("\n", toks[i - 1].end, toks[i].start) >= 0
+                                                   or toks[i - 1].f in (";", "|")):
+                bare = self._collective(i, bare=True)
+                found = [bare] if bare else None
             if not found:
                 i += 1
                 continue
@@ -619,7 +643,7 @@ class _Matcher:
                 found.extend(more)
             out.extend(found)
             i = found[-1].k
-        return _merge_collectives(out, toks)
+        return _merge_collectives(out, toks, across_semicolons=across_semicolons)
 
     def _best(self, j: int, title: str | None) -> list[_Raw] | None:
         ell = self._elliptical(j, title)
@@ -632,19 +656,38 @@ class _Matcher:
         return [best]
 
 
-def _merge_collectives(raws: list[_Raw], toks: list[_Tok]) -> list[_Raw]:
-    """Join adjacent collectives ('các sở, ban, ngành; UBND các huyện') into one addressee mention."""
+def _merge_collectives(raws: list[_Raw], toks: list[_Tok], *, across_semicolons: bool = True) -> list[_Raw]:
+    """Join adjacent collectives ('các sở, ban, ngành; UBND các huyện') into one addressee mention.
+
+    Collectives joined by ";" stay apart when the same list also names specific bodies
+    ("Chánh Văn phòng UBND tỉnh; Thủ trưởng các cơ quan; Chủ tịch UBND các huyện"), or when
+    ``across_semicolons`` is False (a table cell's ";" separates addressees).
+    """
     out: list[_Raw] = []
+    specific_list = False  # the current separator-joined list holds a specific body
     for r in raws:
         prev = out[-1] if out else None
-        if prev is not None and prev.collective and r.collective and r.rule != "elliptical":
-            between = toks[prev.k : r.i]
-            if len(between) <= 2 and all(t.f in _SEPS for t in between) and not any(t.barrier for t in toks[prev.k : r.i + 1]):
-                merged = _Raw(prev.i, r.k, None, "collective", title=prev.title, collective=True)
-                merged.agency_id = _join_ids(prev.agency_id, r.agency_id)
-                merged.name = f"{prev.name}; {r.name}"
-                out[-1] = merged
-                continue
+        between = toks[prev.k : r.i] if prev is not None else []
+        joined = (
+            prev is not None
+            and 1 <= len(between) <= 2
+            and all(t.f in _SEPS for t in between)
+            and not any(t.barrier for t in toks[prev.k : r.i + 1])
+        )
+        if not joined:
+            specific_list = False
+        semicolon = any(t.f == ";" for t in between)
+        if (
+            joined and prev.collective and r.collective and r.rule != "elliptical"
+            and not (semicolon and (specific_list or not across_semicolons))
+        ):
+            merged = _Raw(prev.i, r.k, None, "collective", title=prev.title, collective=True)
+            merged.agency_id = _join_ids(prev.agency_id, r.agency_id)
+            merged.name = f"{prev.name}; {r.name}" if semicolon else f"{prev.name}, {r.name}"
+            out[-1] = merged
+            continue
+        if not r.collective:
+            specific_list = True
         out.append(r)
     return out
 
@@ -713,9 +756,14 @@ def find_agencies(text: str, *, on: date | None = None) -> list[AgencyMention]:
     """
     if not text:
         return []
+    return _find(text, on=on)
+
+
+def _find(text: str, *, on: date | None, across_semicolons: bool = True, bare_collectives: bool = False) -> list[AgencyMention]:
     gaz = load_gazetteer()
     matcher = _Matcher(text, gaz)
-    return [_resolve(r, text, matcher.toks, gaz, on) for r in matcher.scan()]
+    raws = matcher.scan(across_semicolons=across_semicolons, bare_collectives=bare_collectives)
+    return [_resolve(r, text, matcher.toks, gaz, on) for r in raws]
 
 
 _STRIP = " \t\r\n.,;:-–•+*()"
@@ -759,7 +807,7 @@ def split_agency_list(text: str, *, on: date | None = None) -> list[AgencyMentio
     >>> [m.text for m in split_agency_list("Sở Khoa học và Công nghệ, Công an tỉnh")]
     ['Sở Khoa học và Công nghệ', 'Công an tỉnh']
     """
-    mentions = find_agencies(text, on=on)
+    mentions = _find(text, on=on, across_semicolons=False, bare_collectives=True)
     covered = [(m.start, m.end) for m in mentions]
     extra: list[AgencyMention] = []
     for part in _CELL_PARTS.finditer(text):
@@ -771,7 +819,7 @@ def split_agency_list(text: str, *, on: date | None = None) -> list[AgencyMentio
             continue
         piece = text[s:e]
         if piece[0].isupper() and len(piece.split()) <= 12:
-            extra.append(AgencyMention(s, e, piece, None, normalize_text(piece), "other", rule="unknown_part"))
+            extra.append(AgencyMention(s, e, piece, None, _clean(piece), "other", rule="unknown_part"))
     return sorted(mentions + extra, key=lambda m: m.start)
 
 

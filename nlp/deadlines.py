@@ -147,6 +147,8 @@ class _Grammar:
     plan_end: re.Pattern[str]
     cited_end: re.Pattern[str]
     header_end: re.Pattern[str]
+    label_end: re.Pattern[str]
+    budget_end: re.Pattern[str]
     cited_clause: re.Pattern[str]
     basis_clause: re.Pattern[str]
     annual_suffix: re.Pattern[str]
@@ -204,8 +206,9 @@ def _grammar() -> _Grammar:
         rf"(?:(?:\s*[/.\-]\s*|{ws}nam{ws})(?P<y>{_Y}))?(?![\w/]|[.\-]\d)"
     )
     quarter = (
+        rf"(?:\bq\.?\s*(?P<qa>iv|iii|ii|i|[1-4])\s*[/\-]\s*(?P<ya>{_Y})(?![\w/])|"
         rf"\bquy{ws}(?:{_QNUM}{list_sep}(?:quy{ws})?)*(?P<q>{_QNUM})"
-        rf"(?:(?:\s*[/.\-]\s*|{ws}nam{ws}|{ws})(?P<y>{_Y}))?(?![\w/])"
+        rf"(?:(?:\s*[/.\-]\s*|{ws}nam{ws}|{ws})(?P<y>{_Y}))?(?![\w/]))"
     )
     half = rf"\b(?:(?:0?6|sau){ws}thang|nua{ws}nam){ws}(?P<h>dau|cuoi){ws}nam(?:{ws}(?P<y>{_Y}))?\b"
     year_range = rf"(?<![\w/.\-])(?:nam{ws})?(?P<y1>{_Y})\s*-\s*(?:nam{ws})?(?P<y2>{_Y})(?![\w/])"
@@ -239,6 +242,7 @@ def _grammar() -> _Grammar:
         ("year_range", re.compile(year_range)),
         ("year", re.compile(year)),
         ("year_end", re.compile(year_end)),
+        ("year", re.compile(rf"(?:(?<=den )|(?<=toi )|(?<=truoc )|(?<=het )|(?<=nam ))(?P<y>{_Y})(?![\w/]|[.\-]\d)")),
         ("bare_year", re.compile(bare_year)),
         ("duration", re.compile(duration)),
         ("recurrence", re.compile(recurrence)),
@@ -266,6 +270,8 @@ def _grammar() -> _Grammar:
             rf"(?:\s*\([^()]{{0,40}}\))?(?:{ws}(?:cua|do){ws}[^.;:|]{{1,60}}?)?(?:\s*,)?"
             rf"(?:{ws}(?:{issued}))?\s*$"
         ),
+        label_end=re.compile(rf"(?<!\w)(?:{_alternation(lex['labels'])})\s*:\s*$"),
+        budget_end=re.compile(rf"(?<!\w)(?:{_alternation(lex['budget_markers'])})(?:{ws}[^\W\d_]+){{0,3}}\s*$"),
         header_end=re.compile(r"(?:^|[\n|])[\s*_#]*[^\W\d_][^\n,;:|]{1,40},\s*$"),
         cited_clause=re.compile(rf"^\W*(?:can{ws}cu|thuc{ws}hien|trien{ws}khai|theo)\b|(?<!\w)(?:{doc_types})(?!\w)"),
         basis_clause=re.compile(rf"^\W*can{ws}cu\b"),
@@ -353,6 +359,8 @@ def _resolve(c: _Cand, folded: str, ref: date | None, g: _Grammar) -> None:
         c.yearless = not gr.get("y")
         c.due = _month_end(y, m) if y else None
     elif c.kind == "quarter":
+        if gr.get("qa"):
+            gr = {**gr, "q": gr["qa"], "y": gr["ya"]}
         q = gr["q"]
         n = _ROMAN.get(q) or int(q)
         y = _year(gr.get("y"), ref)
@@ -560,6 +568,9 @@ def _classify(
     pm = g.period_end.search(folded, max(0, c.start - 40), c.start)
     if pm and c.kind in _POINT_KINDS | {"range"}:
         c.start = pm.start()
+        if cell and c.kind in ("year_range", "range") and not folded[: c.start].strip() and not folded[c.end :].strip(" .;"):
+            c.rule = "period_cell"  # a time column holding 'Giai đoạn 2026 - 2030' ends with the period
+            return c
         c.decoy, c.rule = "period", "period"
         return c
     follow = g.period_follow.match(folded, c.end)
@@ -568,7 +579,7 @@ def _classify(
         c.decoy, c.rule = "period", "period"
         return c
     # qualifiers: 'trước ngày', 'chậm nhất là', 'hoàn thành trong', 'đến hết' ...
-    qualified = c.kind == "duration"
+    qualified = c.kind == "duration" or bool(g.label_end.search(folded, max(0, c.start - 40), c.start))
     while True:
         qm = g.qualifier_end.search(folded, max(0, c.start - 40), c.start)
         if not qm or qm.start() == qm.end():
@@ -584,6 +595,9 @@ def _classify(
     if c.kind in _POINT_KINDS | {"range", "year_end"} and g.basis_clause.search(clause):
         # 'Căn cứ Luật … ngày 19 tháng 6 năm 2015; Chiến lược … đến năm 2030': the basis cites, it does not assign
         c.decoy, c.rule = "cited_document", "legal_basis"
+        return c
+    if c.kind == "recurrence" and g.budget_end.search(folded, max(0, c.start - 40), c.start):
+        c.decoy, c.rule = "period", "budget_cycle"  # 'dự toán ngân sách hằng năm' describes money, not a deadline
         return c
     if c.kind in ("recurrence", "monthly_day", "annual_date", "duration", "range"):
         return c
