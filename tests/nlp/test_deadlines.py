@@ -136,7 +136,26 @@ def test_from_gold_code_values() -> None:
 
 
 def test_decoys_never_yield_gold_codes() -> None:
-    for text in ("Thường xuyên", "Khi có phát sinh", "Từ 01/7/2025", "Giai đoạn 2021 - 2025"):
+    for text in ("Thường xuyên", "Khi có phát sinh", "Từ 01/7/2025", "Đề án giai đoạn 2021 - 2025"):
         m = parse_deadline(text)
         assert m is not None and m.decoy is not None
         assert to_gold_code(m) is None
+
+
+def test_period_in_a_time_cell_ends_the_period_but_in_prose_is_a_decoy() -> None:
+    assert to_gold_code(parse_deadline("Giai đoạn 2026 - 2030")) == "2030-12-31"
+    (m,) = find_deadlines("Triển khai Đề án giai đoạn 2026 - 2030 trên địa bàn tỉnh.")
+    assert m.decoy == "period" and m.text == "giai đoạn 2026 - 2030"
+    # a flattened table row keeps the time column as a deadline
+    (cell,) = find_deadlines("Sở Nội vụ | Rà soát thủ tục | 2026 - 2030")
+    assert cell.decoy is None and cell.due == date(2030, 12, 31)
+
+
+def test_budget_cycle_is_not_a_deadline() -> None:
+    found = find_deadlines("Bố trí dự toán ngân sách hằng năm; Ban Chỉ đạo họp hằng năm.")
+    assert [(m.decoy, to_gold_code(m)) for m in found] == [("period", None), (None, "R/annual")]
+
+
+def test_labels_mark_a_deadline_without_joining_its_span() -> None:
+    (m,) = find_deadlines("Thời hạn hoàn thành: 30/6/2026.")
+    assert (m.text, m.due) == ("30/6/2026", date(2026, 6, 30))
