@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, Literal
@@ -73,6 +74,8 @@ def resolve_criteria(query: str, taxonomy: Taxonomy | None = None) -> list[str]:
     candidate = text.upper().replace(" ", ".")
     if candidate in taxonomy:
         return [candidate]
+    if re.fullmatch(r"[A-Z]+(\.\d+)+", candidate):
+        raise ParlensError("PARLENS-E030", query)
     hits = taxonomy.search(text)
     if hits:
         best = hits[0]
@@ -234,7 +237,8 @@ def coverage(
             "nearest_deadline": nearest.isoformat() if nearest else None,
             "covered": bool(linked),
         })
-    gaps = [{"code": r["code"], "name": r["name"], "level": r["level"]} for r in rows if not r["covered"] and r["level"] >= 1]
+    # Gaps: linkable items (PAR fields and below, SIPAS, PAPI and theirs) that no task addresses.
+    gaps = [{"code": r["code"], "name": r["name"], "level": r["level"]} for r in rows if not r["covered"] and taxonomy.label_of(r["code"])]
     return {
         "documents": documents,
         "task_count": len(tasks),
@@ -313,7 +317,8 @@ def _render_table(result: dict[str, Any], sheets: list[tuple[str, dict[str, str]
         table = Table(title=title, show_lines=False)
         keys = [k for k in headers if k not in ("document_id", "agency_id")]
         for key in keys:
-            table.add_column(headers[key], overflow="fold", max_width=60 if key in ("task", "name", "document") else 20)
+            width = 60 if key in ("task", "name", "document") else 40 if key == "agency" else 14
+            table.add_column(headers[key], overflow="fold", max_width=width, no_wrap=key == "agency")
         for row in rows:
             table.add_row(*["" if row.get(k) is None else str(row.get(k)) for k in keys])
         console.print(table)
