@@ -106,7 +106,7 @@ def date_line(header: dict) -> str:
 def resolved_rows(table: dict) -> list[dict]:
     """Table rows with ``lead: "^"`` (a cell merged with the row above) resolved to the real list."""
     rows, previous = [], None
-    for row in table["rows"]:
+    for row in table.get("rows", []):
         row = dict(row)
         if "section" not in row:
             row["merged_lead"] = row.get("lead") == "^"
@@ -147,6 +147,7 @@ def block_text(block: dict) -> str:
         t = block["table"]
         out = list(t.get("title_lines", []))
         out.append(" | ".join(t.get("columns", TABLE_HEADER)))
+        out += [" | ".join(r) for r in t.get("plain_rows", [])]
         for row in resolved_rows(t):
             if "section" in row:
                 out.append(row["section"])
@@ -325,6 +326,8 @@ def _pdf_table(t, width, st, colors, Paragraph, Table, TableStyle, Spacer) -> li
     data = [[Paragraph(_esc(c), st["cellb"]) for c in t.get("columns", TABLE_HEADER)]]
     style = [("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
              ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)]
+    for plain in t.get("plain_rows", []):
+        data.append([Paragraph(_esc(c), st["cell"]) for c in plain])
     span_start = None
     for row in resolved_rows(t):
         r = len(data)
@@ -340,7 +343,7 @@ def _pdf_table(t, width, st, colors, Paragraph, Table, TableStyle, Spacer) -> li
         else:
             span_start = r
         data.append([Paragraph(_esc(c), st["cell"]) for c in cells])
-    widths = [0.07, 0.30, 0.17, 0.19, 0.15, 0.12]
+    widths = [0.07, 0.30, 0.17, 0.19, 0.15, 0.12] if "rows" in t else [1 / len(data[0])] * len(data[0])
     table = Table(data, colWidths=[w * width for w in widths], repeatRows=1)
     table.setStyle(TableStyle(style))
     out.append(table)
@@ -441,7 +444,11 @@ def _reverse_charmap(name: str) -> dict[str, str]:
     """Unicode letter -> legacy surface sequence, built from viparse's own conversion table."""
     from viparse.normalize.encodings import get_charmap
 
-    return {uni: legacy for legacy, uni in get_charmap(name).pairs}
+    reverse: dict[str, str] = {}
+    for legacy, uni in get_charmap(name).pairs:  # the shortest legacy form wins ("í", not "iù")
+        if uni not in reverse or len(legacy) < len(reverse[uni]):
+            reverse[uni] = legacy
+    return reverse
 
 
 def encode_tcvn3_runs(text: str, heading: bool = False) -> list[tuple[str, str]]:
@@ -605,8 +612,9 @@ def _docx_task_table(d, t: dict, doc: dict, WD_TABLE_ALIGNMENT, Pt) -> None:  # 
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     rows = resolved_rows(t)
+    plain = t.get("plain_rows", [])
     cols = t.get("columns", TABLE_HEADER)
-    table = d.add_table(rows=1 + len(rows), cols=len(cols))
+    table = d.add_table(rows=1 + len(plain) + len(rows), cols=len(cols))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
 
@@ -618,8 +626,11 @@ def _docx_task_table(d, t: dict, doc: dict, WD_TABLE_ALIGNMENT, Pt) -> None:  # 
 
     for c, name in enumerate(cols):
         fill(table.rows[0].cells[c], name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for r, values in enumerate(plain, start=1):
+        for c, value in enumerate(values):
+            fill(table.rows[r].cells[c], value)
     span_top = None
-    for r, row in enumerate(rows, start=1):
+    for r, row in enumerate(rows, start=1 + len(plain)):
         cells = table.rows[r].cells
         if "section" in row:
             merged = cells[0].merge(cells[-1])
