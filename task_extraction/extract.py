@@ -164,7 +164,7 @@ class _Extractor:
         if heading:
             return
         if style in ("a)", "-", "1.", "1.1.") or block.kind == "list_item":
-            self.field_items.append((block.start + body_off, block.end))
+            self.field_items.append((block.start + body_off, block.end, style))
         self._sentences(block.start + body_off, block.start + body_off + len(text[body_off:].rstrip()))
 
     def _section(self, title: str) -> None:
@@ -222,9 +222,9 @@ class _Extractor:
             value, off = fields["time"][0]
             deadline = timing.to_deadline(timing.parse_cell(value, self.ref), off)
         # Drop records the items produced on their own: the fields decide the agencies.
-        item_spans = set(items)
-        self.out = [c for c in self.out if not any(s <= c.start < e for s, e in item_spans)]
-        for s, e in items or []:
+        self.out = [c for c in self.out if not any(s <= c.start < e for s, e, _ in items)]
+        bullets = [(s, e) for s, e, st in items if st in ("-", "a)")]
+        for s, e in bullets or [(s, e) for s, e, _ in items[-1:]]:
             task = self.text[s:e].strip().rstrip(".;")
             for kind, role in (("lead", "lead"), ("support", "support")):
                 for value, off in fields.get(kind, []):
