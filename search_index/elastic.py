@@ -1,0 +1,360 @@
+"""The Elasticsearch backend: versioned indices behind an alias, Vietnamese-aware fields, client-side fusion.
+
+Fields: ``text`` (original syllables, lower-cased), ``text.folded`` (``asciifolding`` with
+``preserve_original``, so "số" is indexed as both "số" and "so" at one position), ``title``, ``seg``
+(underthesea words folded by our Python analysis, whitespace-split) and keyword/number fields for filters
+and facets. Queries are built from :func:`parlens.search_index.analysis.analyze_query`, highlights by
+:mod:`parlens.search_index.highlight`, so both backends rank and mark the same terms.
+
+A reindex writes ``<alias>-v<N+1>``, records the applied change sequence in its mapping ``_meta``, then
+moves the alias in one ``update_aliases`` call: searches never see a half-built index.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from parlens.errors import ParlensError
+from parlens.search_index.analysis import AnalyzedQuery, analyze_query, fold_terms, has_diacritics, segment_words
+from parlens.search_index.fusion import embed, reciprocal_rank_fusion
+from parlens.search_index.highlight import highlight
+from parlens.search_index.protocol import FILTER_FIELDS, Hit, Passage, SearchQuery, SearchResult
+
+BOOST_ACCENTED = 0.6
+BOOST_TITLE = 0.25
+BOOST_PHRASE = 2.0
+BOOST_PROXIMITY = 1.0
+PROXIMITY_SLOP = 4
+BOOST_SEGMENTED = 0.8
+FACET_SIZE = 20
+HYBRID_CANDIDATES = 50
+
+_FILTER_FIELD = {"doc_type": "doc_type", "issuer": "issuer", "province": "province", "year": "year",
+                 "agency": "agency", "criterion": "criterion", "has_deadline": "has_deadline"}
+
+INDEX_SETTINGS: dict[str, Any] = {
+    "number_of_shards": 1,
+    "number_of_replicas": 0,
+    "analysis": {
+        "filter": {"vi_folding": {"type": "asciifolding", "preserve_original": True}},
+        "analyzer": {
+            "vi_original": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]},
+            "vi_folded": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "vi_folding"]},
+            "vi_words": {"type": "custom", "tokenizer": "whitespace", "filter": ["lowercase"]},
+        },
+    },
+}
+
+
+def mappings(dims: int | None = None) -> dict[str, Any]:
+    """The index mapping; ``dims`` adds a dense_vector field for hybrid ranking."""
+    props: dict[str, Any] = {
+        "passage_id": {"type": "keyword"},
+        "document_id": {"type": "long"},
+        "text": {
+            "type": "text", "analyzer": "vi_original", "index_options": "freqs",
+            "fields": {"folded": {"type": "text", "analyzer": "vi_folded"}},
+        },
+        "title": {"type": "text", "analyzer": "vi_folded", "fields": {"raw": {"type": "keyword", "ignore_above": 512}}},
+        "seg": {"type": "text", "analyzer": "vi_words", "index_options": "freqs"},
+        "doc_type": {"type": "keyword"},
+        "issuer": {"type": "keyword"},
+        "province": {"type": "keyword"},
+        "agency": {"type": "keyword"},
+        "criterion": {"type": "keyword"},
+        "year": {"type": "integer"},
+        "has_deadline": {"type": "boolean"},
+        "issued_on": {"type": "keyword"},
+        "start": {"type": "integer", "index": False},
+        "end": {"type": "integer", "index": False},
+        "page": {"type": "integer", "index": False},
+    }
+    if dims:
+        props["embedding"] = {"type": "dense_vector", "dims": dims, "index": True, "similarity": "cosine"}
+    return {"_meta": {"parlens_applied_seq": 0}, "properties": props}
+
+
+def passage_source(p: Passage, vector: list[float] | None = None) -> dict[str, Any]:
+    """The ``_source`` of one passage."""
+    source = {
+        "passage_id": p.passage_id, "document_id": p.document_id, "text": p.text, "title": p.title,
+        "doc_type": p.doc_type, "issuer": p.issuer, "province": p.province, "agency": list(p.agencies),
+        "criterion": list(p.criteria), "year": p.year, "has_deadline": bool(p.has_deadline),
+        "issued_on": p.issued_on, "start": p.start, "end": p.end, "page": p.page,
+    }
+    if p.segmented:
+        source["seg"] = p.segmented
+    if vector is not None:
+        source["embedding"] = vector
+    return source
+
+
+class ElasticsearchBackend:
+    """Passages in Elasticsearch, served from ``alias`` (default ``parlens-passages``)."""
+
+    name = "elasticsearch"
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        alias: str = "parlens-passages",
+        embedding_model: Path | str | None = None,
+        client: Any = None,
+        progress: Callable[[int], None] | None = None,
+        refresh: bool = True,
+    ) -> None:
+        from elasticsearch import Elasticsearch
+
+        self.alias = alias
+        self.embedding_model = embedding_model
+        self.progress = progress
+        self.refresh = refresh
+        self.es = client or Elasticsearch(url, request_timeout=60)
+        self._dims: int | None = None
+        try:
+            self._ensure_alias()
+        except ParlensError:
+            raise
+        except Exception as exc:  # connection refused, TLS, auth
+            raise ParlensError("PARLENS-E040", f"Elasticsearch at {url}: {exc}") from exc
+
+    # -- indices and alias -------------------------------------------------------------------------
+    def _vector_dims(self) -> int | None:
+        if self.embedding_model is None:
+            return None
+        if self._dims is None:
+            self._dims = int(embed(self.embedding_model, ["thử"]).shape[1])
+        return self._dims
+
+    def _versions(self) -> list[str]:
+        found = self.es.indices.get(index=f"{self.alias}-v*", ignore_unavailable=True, allow_no_indices=True)
+        names = [n for n in found if re.fullmatch(re.escape(self.alias) + r"-v\d+", n)]
+        return sorted(names, key=lambda n: int(n.rsplit("-v", 1)[1]))
+
+    def _create_version(self) -> str:
+        versions = self._versions()
+        number = int(versions[-1].rsplit("-v", 1)[1]) + 1 if versions else 1
+        name = f"{self.alias}-v{number}"
+        self.es.indices.create(index=name, settings=INDEX_SETTINGS, mappings=mappings(self._vector_dims()))
+        return name
+
+    def _current(self) -> str:
+        found = self.es.indices.get_alias(name=self.alias)
+        return next(iter(found))
+
+    def _ensure_alias(self) -> None:
+        if not self.es.indices.exists_alias(name=self.alias):
+            name = self._create_version()
+            self.es.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
+
+    def drop(self) -> None:
+        """Delete the alias and every versioned index (tests, uninstall)."""
+        for name in self._versions():
+            self.es.indices.delete(index=name, ignore_unavailable=True)
+
+    # -- bookkeeping -------------------------------------------------------------------------------
+    def last_applied_seq(self, index: str | None = None) -> int:
+        found = self.es.indices.get_mapping(index=index or self.alias)
+        mapping = next(iter(found.values()))["mappings"]
+        return int(mapping.get("_meta", {}).get("parlens_applied_seq", 0))
+
+    def set_applied_seq(self, seq: int, index: str | None = None) -> None:
+        self.es.indices.put_mapping(index=index or self._current(), meta={"parlens_applied_seq": int(seq)})
+
+    # -- writing -----------------------------------------------------------------------------------
+    def _bulk(self, index: str, passages: Iterable[Passage]) -> int:
+        from elasticsearch import helpers
+
+        model = self.embedding_model
+
+        def actions():
+            batch: list[Passage] = []
+            for p in passages:
+                batch.append(p)
+                if len(batch) >= 256:
+                    yield from self._actions(index, batch, model)
+                    batch = []
+            yield from self._actions(index, batch, model)
+
+        done, errors = 0, []
+        for ok, info in helpers.streaming_bulk(self.es, actions(), chunk_size=500, raise_on_error=False, max_retries=3):
+            if ok:
+                done += 1
+                if self.progress and done % 1000 == 0:
+                    self.progress(done)
+            else:
+                errors.append(info)
+        if self.progress:
+            self.progress(done)
+        if errors:
+            raise ParlensError("PARLENS-E040", f"{len(errors)} passages were refused by Elasticsearch, first: {errors[0]}")
+        return done
+
+    @staticmethod
+    def _actions(index: str, batch: list[Passage], model) -> Iterable[dict[str, Any]]:
+        if not batch:
+            return []
+        vectors = embed(model, [p.text for p in batch]).tolist() if model is not None else [None] * len(batch)
+        return [{"_op_type": "index", "_index": index, "_id": p.passage_id, "_source": passage_source(p, v)} for p, v in zip(batch, vectors)]
+
+    def _refresh(self, index: str | None = None) -> None:
+        if self.refresh:
+            self.es.indices.refresh(index=index or self.alias)
+
+    def index(self, passages: Iterable[Passage]) -> int:
+        n = self._bulk(self._current(), passages)
+        self._refresh()
+        return n
+
+    def delete(self, document_id: int) -> None:
+        self.update([document_id], [])
+
+    def update(self, document_ids: Iterable[int], passages: Iterable[Passage]) -> int:
+        ids = [int(i) for i in document_ids]
+        current = self._current()
+        if ids:
+            self.es.delete_by_query(index=current, query={"terms": {"document_id": ids}}, refresh=True, conflicts="proceed")
+        n = self._bulk(current, passages)
+        self._refresh()
+        return n
+
+    def rebuild(self, passages: Iterable[Passage], seq: int) -> int:
+        new = self._create_version()
+        n = self._bulk(new, passages)
+        self.set_applied_seq(seq, index=new)
+        self.es.indices.refresh(index=new)
+        old = list(self.es.indices.get_alias(name=self.alias))
+        actions = [{"remove": {"index": o, "alias": self.alias}} for o in old] + [{"add": {"index": new, "alias": self.alias}}]
+        self.es.indices.update_aliases(actions=actions)  # atomic swap
+        for o in old:
+            self.es.indices.delete(index=o, ignore_unavailable=True)
+        return n
+
+    def clear(self) -> None:
+        self.rebuild([], 0)
+
+    # -- reading -----------------------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self.es.count(index=self.alias)["count"])
+
+    def build_query(self, aq: AnalyzedQuery, mode: str = "folded", *, conjunctive: bool = True) -> dict[str, Any] | None:
+        """The Elasticsearch query DSL for an analysed query (None when it has no terms)."""
+        if mode == "syllable":
+            terms = [{"term": {"text": t}} for t in aq.original]
+            if not terms:
+                return None
+            return {"bool": {"must": terms}} if conjunctive else {"bool": {"should": terms, "minimum_should_match": 1}}
+        units = []
+        for group in aq.groups:
+            typed = [self._term_unit(t, o) for t, o in zip(group.alternatives[0], group.original)]
+            typed_q = typed[0] if len(typed) == 1 else {"bool": {"must": typed}}
+            options = [typed_q] + [
+                {"match_phrase": {"text.folded": " ".join(alt)}} if len(alt) > 1 else {"term": {"text.folded": alt[0]}}
+                for alt in group.alternatives[1:]
+            ]
+            units.append(options[0] if len(options) == 1 else {"bool": {"should": options, "minimum_should_match": 1}})
+        if not units:
+            return None
+        if conjunctive:
+            bool_q: dict[str, Any] = {"must": list(units)}
+        else:
+            bool_q = {"should": list(units), "minimum_should_match": 1}
+        must = bool_q.setdefault("must", [])
+        for phrase in aq.phrases:
+            must.append({"match_phrase": {"text.folded": " ".join(phrase)}})
+        should = bool_q.setdefault("should", [])
+        if len(aq.folded) > 1:
+            joined = " ".join(aq.folded)
+            should.append({"match_phrase": {"text.folded": {"query": joined, "boost": BOOST_PHRASE}}})
+            should.append({"match_phrase": {"text.folded": {"query": joined, "slop": PROXIMITY_SLOP, "boost": BOOST_PROXIMITY}}})
+        if mode == "segmented":
+            words = segment_words(aq.text)
+            if words:
+                should.append({"bool": {"should": [{"term": {"seg": w}} for w in words], "boost": BOOST_SEGMENTED}})
+        return {"bool": bool_q}
+
+    @staticmethod
+    def _term_unit(folded: str, original: str) -> dict[str, Any]:
+        options: list[dict[str, Any]] = [
+            {"term": {"text.folded": folded}},
+            {"term": {"title": {"value": folded, "boost": BOOST_TITLE}}},
+        ]
+        if has_diacritics(original):
+            options.append({"term": {"text": {"value": original, "boost": BOOST_ACCENTED}}})
+        return {"bool": {"should": options, "minimum_should_match": 1}}
+
+    @staticmethod
+    def _filters(filters: dict[str, list[Any]]) -> list[dict[str, Any]]:
+        clauses = []
+        for name, values in filters.items():
+            if name not in _FILTER_FIELD:
+                raise ParlensError("PARLENS-E041", f"unknown filter field {name!r}; use one of {', '.join(FILTER_FIELDS)}")
+            if name == "has_deadline":
+                from parlens.search_index.embedded import _as_bool
+
+                values = [_as_bool(v) for v in values]
+            elif name == "year":
+                values = [int(v) for v in values]
+            clauses.append({"terms": {_FILTER_FIELD[name]: list(values)}})
+        return clauses
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        aq = analyze_query(query.text, expand=query.mode != "syllable")
+        filters = self._filters(query.filters)
+        aggs = {name: {"terms": {"field": field, "size": FACET_SIZE}} for name, field in _FILTER_FIELD.items()} if query.facets else None
+        response = None
+        for conjunctive in (True, False):
+            text_q = self.build_query(aq, "folded" if query.mode == "hybrid" else query.mode, conjunctive=conjunctive)
+            if text_q is None and not filters:
+                return SearchResult(total=0)
+            body_q = {"bool": {"must": [text_q] if text_q else [{"match_all": {}}], "filter": filters}}
+            size = max(query.limit + query.offset, HYBRID_CANDIDATES) if query.mode == "hybrid" else query.limit
+            response = self.es.search(
+                index=self.alias, query=body_q, size=size, from_=0 if query.mode == "hybrid" else query.offset,
+                track_total_hits=True, aggs=aggs, source_excludes=["embedding", "seg"],
+            )
+            if response["hits"]["total"]["value"] or text_q is None:
+                break
+        terms = aq.highlight_terms if query.mode != "syllable" else frozenset(fold_terms(aq.text))
+        docs = [(h["_source"], float(h["_score"] or 0.0)) for h in response["hits"]["hits"]]
+        if query.mode == "hybrid" and self.embedding_model is not None:
+            docs = self._fuse(query, filters, docs)[query.offset : query.offset + query.limit]
+        hits = [_hit(src, score, terms) for src, score in docs]
+        facets = _facets(response.get("aggregations", {})) if query.facets else {}
+        return SearchResult(total=int(response["hits"]["total"]["value"]), hits=hits, facets=facets)
+
+    def _fuse(self, query: SearchQuery, filters: list[dict[str, Any]], lexical: list[tuple[dict, float]]) -> list[tuple[dict, float]]:
+        """Reciprocal rank fusion of the lexical hits with a kNN search over ``embedding``."""
+        vector = embed(self.embedding_model, [query.text])[0].tolist()
+        knn = {"field": "embedding", "query_vector": vector, "k": HYBRID_CANDIDATES, "num_candidates": 4 * HYBRID_CANDIDATES}
+        if filters:
+            knn["filter"] = filters
+        dense = self.es.search(index=self.alias, knn=knn, size=HYBRID_CANDIDATES, source_excludes=["embedding", "seg"])
+        sources = {src["passage_id"]: src for src, _ in lexical}
+        sources.update({h["_source"]["passage_id"]: h["_source"] for h in dense["hits"]["hits"]})
+        fused = reciprocal_rank_fusion([[s["passage_id"] for s, _ in lexical], [h["_source"]["passage_id"] for h in dense["hits"]["hits"]]])
+        return [(sources[pid], score) for pid, score in fused]
+
+
+def _facets(aggregations: dict[str, Any]) -> dict[str, dict[str, int]]:
+    facets: dict[str, dict[str, int]] = {}
+    for name in FILTER_FIELDS:
+        values = {}
+        for b in aggregations.get(name, {}).get("buckets", []):
+            key = b.get("key_as_string", b["key"]) if name == "has_deadline" else b["key"]
+            values[str(key).lower() if name == "has_deadline" else str(key)] = int(b["doc_count"])
+        if values:
+            facets[name] = values
+    return facets
+
+
+def _hit(src: dict[str, Any], score: float, terms: frozenset[str]) -> Hit:
+    spans, snippet = highlight(src["text"], src["start"], terms)
+    return Hit(
+        document_id=int(src["document_id"]), passage_id=src["passage_id"], title=src.get("title"),
+        doc_type=src.get("doc_type"), issued_on=src.get("issued_on"), passage=src["text"], highlight=snippet,
+        score=score, source={"start": src["start"], "end": src["end"], "page": src.get("page")}, highlights=spans,
+    )

@@ -1,0 +1,92 @@
+"""The Elasticsearch backend runs the shared conformance suite.
+
+Against a real cluster when ``PARLENS_ES_URL`` is set (``docker compose up elasticsearch`` then
+``PARLENS_ES_URL=http://localhost:9200 pytest tests/search_index/test_elastic.py``); otherwise against
+osmem-server (an in-memory OpenSearch-compatible server from PyPI) when it is installed, which proves the
+client code, the mapping, the bulk/alias/_meta calls and the query DSL are accepted and behave, but not
+Elasticsearch's own analyzers, scoring or version-specific behaviour.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from elastic_transport import Urllib3HttpNode
+
+from parlens.search_index.analysis import analyze_query
+from parlens.search_index.conformance import SearchBackendConformance, suite_passages
+from parlens.search_index.elastic import INDEX_SETTINGS, ElasticsearchBackend, mappings
+
+
+class PlainJsonNode(Urllib3HttpNode):
+    """osmem-server refuses the client's ``application/vnd.elasticsearch+json; compatible-with=9``; send plain JSON."""
+
+    def perform_request(self, method, target, body=None, headers=None, **kwargs):
+        plain = {
+            k: (v.replace("vnd.elasticsearch+", "").split(";")[0] if k.lower() in ("accept", "content-type") else v)
+            for k, v in (headers or {}).items()
+        }
+        return super().perform_request(method, target, body=body, headers=plain, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def es_client():
+    """A client for the real cluster at PARLENS_ES_URL, else for a session osmem-server."""
+    from elasticsearch import Elasticsearch
+
+    url = os.environ.get("PARLENS_ES_URL")
+    if url:
+        yield Elasticsearch(url, request_timeout=60)
+        return
+    try:
+        from osmem_server import OsmemServer
+    except ImportError:
+        pytest.skip("set PARLENS_ES_URL (or pip install osmem-server) to run the Elasticsearch suite")
+    server = OsmemServer.start(japanese=False)
+    yield Elasticsearch(server.url, node_class=PlainJsonNode, request_timeout=60)
+    server.close()
+
+
+class TestElasticsearchConformance(SearchBackendConformance):
+    @pytest.fixture
+    def backend(self, es_client):
+        backend = ElasticsearchBackend(client=es_client, alias=f"parlens-test-{uuid.uuid4().hex[:8]}")
+        yield backend
+        backend.drop()
+
+
+def test_reindex_swaps_the_alias_to_a_new_version(es_client):
+    progress = []
+    backend = ElasticsearchBackend(client=es_client, alias=f"parlens-swap-{uuid.uuid4().hex[:8]}", progress=progress.append)
+    try:
+        first = backend._current()
+        assert first.endswith("-v1")
+        backend.index(suite_passages())
+        backend.rebuild(suite_passages()[:3], 12)
+        assert backend._current().endswith("-v2")
+        assert backend._versions() == [backend._current()]  # the old version is dropped
+        assert backend.count() == 3 and backend.last_applied_seq() == 12
+        assert progress[-1] == 3  # streaming_bulk per-action results
+    finally:
+        backend.drop()
+
+
+def test_mapping_is_vietnamese_aware():
+    assert INDEX_SETTINGS["analysis"]["filter"]["vi_folding"] == {"type": "asciifolding", "preserve_original": True}
+    props = mappings(384)["properties"]
+    assert props["text"]["fields"]["folded"]["analyzer"] == "vi_folded"
+    assert props["embedding"]["dims"] == 384
+    assert "embedding" not in mappings()["properties"]
+
+
+def test_query_expands_abbreviations_and_boosts_phrases():
+    backend = ElasticsearchBackend.__new__(ElasticsearchBackend)
+    q = backend.build_query(analyze_query("cải cách TTHC"))
+    must = q["bool"]["must"]
+    assert len(must) == 3
+    alternatives = must[2]["bool"]["should"]
+    assert {"match_phrase": {"text.folded": "thu tuc hanh chinh"}} in alternatives
+    phrases = [c["match_phrase"]["text.folded"] for c in q["bool"]["should"]]
+    assert {"query": "cai cach tthc", "boost": 2.0} in phrases
