@@ -229,6 +229,11 @@ def _grammar() -> _Grammar:
         rf"\b(?:dinh{ws}ky{ws})?(?P<n>\d{{1,2}}|{num_alt}){ws}(?P<u>thang|nam|tuan|ngay)"
         rf"\s*(?:/\s*|{ws}(?:mot|1|01){ws})lan\b"
     )
+    season = rf"\b(?:(?:dip|mua|ky\s+nghi|nghi){ws})(?P<season>he)\b(?:{ws}nam{ws}(?P<y>{_Y}))?"
+    period_day = (
+        rf"\bngay{ws}(?P<d>{_DAY}){ws}(?:cua{ws})?thang{ws}(?:dau|cuoi|cuoi{ws}cung|thu{ws}\w+){ws}"
+        rf"(?:cua{ws})?(?:(?:moi|hang){ws})?(?P<p>quy|nam|ky)(?:{ws}(?:tiep{ws}theo|sau|ke{ws}tiep))?\b"
+    )
     monthly_day = rf"\b(?:ngay{ws})?(?P<d>{_DAY}){ws}(?:cua{ws})?(?:hang|moi){ws}thang\b"
     urgency = _alternation(lex["urgency"])
     event = _alternation(lex["events"])
@@ -236,6 +241,8 @@ def _grammar() -> _Grammar:
         ("date_text", re.compile(date_text)),
         ("date", re.compile(date_num)),
         ("monthly_day", re.compile(monthly_day)),
+        ("period_day", re.compile(period_day)),
+        ("season", re.compile(season)),
         ("month", re.compile(month)),
         ("quarter", re.compile(quarter)),
         ("half_year", re.compile(half)),
@@ -396,6 +403,20 @@ def _resolve(c: _Cand, folded: str, ref: date | None, g: _Grammar) -> None:
         freq = g.rec_units[gr["u"]]
         c.recurrence = (freq if n == 1 else f"{freq};INTERVAL={n}",)
         c.kind = c.rule = "recurrence"
+    elif c.kind == "period_day":
+        freq = {"quy": "FREQ=MONTHLY;INTERVAL=3", "nam": "FREQ=YEARLY", "ky": "FREQ=MONTHLY"}[gr["p"]]
+        day = int(gr["d"])
+        which = folded[c.start : c.end]
+        if gr["p"] == "nam" and re.search(r"thang\s+(?:dau|cuoi)", which):
+            month = 1 if re.search(r"thang\s+dau", which) else 12
+            c.recurrence = (f"FREQ=YEARLY;BYMONTH={month};BYMONTHDAY={day}",)
+        else:
+            c.recurrence = (f"{freq};BYMONTHDAY={day}" if gr["p"] != "ky" else freq,)
+        c.kind = c.rule = "recurrence"
+    elif c.kind == "season":
+        y = _year(gr.get("y"), ref)
+        c.yearless = not gr.get("y")
+        c.due = date(y, 8, 31) if y else None  # the summer break ends with August
     elif c.kind == "monthly_day":
         c.recurrence = (f"FREQ=MONTHLY;BYMONTHDAY={int(gr['d'])}",)
     elif c.kind == "recurrence":
@@ -524,7 +545,7 @@ def _merge_annual_lists(cands: list[_Cand], folded: str, g: _Grammar) -> list[_C
     return out
 
 
-_POINT_KINDS = {"date", "date_text", "month", "quarter", "half_year", "year", "year_range", "bare_year"}
+_POINT_KINDS = {"date", "date_text", "month", "quarter", "half_year", "year", "year_range", "bare_year", "season"}
 
 
 def _merge_ranges(cands: list[_Cand], folded: str, g: _Grammar) -> list[_Cand]:
@@ -774,6 +795,8 @@ def _rrule_code(rule: str) -> str:
     parts = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
     if parts.get("FREQ") == "YEARLY" and "BYMONTH" in parts and "BYMONTHDAY" in parts:
         return f"R/annual--{int(parts['BYMONTH']):02d}-{int(parts['BYMONTHDAY']):02d}"
+    if "INTERVAL" in parts and "BYMONTHDAY" in parts:
+        return _rrule_code(";".join(p for p in rule.split(";") if not p.startswith("BYMONTHDAY=")))
     if parts.get("FREQ") == "YEARLY" and set(parts) == {"FREQ", "BYMONTH"}:
         return f"R/annual--{int(parts['BYMONTH']):02d}"
     if parts.get("FREQ") == "MONTHLY" and "BYMONTHDAY" in parts and "INTERVAL" not in parts:
