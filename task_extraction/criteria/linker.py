@@ -187,11 +187,20 @@ class FieldClassifier:
         self.model = OneVsRestClassifier(LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000))
         self.model.fit(x, y)
         self.classes: list[str] = list(self.binarizer.classes_)
+        # One weight matrix instead of one estimator per class: the same probabilities, far less per-call overhead.
+        estimators = self.model.estimators_
+        if all(hasattr(e, "coef_") for e in estimators):
+            self._weights = np.vstack([e.coef_[0] for e in estimators]).T
+            self._bias = np.array([e.intercept_[0] for e in estimators])
+        else:
+            self._weights = None
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, one row per text, columns in ``self.classes`` order."""
         x = self._hstack([self.chars.transform(texts), self.words.transform(texts)]).tocsr()
-        return self.model.predict_proba(x)
+        if self._weights is None:
+            return self.model.predict_proba(x)
+        return 1.0 / (1.0 + np.exp(-(np.asarray(x @ self._weights) + self._bias)))
 
 
 def _key(text: str) -> str:
