@@ -44,6 +44,8 @@ class IngestOutcome:
     tasks: int = 0
     seconds: float = 0.0
     hint: str = ""
+    pages: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: read, extract, link, store, index
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,8 @@ def _ingest(
         existing = store.find_by_sha256(hashlib.sha256(data).hexdigest())
         if existing is not None:
             return outcome("duplicate", doc_id=existing, message=f"duplicate of #{existing}")
-        doc_id, created, n_tasks = _process(data, path, store, stages, ref_date)
+        timings: dict[str, float] = {}
+        doc_id, created, n_tasks, n_pages = _process(data, path, store, stages, ref_date, timings)
     except ParlensError as exc:
         return _failed(path, exc, began)
     except Exception as exc:  # a bug in a stage must not stop the batch; nothing was stored
@@ -210,31 +213,46 @@ def _ingest(
     if not created:  # the same bytes were stored meanwhile by another process
         return outcome("duplicate", doc_id=doc_id, message=f"duplicate of #{doc_id}")
     if sync:
+        clock = time.perf_counter()
         sync_index(store, stages)
-    return outcome("ingested", doc_id=doc_id, tasks=n_tasks, message=f"ingested #{doc_id}")
+        timings["index"] = time.perf_counter() - clock
+    return outcome("ingested", doc_id=doc_id, tasks=n_tasks, pages=n_pages, timings=timings, message=f"ingested #{doc_id}")
 
 
-def _process(data: bytes, path: Path, store: Store, stages: Stages, ref_date: date | None) -> tuple[int, bool, int]:
+def _process(
+    data: bytes, path: Path, store: Store, stages: Stages, ref_date: date | None, timings: dict[str, float]
+) -> tuple[int, bool, int, int]:
     if stages.read_bytes is None:
         raise RuntimeError("no reader: parlens.ingest.read_bytes is not available")
+    clock = time.perf_counter()
     doc = stages.read_bytes(data, path.name)
+    timings["read"] = time.perf_counter() - clock
     if not doc.source_name:
         doc.source_name = path.name
-    tasks, doc_criteria = extract_and_link(doc, stages, ref_date)
+    tasks, doc_criteria = extract_and_link(doc, stages, ref_date, timings)
+    clock = time.perf_counter()
     doc_id, created = store.add_document(doc, data, tasks, doc_criteria)
-    return doc_id, created, len(tasks)
+    timings["store"] = time.perf_counter() - clock
+    return doc_id, created, len(tasks), len(doc.pages) or 1
 
 
-def extract_and_link(doc: Document, stages: Stages, ref_date: date | None = None) -> tuple[list[Task], list[CriterionLink]]:
+def extract_and_link(
+    doc: Document, stages: Stages, ref_date: date | None = None, timings: dict[str, float] | None = None
+) -> tuple[list[Task], list[CriterionLink]]:
     """Run the extractor and the criteria linker on a read document (skipping absent stages)."""
+    timings = {} if timings is None else timings
+    clock = time.perf_counter()
     tasks: list[Task] = []
     if stages.extract is not None:
         tasks = list(stages.extract(doc, ref_date=ref_date or doc.metadata.issued_on))
+    timings["extract"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     if stages.link_tasks is not None and tasks:
         stages.link_tasks(tasks, doc)
     doc_criteria: list[CriterionLink] = []
     if stages.link_document is not None:
         doc_criteria = list(stages.link_document(doc, tasks) or [])
+    timings["link"] = time.perf_counter() - clock
     return tasks, doc_criteria
 
 

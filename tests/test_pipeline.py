@@ -49,7 +49,9 @@ def test_batch_goes_on_after_failures_and_stores_only_good_files(fake_stages, st
     ]
     good_id = outcomes[0].doc_id
     assert outcomes[1].doc_id == good_id and outcomes[1].message == f"duplicate of #{good_id}"
-    assert outcomes[0].tasks == 2
+    assert outcomes[0].tasks == 2 and outcomes[0].pages == 1
+    assert set(outcomes[0].timings) == {"read", "extract", "link", "store"}
+    assert all(0 <= v <= outcomes[0].seconds for v in outcomes[0].timings.values())
     assert "empty file" in outcomes[2].message and outcomes[2].hint
     assert store.list_documents()[0] == 1
     assert [c.op for c in store.changes_since(0)] == ["upsert"]

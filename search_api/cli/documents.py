@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -107,12 +108,27 @@ def ingest(
                 progress.update(bar, description=escape(path.name))
                 outcome = pipeline.ingest_path(path, store, ref_date=reference, sync=False)
                 outcomes.append(outcome)
-                progress.console.print(_status_line(outcome))
+                line = _status_line(outcome)
+                if debug and outcome.timings:
+                    line += " [dim]" + " ".join(f"{k} {v:.2f}s" for k, v in outcome.timings.items()) + "[/dim]"
+                progress.console.print(line)
                 progress.advance(bar)
-        index_problem = None
+        index_problem, index_seconds = None, 0.0
         if any(o.status == "ingested" for o in outcomes):
+            clock = time.perf_counter()
             index_problem = pipeline.sync_index(store)
+            index_seconds = time.perf_counter() - clock
     _print_summary(console, outcomes)
+    if debug:
+        ingested = [o for o in outcomes if o.status == "ingested"]
+        totals: dict[str, float] = {}
+        for o in ingested:
+            for stage, seconds in o.timings.items():
+                totals[stage] = totals.get(stage, 0.0) + seconds
+        pages = sum(o.pages for o in ingested)
+        busy = sum(o.seconds for o in ingested)
+        rate = f", {pages / busy:.1f} pages/s" if busy else ""
+        console.print("stage totals: " + ", ".join(f"{k} {v:.2f}s" for k, v in totals.items()) + f", index sync {index_seconds:.2f}s ({pages} pages{rate})")
     if index_problem:
         typer.echo(f"search index not updated ({index_problem}); it catches up at the next sync or `parlens reindex`", err=True)
     failed = sum(o.status == "failed" for o in outcomes)
