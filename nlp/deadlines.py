@@ -150,6 +150,7 @@ class _Grammar:
     label_end: re.Pattern[str]
     budget_end: re.Pattern[str]
     cited_clause: re.Pattern[str]
+    cited_title: re.Pattern[str]
     basis_clause: re.Pattern[str]
     annual_suffix: re.Pattern[str]
     rec_then_date: re.Pattern[str]
@@ -280,7 +281,8 @@ def _grammar() -> _Grammar:
         label_end=re.compile(rf"(?<!\w)(?:{_alternation(lex['labels'])})\s*:\s*$"),
         budget_end=re.compile(rf"(?<!\w)(?:{_alternation(lex['budget_markers'])})(?:{ws}[^\W\d_]+){{0,3}}\s*$"),
         header_end=re.compile(r"(?:^|[\n|])[\s*_#]*[^\W\d_][^\n,;:|]{1,40},\s*$"),
-        cited_clause=re.compile(rf"^\W*(?:can{ws}cu|thuc{ws}hien|trien{ws}khai|theo)\b|(?<!\w)(?:{doc_types})(?!\w)"),
+        cited_clause=re.compile(rf"^\W*(?:can{ws}cu|thuc{ws}hien|trien{ws}khai|theo)\b"),
+        cited_title=re.compile(rf"(?<!\w)(?:{_alternation(lex['cited_titles'])})(?!\w)"),
         basis_clause=re.compile(rf"^\W*can{ws}cu\b"),
         annual_suffix=re.compile(rf"\s*,?\s*(?:cua{ws})?(?:hang|moi){ws}nam\b"),
         rec_then_date=re.compile(rf"\s*[,(:\-]?\s*(?:(?:{quals})\s+)?(?=ngay{ws}|\d)"),
@@ -629,7 +631,7 @@ def _classify(
             if g.header_end.search(folded, max(0, c.start - 60), c.start) and not c.yearless:
                 c.decoy, c.rule = "cited_document", "header_date"
                 return c
-            if g.cited_end.search(left) or g.cited_clause.search(left[-90:]):
+            if g.cited_end.search(left) or g.cited_clause.search(left) or _cites_title(left, c.start, g, original, omap):
                 c.decoy, c.rule = "cited_document", "cited_document"
                 return c
         sm = g.start_end.search(folded, max(0, c.start - 20), c.start)
@@ -651,6 +653,16 @@ def _classify(
         if c.yearless and c.kind in ("date", "month") and not (whole_cell or listed or folded.startswith("ngay", c.start)):
             return None
     return c
+
+
+def _cites_title(left: str, start: int, g: _Grammar, original: str, omap: list[int] | None) -> bool:
+    """A capitalised document title shortly before the date: 'Luật Tổ chức chính quyền địa phương ngày …'."""
+    base = start - len(left)
+    for m in g.cited_title.finditer(left, max(0, len(left) - 90)):
+        os_, _ = _orig(base + m.start(), base + m.end(), omap, original)
+        if original[os_].isupper():
+            return True
+    return False
 
 
 def _is_cell(folded: str, start: int, end: int) -> bool:
