@@ -31,6 +31,7 @@ CATALOGUE: dict[str, ErrorCode] = {
         ErrorCode("PARLENS-E019", "unexpected error while processing the file", "Nothing was stored for this file and the batch went on; report it together with the file."),
         ErrorCode("PARLENS-E020", "document not found", "List documents with `parlens list` or GET /documents."),
         ErrorCode("PARLENS-E021", "store is newer than this program", "Upgrade parlens; the store's schema is from a later version."),
+        ErrorCode("PARLENS-E022", "store cannot be opened", "Check PARLENS_DATA_DIR: the folder must be writable and parlens.sqlite3 must be a parlens store."),
         ErrorCode("PARLENS-E030", "unknown criterion", "See `parlens criteria` for codes such as PAR.7 or SIPAS.2."),
         ErrorCode("PARLENS-E031", "invalid taxonomy file", "Fix the file named in PARLENS_CRITERIA_TAXONOMY."),
         ErrorCode("PARLENS-E040", "search backend unavailable", "Start Elasticsearch (docker compose up) or use PARLENS_SEARCH_BACKEND=embedded."),

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from parlens.errors import ParlensError
 from parlens.settings import Settings, get_settings
 from parlens.store.migrate import apply_migrations, available_migrations, schema_version
 from parlens.store.sqlite import Change, DocumentSummary, Store, StoredDocument, StoredTask
@@ -22,5 +23,8 @@ __all__ = [
 def open_store(settings: Settings | None = None) -> Store:
     """Open (and create or migrate) the store at ``settings.store_path``, creating the data folder."""
     settings = settings or get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ParlensError("PARLENS-E022", f"data folder {settings.data_dir}: {exc.strerror or exc}") from exc
     return Store(settings.store_path)

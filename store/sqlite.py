@@ -118,18 +118,22 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(
-            str(path), isolation_level=None, check_same_thread=False, timeout=30.0
-        )
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA busy_timeout = 30000")
-        if self.path is not None:
-            self._conn.execute("PRAGMA journal_mode = WAL")
-        self._conn.execute("PRAGMA synchronous = NORMAL")
-        self._conn.execute("PRAGMA foreign_keys = ON")
-        self._conn.create_function("pl_fold", 1, _fold, deterministic=True)
         try:
+            self._conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30.0)
+        except sqlite3.Error as exc:
+            raise ParlensError("PARLENS-E022", f"{path}: {exc}") from exc
+        try:
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA busy_timeout = 30000")
+            if self.path is not None:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.create_function("pl_fold", 1, _fold, deterministic=True)
             self.schema_version = apply_migrations(self._conn)
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise ParlensError("PARLENS-E022", f"{path}: {exc}") from exc
         except BaseException:
             self._conn.close()
             raise

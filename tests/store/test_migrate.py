@@ -81,3 +81,22 @@ def test_split_statements_keeps_comment_semicolons_inside_statements() -> None:
     assert statements[1].startswith("CREATE TABLE b") and statements[1].endswith(");")
     with pytest.raises(ValueError):
         split_statements("CREATE TABLE c (x TEXT")
+
+
+def test_a_file_that_is_not_a_store_is_e022(tmp_path: Path) -> None:
+    path = tmp_path / "parlens.sqlite3"
+    path.write_bytes(b"this is a text file, not SQLite " * 200)
+    with pytest.raises(ParlensError) as err:
+        Store(path)
+    assert err.value.code == "PARLENS-E022"
+
+
+def test_unwritable_data_folder_is_e022(tmp_path: Path) -> None:
+    from parlens.settings import Settings
+    from parlens.store import open_store
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ParlensError) as err:
+        open_store(Settings(data_dir=blocker / "data"))
+    assert err.value.code == "PARLENS-E022"
