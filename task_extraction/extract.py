@@ -115,7 +115,8 @@ class _Extractor:
         self.in_operative = False  # inside "TỔ CHỨC THỰC HIỆN" or after a lead-in
         self.skipping = False
         self.fields: dict[str, list] = {}
-        self.field_items: list[tuple[int, int]] = []
+        self.field_items: list[tuple[int, int, str]] = []
+        self.carried_table: dict = {}
 
     # ------------------------------------------------------------ blocks
     def run(self) -> list[Candidate]:
@@ -128,7 +129,7 @@ class _Extractor:
         return self.out
 
     def _table(self, index: int) -> None:
-        for r in table_records(self.doc, index, self.ref):
+        for r in table_records(self.doc, index, self.ref, self.carried_table):
             dl = timing.to_deadline(r.deadline, r.deadline_offset) if r.deadline is not None else None
             self.out.append(Candidate(r.agency, r.agency_start, r.role, r.task, r.start, r.end, r.rule, dl))
 

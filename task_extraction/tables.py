@@ -70,19 +70,31 @@ def _title_deadline(doc: Document, index: int, ref_date: date | None):
     return None, 0
 
 
-def table_records(doc: Document, index: int, ref_date: date | None) -> list[TableRecord]:
-    """Records from the table block ``doc.blocks[index]`` (empty when it is not a task table)."""
+def table_records(doc: Document, index: int, ref_date: date | None,
+                  carried: dict | None = None) -> list[TableRecord]:
+    """Records from the table block ``doc.blocks[index]`` (empty when it is not a task table).
+
+    ``carried`` holds the columns of the previous task table; a table split across PDF pages has no
+    header row on its later pages and continues with the same columns when its width matches.
+    """
     block: Block = doc.blocks[index]
     rows = block.rows or []
     out: list[TableRecord] = []
     cols: dict[str, int] | None = None
     title_dl, title_off = None, 0
+    width = max((len(r) for r in rows), default=0)
+    if carried is not None and carried.get("width") == width and not any(
+            "task" in header_columns(r) for r in rows[:2]):
+        cols = carried["cols"]
+        title_dl, title_off = carried.get("title", (None, 0))
     for row in rows:
         found = header_columns(row)
         if "task" in found and ("lead" in found or "support" in found) and len(found) >= 2:
             cols = found
             if "time" not in cols and title_dl is None:
                 title_dl, title_off = _title_deadline(doc, index, ref_date)
+            if carried is not None:
+                carried.update(width=width, cols=cols, title=(title_dl, title_off))
             continue
         if cols is None:
             continue

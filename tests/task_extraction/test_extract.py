@@ -164,3 +164,21 @@ def test_recurring_and_next_sentence_deadlines():
 def test_plain_text_without_assignment_gives_nothing():
     text = "Chỉ số cải cách hành chính năm 2024 của tỉnh tăng 5 bậc so với năm 2023, đứng thứ 20 cả nước."
     assert extract_tasks(document_from_text(text)) == []
+
+
+def test_table_continued_on_next_page_keeps_columns():
+    first = _table_doc([["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian"],
+                        ["1", "Xây dựng kho dữ liệu", "Sở Tài chính", "Sở Nội vụ", "2026"]])
+    second = _table_doc([["2", "Số hóa hồ sơ lưu trữ", "Sở Nội vụ", "", "Quý II/2027"]])
+    shift = len(first.text) + 1
+    for row in second.blocks[0].rows:
+        for c in row:
+            c.start += shift
+            c.end += shift
+    b2 = second.blocks[0]
+    b2.start += shift
+    b2.end += shift
+    doc = Document(text=first.text + "\n" + second.text, blocks=first.blocks + [b2])
+    got = [(t.agency, t.role, t.deadline.due) for t in extract_tasks(doc)]
+    assert got == [("Sở Tài chính", "lead", date(2026, 12, 31)), ("Sở Nội vụ", "support", date(2026, 12, 31)),
+                   ("Sở Nội vụ", "lead", date(2027, 6, 30))]
