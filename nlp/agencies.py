@@ -460,6 +460,9 @@ class _Matcher:
         return _Raw(j, end, None, "people_committee", agency_id=f"{what}-{gname}", name=f"{full} {lv_text}", level=group)
 
     def _level(self, j: int) -> tuple[int, str] | None:
+        if j < len(self.toks) and self.toks[j].f == "tp":  # "TP." / "Tp"
+            end = j + 1 + (j + 1 < len(self.toks) and self.toks[j + 1].f == ".")
+            return end, "city"
         for ln in (2, 1):
             key = tuple(t.f for t in self.toks[j : j + ln])
             if len(key) == ln and key in self.gaz.levels:
@@ -496,6 +499,8 @@ class _Matcher:
             if hit is None:
                 break
             nouns.append(hit[1])
+            if len(nouns) == 1:
+                first_noun_end = hit[0]
             m = self._modifiers(hit[0])
             if m + 1 < n and toks[m].f in _LIST_SEPS and not toks[m + 1].barrier:
                 nxt = m + 1 + (toks[m + 1].f == "cac")
@@ -510,8 +515,8 @@ class _Matcher:
             return None
         if nouns[0] in ("sở", "bộ") and len(nouns) == 1 and m < n and (toks[m].f == ":" or self.gaz.fields.walk(toks, m)):
             return None  # an elliptical list, not a collective
-        if bare and m - first < 2:
-            return None
+        if bare and m <= first_noun_end:
+            return None  # a bare noun alone ("Trung tâm") is not a collective
         aid = "collective:" + "-".join(_slug(x) for x in nouns)
         written = _clean(self.text[toks[first].start : toks[m - 1].end])
         return _Raw(j, m, None, "collective", collective=True, agency_id=aid,

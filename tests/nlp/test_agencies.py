@@ -1,0 +1,86 @@
+"""Agency recognition and resolution, parametrised over golden cases in tests/nlp/cases/agencies.jsonl."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from parlens.nlp.agencies import find_agencies, load_gazetteer, resolve_agency, split_agency_list
+
+CASES = [json.loads(line) for line in (Path(__file__).parent / "cases" / "agencies.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{i}-{c['family']}" for i, c in enumerate(CASES)])
+def test_find_agencies_golden(case: dict) -> None:
+    on = date.fromisoformat(case["on"]) if "on" in case else None
+    got = find_agencies(case["text"], on=on)
+    assert len(got) == len(case["mentions"]), [(m.text, m.agency_id) for m in got]
+    for m, want in zip(got, case["mentions"]):
+        assert case["text"][m.start : m.end] == m.text
+        for key, value in want.items():
+            assert getattr(m, key) == value, (key, m)
+
+
+def test_every_pattern_family_has_cases() -> None:
+    families = {c["family"] for c in CASES}
+    assert {"gazetteer", "abbreviation", "bracket", "people_committee", "collective", "elliptical", "shared_head",
+            "title", "noise", "reorganisation", "place", "negative"} <= families
+
+
+def test_old_name_resolves_to_itself_before_and_successor_after_the_merger() -> None:
+    before = resolve_agency("Sở Giao thông vận tải", on=date(2025, 2, 28))
+    after = resolve_agency("Sở Giao thông vận tải", on=date(2025, 3, 1))
+    assert (before.agency_id, after.agency_id) == ("so-giao-thong-van-tai", "so-xay-dung")
+    assert after.written_id == "so-giao-thong-van-tai" and after.text == "Sở Giao thông vận tải"
+    assert "Sở Xây dựng" in after.note
+
+
+def test_district_bodies_after_july_2025_are_kept_with_a_note() -> None:
+    (m,) = find_agencies("UBND huyện Nam Đàn báo cáo", on=date(2025, 7, 2))
+    assert m.agency_id == "ubnd-huyen-nam-dan" and m.note and "cấp huyện" in m.note
+    (early,) = find_agencies("UBND huyện Nam Đàn báo cáo", on=date(2025, 6, 30))
+    assert early.note is None
+
+
+def test_resolve_agency_accepts_a_bare_field_and_whole_cells() -> None:
+    assert resolve_agency("Nội vụ").name == "Sở Nội vụ"
+    assert resolve_agency("  Sở Tư pháp; ").agency_id == "so-tu-phap"
+    assert resolve_agency("kế hoạch năm 2025") is None
+
+
+def test_split_agency_list_gives_co_leads_and_keeps_collectives_whole() -> None:
+    text = "Sở Khoa học và Công nghệ, Công an tỉnh"
+    assert [m.agency_id for m in split_agency_list(text)] == ["so-khoa-hoc-va-cong-nghe", "cong-an-tinh"]
+    cell = "Các sở, ban, ngành, UBND các xã, phường"
+    (whole,) = split_agency_list(cell)
+    assert (whole.start, whole.end, whole.collective) == (0, len(cell), True)
+
+
+def test_split_agency_list_separates_semicolon_items_and_keeps_unknown_parts() -> None:
+    cell = "Các sở, ban, ngành; UBND các phường xã; Trung tâm Điều hành thông minh"
+    got = split_agency_list(cell)
+    assert [m.text for m in got] == ["Các sở, ban, ngành", "UBND các phường xã", "Trung tâm Điều hành thông minh"]
+    assert got[1].agency_id == "ubnd-cap-xa" and got[2].agency_id is None
+
+
+def test_bare_collective_at_cell_start() -> None:
+    (m,) = split_agency_list("Doanh nghiệp viễn thông, bưu chính")
+    assert m.collective and m.text == "Doanh nghiệp viễn thông, bưu chính"
+
+
+def test_gazetteer_covers_both_province_lists() -> None:
+    gaz = load_gazetteer()
+    assert len(gaz.provinces) == 63
+    assert sum(p.successor is None for p in gaz.provinces.values()) == 34
+    assert all(gaz.provinces[p.successor].successor is None for p in gaz.provinces.values() if p.successor)
+
+
+def test_every_successor_exists() -> None:
+    gaz = load_gazetteer()
+    for body in gaz.bodies.values():
+        if body.successor:
+            assert body.successor in gaz.bodies, body.id
+            assert body.valid_until is not None, body.id
