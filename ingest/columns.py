@@ -1,0 +1,128 @@
+"""Reading order for two-column bands: the Nghị định 30 header and the signature block.
+
+An official document sets the issuing body beside the national motto, the number beside place and
+date, and "Nơi nhận" beside the signer. Read line by line these interleave; a band of such lines is
+unrolled into its left column, then its right column.
+
+>>> lines = [[Segment(0, 15, "ỦY BAN NHÂN DÂN"), Segment(30, 60, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
+...          [Segment(2, 14, "TỈNH NAM ĐỊNH"), Segment(33, 58, "Độc lập - Tự do - Hạnh phúc")]]
+>>> [text for text, _, _ in order_lines(lines)]
+['ỦY BAN NHÂN DÂN', 'TỈNH NAM ĐỊNH', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class Segment:
+    """A run of text on one line between wide gaps, with its horizontal extent."""
+
+    x0: float
+    x1: float
+    text: str
+    info: Any = None  # reader-specific (e.g. the PDF line's vertical position)
+
+
+def _two_column(line: list[Segment]) -> bool:
+    return len(line) >= 2
+
+
+def order_lines(lines: list[list[Segment]], mid: float | None = None) -> list[tuple[str, list[Segment], bool]]:
+    """Lines in reading order as (text, segments, in a band?), bands of two-column lines unrolled column by column.
+
+    A line outside a band is its segments joined by a space; inside a band every segment stands alone.
+    With ``mid`` (the page centre), runs of short lines that keep to one side of it also form a band
+    when both sides are used, e.g. "Nơi nhận:" beside "KT. CHỦ TỊCH" set at slightly different heights.
+    """
+    if mid is not None:
+        return _order_with_mid(lines, mid)
+    out: list[tuple[str, list[Segment], bool]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not _two_column(line):
+            out.append((" ".join(s.text for s in line), line, False))
+            i += 1
+            continue
+        split = min(s.x0 for s in line[1:])  # where the right column starts
+        left_end = line[0].x1
+        j = i
+        band: list[list[Segment]] = []
+        while j < len(lines):
+            cur = lines[j]
+            if _two_column(cur):
+                band.append(cur)
+                split = min(split, min(s.x0 for s in cur[1:]))
+            elif len(cur) == 1 and (cur[0].x0 >= split - 0.1 * split or cur[0].x1 <= max(left_end, split * 0.95)):
+                band.append(cur)
+            else:
+                break
+            j += 1
+        left: list[Segment] = []
+        right: list[Segment] = []
+        for cur in band:
+            if len(cur) == 1:
+                seg = cur[0]
+                (right if seg.x0 >= split - 0.1 * split else left).append(seg)
+                continue
+            right_part = [s for s in cur if s.x0 >= split - 1e-6 and s is not cur[0]]
+            left_part = [s for s in cur if s not in right_part]
+            left.append(_merge(left_part))
+            right.append(_merge(right_part))
+        out.extend((s.text, [s], True) for s in left)
+        out.extend((s.text, [s], True) for s in right)
+        i = j
+    return out
+
+
+def _one_sided(seg: Segment, ref: float) -> str | None:
+    if seg.x1 <= ref + 2:
+        return "left"
+    if seg.x0 >= ref - 2:
+        return "right"
+    return None
+
+
+def _order_with_mid(lines: list[list[Segment]], mid: float) -> list[tuple[str, list[Segment], bool]]:
+    out: list[tuple[str, list[Segment], bool]] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        split: float | None = None
+        while j < len(lines):
+            ln = lines[j]
+            if len(ln) >= 2:
+                split = min(split if split is not None else float("inf"), min(s.x0 for s in ln[1:]))
+            elif _one_sided(ln[0], split if split is not None else mid) is None:
+                break
+            j += 1
+        ref = split if split is not None else mid
+        run = lines[i:j]
+        left: list[Segment] = []
+        right: list[Segment] = []
+        for ln in run:
+            if len(ln) >= 2:
+                rp = [s for s in ln[1:] if s.x0 >= ref - 2]
+                lp = [s for s in ln if s not in rp]
+                left.append(_merge(lp))
+                if rp:
+                    right.append(_merge(rp))
+            else:
+                (right if _one_sided(ln[0], ref) == "right" else left).append(ln[0])
+        if run and left and right:
+            out.extend((s.text, [s], True) for s in left)
+            out.extend((s.text, [s], True) for s in right)
+            i = j
+            continue
+        out.append((" ".join(s.text for s in lines[i]), lines[i], False))
+        i += 1
+    return out
+
+
+def _merge(segments: list[Segment]) -> Segment:
+    if len(segments) == 1:
+        return segments[0]
+    return Segment(segments[0].x0, segments[-1].x1, " ".join(s.text for s in segments), segments[0].info)

@@ -1,0 +1,20 @@
+"""What a format reader hands back before metadata and hashing: blocks, pages, headers, warnings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from parlens.ingest.structure import DocumentBuilder
+from parlens.model import DocumentMetadata, PageInfo
+
+
+@dataclass
+class Draft:
+    """A read document in the making; ``read_bytes`` turns it into a ``Document``."""
+
+    builder: DocumentBuilder
+    media_type: str = "text/plain"
+    pages: list[PageInfo] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    metadata: DocumentMetadata | None = None  # set by readers that know it (press articles)

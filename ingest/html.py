@@ -1,0 +1,142 @@
+"""HTML press-article reader (trafilatura + lxml): main text, title, date, publisher, source URL.
+
+Menus, related-article lists ("Tin cùng chuyên mục"), comments, scripts and styles are dropped; no
+script is ever run (the page is only parsed).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from lxml import etree
+
+from parlens.ingest.draft import Draft
+from parlens.ingest.repair import repair_text
+from parlens.ingest.structure import DocumentBuilder
+from parlens.model import DocumentMetadata
+from parlens.nlp.normalize import fold
+
+# Section titles after which a news page lists other articles or reader comments.
+_TRAILERS = re.compile(
+    r"^(tin cung chuyen muc|tin lien quan|bai viet lien quan|tin khac|cac tin khac|doc them|xem them|tin moi"
+    r"|tin noi bat|y kien ban doc|binh luan|gui binh luan|y kien cua ban|chia se|tu khoa|tags?)\b[\s:]*"
+)
+
+
+def _inline(el) -> str:
+    parts = []
+    for node in el.iter():
+        if node.tag == "lb":
+            parts.append(" ")
+        if node is not el and node.tag in ("list", "table"):
+            continue
+        if node.text and (node is el or node.getparent() is not None and node.getparent().tag not in ("list", "table")):
+            parts.append(node.text)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+    return " ".join("".join(parts).split())
+
+
+def _walk(el, builder: DocumentBuilder, depth: int = 0) -> bool:
+    """Add the blocks under ``el``; returns False once a trailer section ('Tin cùng chuyên mục') starts."""
+    for child in el:
+        tag = child.tag
+        if tag == "head":
+            text = repair_text(_inline(child))
+            if _TRAILERS.match(fold(text)):
+                return False
+            level = int(child.get("rend", "h2")[1:] or 2) if re.fullmatch(r"h\d", child.get("rend", "")) else 2
+            builder.add_paragraph(text, kind="heading", level=level)
+        elif tag in ("p", "quote", "code"):
+            text = repair_text(_inline(child))
+            if _TRAILERS.match(fold(text)):
+                return False
+            builder.add_paragraph(text)
+        elif tag == "list":
+            ordered = child.get("rend") == "ol"
+            for n, item in enumerate(child.iterchildren("item"), 1):
+                text = repair_text(_inline(item))
+                if text:
+                    label = f"{n}." if ordered else "-"
+                    builder.add_paragraph(f"{label} {text}" if not text.startswith(label) else text,
+                                          kind="list_item", level=5 + depth if not ordered else 2 + depth, numbering=label)
+                for sub in item.iterchildren("list"):
+                    wrapper = etree.Element("x")
+                    wrapper.append(sub)
+                    _walk(wrapper, builder, depth + 1)
+        elif tag == "table":
+            grid, texts = [], {}
+            for r, row in enumerate(child.iter("row")):
+                keys = []
+                for c, cell in enumerate(row.iterchildren("cell")):
+                    key = (r, c)
+                    texts[key] = repair_text(_inline(cell))
+                    span = int(cell.get("colspan", "1") or 1) if str(cell.get("colspan", "1")).isdigit() else 1
+                    keys.extend([key] * max(1, min(span, 50)))
+                if keys:
+                    grid.append(keys)
+            if grid:
+                width = max(len(r) for r in grid)
+                for r, row in enumerate(grid):
+                    while len(row) < width:
+                        key = (r, len(row), "pad")
+                        texts[key] = ""
+                        row.append(key)
+                builder.add_table(grid, texts, style="table")
+        elif len(child):
+            if not _walk(child, builder, depth):
+                return False
+    return True
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _fallback_text(data: bytes) -> str:
+    """Visible text of a page trafilatura found no article in (scripts and styles removed)."""
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.fromstring(data)
+    except (etree.ParserError, ValueError):
+        return ""
+    for bad in tree.xpath("//script|//style|//noscript|//template|//nav|//iframe|//object|//embed"):
+        bad.drop_tree()
+    return "\n".join(t.strip() for t in tree.itertext() if t.strip())
+
+
+def read_html(data: bytes, name: str) -> Draft:
+    """Read a press article; metadata gets title, date, publisher and source URL (doc_type 'Bài báo')."""
+    import trafilatura
+
+    draft = Draft(builder=DocumentBuilder(), media_type="text/html")
+    xml = trafilatura.extract(data, output_format="xml", include_tables=True, include_comments=False,
+                              include_images=False, include_links=False, with_metadata=True, favor_precision=True)
+    meta = DocumentMetadata(doc_type="Bài báo")
+    if xml:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
+        root = etree.fromstring(xml.encode("utf-8"), parser)
+        title = repair_text(root.get("title") or "") or None
+        meta.title = title
+        meta.issued_on = _date(root.get("date"))
+        meta.publisher = repair_text(root.get("sitename") or "") or root.get("hostname") or None
+        meta.source_url = root.get("url") or None
+        main = root.find("main")
+        if title and (main is None or not len(main) or fold(_inline(main[0])) != fold(title)):
+            draft.builder.add_paragraph(title, kind="heading", level=1)
+        if main is not None:
+            _walk(main, draft.builder)
+    else:
+        from parlens.ingest.text import build_text_blocks
+
+        draft.warnings.append("no article body found; read the visible text of the page")
+        build_text_blocks(draft.builder, _fallback_text(data))
+    draft.metadata = meta
+    return draft

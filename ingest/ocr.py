@@ -1,0 +1,80 @@
+"""OCR for pages with no usable text layer: pypdfium2 renders, tesseract (pytesseract) reads.
+
+When tesseract is missing the page is flagged with a warning, never silently empty.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from functools import lru_cache
+
+from parlens.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def tesseract_available() -> bool:
+    """Whether the tesseract binary can be run."""
+    if shutil.which("tesseract") is None:
+        return False
+    try:
+        import pytesseract
+
+        pytesseract.get_tesseract_version()
+    except Exception:  # pragma: no cover - depends on the machine
+        return False
+    return True
+
+
+def ocr_image(image, settings: Settings) -> str:
+    """Text of a PIL image, read with tesseract in ``settings.ocr_languages``."""
+    import pytesseract
+
+    return pytesseract.image_to_string(image, lang=settings.ocr_languages, config="--psm 4")
+
+
+def render_pdf_page(data: bytes, index: int, dpi: int):
+    """Page ``index`` (0-based) of a PDF as a PIL image at ``dpi``."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        page = pdf[index]
+        image = page.render(scale=dpi / 72).to_pil()
+        page.close()
+        return image
+    finally:
+        pdf.close()
+
+
+def ocr_pdf_page(data: bytes, index: int, settings: Settings, warnings: list[str], *, reason: str) -> str | None:
+    """OCR text of one PDF page, or None (with a warning saying why) when OCR is off or unavailable."""
+    page = index + 1
+    if not settings.ocr_enabled:
+        warnings.append(f"page {page}: {reason}; OCR is disabled (PARLENS_OCR_ENABLED)")
+        return None
+    if not tesseract_available():
+        warnings.append(f"page {page}: {reason}; tesseract is not installed, page not OCRed (apt install tesseract-ocr tesseract-ocr-vie)")
+        return None
+    try:
+        text = ocr_image(render_pdf_page(data, index, settings.ocr_dpi), settings)
+    except Exception as exc:
+        warnings.append(f"page {page}: OCR failed ({type(exc).__name__}: {exc})")
+        return None
+    return text
+
+
+def ocr_image_bytes(data: bytes, settings: Settings, warnings: list[str]) -> str | None:
+    """OCR text of an image file (PNG, JPEG, TIFF), or None with a warning."""
+    if not settings.ocr_enabled or not tesseract_available():
+        warnings.append("image: OCR unavailable (tesseract not installed or OCR disabled)")
+        return None
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        return ocr_image(image.convert("RGB"), settings)

@@ -1,0 +1,104 @@
+"""Plain-text reader: UTF-8 (BOM or not), UTF-16 (BOM or heuristic), cp1258 and legacy TCVN3/VNI bytes.
+
+>>> decode_text("Kế hoạch".encode("utf-16"))[1]
+'utf-16'
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+from parlens.errors import ParlensError
+from parlens.ingest.columns import Segment, order_lines
+from parlens.ingest.repair import repair_lines, repair_text
+from parlens.ingest.structure import DocumentBuilder, starts_new_item
+from parlens.ingest.syllables import text_quality
+
+_GAP = re.compile(r" {3,}|\t+")
+_MIN_QUALITY = 0.3
+
+
+def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
+    """(text, encoding name); raises PARLENS-E008 when no encoding yields readable text."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    sample = data[:2000]
+    if len(sample) >= 8:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if odd > 0.3 * len(sample) / 2 and even < odd / 10:
+            return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+        if even > 0.3 * len(sample) / 2 and odd < even / 10:
+            return data.decode("utf-16-be", errors="replace"), "utf-16-be"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    candidates: list[tuple[float, str, str]] = []
+    try:
+        text = data.decode("cp1258")
+        candidates.append((text_quality(unicodedata.normalize("NFC", text)), text, "cp1258"))
+    except UnicodeDecodeError:
+        pass
+    latin = data.decode("latin-1")
+    candidates.append((text_quality(repair_lines(latin)), latin, "legacy-8bit"))
+    quality, text, encoding = max(candidates, key=lambda c: c[0])
+    if quality < _MIN_QUALITY:
+        raise ParlensError("PARLENS-E008", f"{name or 'text'}: not UTF-8, UTF-16, cp1258, TCVN3 or VNI (best reading {quality:.0%} Vietnamese)")
+    return text, encoding
+
+
+def _segments(line: str) -> list[Segment]:
+    line = line.expandtabs(8).rstrip()
+    out = []
+    pos = 0
+    for part in _GAP.split(line):
+        idx = line.find(part, pos) if part else pos
+        if part.strip():
+            lead = len(part) - len(part.lstrip())
+            out.append(Segment(idx + lead, idx + len(part.rstrip()), part.strip()))
+        pos = idx + len(part)
+    return out
+
+
+def build_text_blocks(builder: DocumentBuilder, raw: str, *, page: int | None = None, detect_legacy: bool = True) -> None:
+    """Add the paragraphs of a raw multi-line text to ``builder`` (wrapped lines joined, bands unrolled)."""
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
+    groups: list[list[list[Segment]]] = [[]]
+    for line in raw.split("\n"):
+        segs = _segments(line)
+        if segs:
+            groups[-1].append(segs)
+        elif groups[-1]:
+            groups.append([])
+    for group in groups:
+        paragraph: list[str] = []
+        for text, segs, band in order_lines(group):
+            text = repair_text(text, detect=detect_legacy)
+            if not text:
+                continue
+            if paragraph and not band and _continues(paragraph[-1], text, len(group) > 1):
+                paragraph[-1] = paragraph[-1] + " " + text
+            else:
+                paragraph.append(text)
+        for para in paragraph:
+            builder.add_paragraph(para, page=page)
+
+
+def _continues(previous: str, line: str, single: bool) -> bool:
+    """A hard-wrapped line: the previous one is long and unfinished, this one starts lower-case."""
+    return (
+        single and len(previous) >= 50 and not previous.rstrip().endswith((".", ":", ";", "!", "?"))
+        and line[:1].islower() and not starts_new_item(line)
+    )
+
+
+def read_text(data: bytes, name: str = "") -> tuple[DocumentBuilder, str]:
+    """Decode and split plain text into blocks; returns the builder and the encoding used."""
+    text, encoding = decode_text(data, name)
+    builder = DocumentBuilder()
+    build_text_blocks(builder, text)
+    return builder, encoding
