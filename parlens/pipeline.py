@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from parlens.errors import ParlensError
+from parlens.errors import CATALOGUE, ParlensError
 from parlens.model import CriterionLink, Document, Task
 from parlens.settings import get_settings
 from parlens.store import Store
@@ -209,7 +209,8 @@ def _ingest(
         return _failed(path, exc, began)
     except Exception as exc:  # a bug in a stage must not stop the batch; nothing was stored
         log.debug("unexpected failure on %s", path, exc_info=True)
-        return outcome("failed", error_code="PARLENS-E019", message=f"{type(exc).__name__}: {exc}")
+        internal = CATALOGUE["PARLENS-E019"]
+        return outcome("failed", error_code=internal.code, message=f"{type(exc).__name__}: {exc}", hint=internal.hint)
     if not created:  # the same bytes were stored meanwhile by another process
         return outcome("duplicate", doc_id=doc_id, message=f"duplicate of #{doc_id}")
     if sync:

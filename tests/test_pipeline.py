@@ -97,7 +97,7 @@ def test_failing_stage_stores_nothing_and_batch_goes_on(fake_stages, store: Stor
 
     outcomes = ingest_paths([boom, fine], store, stages=fake.stages(link_tasks=exploding_linker))
     assert [(o.status, o.error_code) for o in outcomes] == [("failed", "PARLENS-E019"), ("ingested", None)]
-    assert "KeyError" in outcomes[0].message
+    assert "KeyError" in outcomes[0].message and "report it" in outcomes[0].hint
     assert [r.source_name for r in store.list_documents()[1]] == ["b-fine.txt"]
 
 
