@@ -148,6 +148,7 @@ class _Grammar:
     cited_end: re.Pattern[str]
     header_end: re.Pattern[str]
     label_end: re.Pattern[str]
+    clock_end: re.Pattern[str]
     budget_end: re.Pattern[str]
     cited_clause: re.Pattern[str]
     cited_title: re.Pattern[str]
@@ -218,6 +219,7 @@ def _grammar() -> _Grammar:
     bare_year = rf"(?m)(?:^|(?<=\|))[ \t*_]*(?P<y>{_Y})[ \t*_]*(?=$|\|)"
     duration = (
         rf"\b(?:{dur_qual}){ws}(?P<n>{num_alt}){ws}(?P<u>ngay|gio|tuan|thang|nam)\b(?!{ws}(?:dau|cuoi){ws}nam)"
+        rf"(?!(?<=gio)\s*(?:\d{{2}}|,?\s*(?:ngay|thu|sang|chieu|toi)\b))"
         rf"(?P<w>{ws}lam{ws}viec)?(?:{ws}(?:{anchors})(?:{ws}[^\W\d_]+){{0,4}})?"
     )
     rec_first = (
@@ -277,6 +279,10 @@ def _grammar() -> _Grammar:
             rf"|(?<!\w)so{ws}[\w./\-]*\d[\w./\-]*|(?<![\w/])\d+[a-z]*(?:\s?[/\-]\s?[a-z0-9.\-]*[a-z][a-z0-9.\-]*)+)"
             rf"(?:\s*\([^()]{{0,40}}\))?(?:{ws}(?:cua|do){ws}[^.;:|]{{1,60}}?)?(?:\s*,)?"
             rf"(?:{ws}(?:{issued}))?\s*$"
+        ),
+        clock_end=re.compile(
+            rf"(?<!\w)(?:(?:\d{{1,2}}\s*(?:h|gio|:)\s*(?:\d{{2}})?(?:\s*phut)?(?:{ws}(?:sang|chieu|toi))?|"
+            rf"thu{ws}(?:hai|ba|tu|nam|sau|bay|[2-7])|chu{ws}nhat)\s*,?\s*)+$"
         ),
         label_end=re.compile(rf"(?<!\w)(?:{_alternation(lex['labels'])})\s*:\s*$"),
         budget_end=re.compile(rf"(?<!\w)(?:{_alternation(lex['budget_markers'])})(?:{ws}[^\W\d_]+){{0,3}}\s*$"),
@@ -591,7 +597,10 @@ def _classify(
     pm = g.period_end.search(folded, max(0, c.start - 40), c.start)
     if pm and c.kind in _POINT_KINDS | {"range"}:
         c.start = pm.start()
-        if cell and c.kind in ("year_range", "range") and not folded[: c.start].strip() and not folded[c.end :].strip(" .;"):
+        prefix = folded[: c.start]
+        qm = g.qualifier_end.search(prefix)
+        bare_prefix = not prefix.strip() or (qm is not None and not prefix[: qm.start()].strip())
+        if cell and c.kind in ("year_range", "range") and bare_prefix and not folded[c.end :].strip(" .;"):
             c.rule = "period_cell"  # a time column holding 'Giai đoạn 2026 - 2030' ends with the period
             return c
         c.decoy, c.rule = "period", "period"
@@ -606,6 +615,11 @@ def _classify(
     while True:
         qm = g.qualifier_end.search(folded, max(0, c.start - 40), c.start)
         if not qm or qm.start() == qm.end():
+            # 'trước 17 giờ 00, thứ Sáu, ngày 15/3': a clock time or weekday between qualifier and date
+            tm = g.clock_end.search(folded, max(0, c.start - 40), c.start) if c.kind in ("date", "date_text") else None
+            if tm and tm.start() < c.start and g.qualifier_end.search(folded, max(0, tm.start() - 40), tm.start()):
+                c.start = tm.start()
+                continue
             break
         c.start = qm.start()
         qualified = True
