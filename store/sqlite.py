@@ -485,6 +485,15 @@ class Store:
             params.append(int(limit))
         return [Change(r["seq"], r["document_id"], r["op"], r["at"]) for r in self._query(sql, params)]
 
+    def stats(self) -> dict[str, Any]:
+        """Counts for a status page: documents, tasks, originals' bytes, schema version, last change."""
+        row = self._query(
+            "SELECT (SELECT count(*) FROM documents) AS documents, (SELECT count(*) FROM tasks) AS tasks, "
+            "(SELECT coalesce(sum(size), 0) FROM files) AS original_bytes, "
+            "(SELECT coalesce(max(seq), 0) FROM changes) AS last_change_seq"
+        )[0]
+        return {**dict(row), "schema_version": self.schema_version, "path": str(self.path) if self.path else ":memory:"}
+
     def last_change_seq(self) -> int:
         """The newest change sequence number (0 when nothing was ever written)."""
         return self._query("SELECT coalesce(max(seq), 0) AS s FROM changes")[0]["s"]

@@ -177,8 +177,13 @@ def load_gold(path: Path) -> dict[str, list[dict]]:
 def read_for_eval(path: Path, *, ref_date_from_header: bool) -> tuple[Document, date | None]:
     """Read a file for scoring; a devset .txt loses its header block (the body after ``---``)."""
     ref = None
+    raw = None
     if path.suffix.lower() == ".txt":
-        raw = path.read_text("utf-8")
+        try:
+            raw = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raw = None  # a legacy encoding: ingest detects it
+    if raw is not None and split_devset_header(raw)[0]:
         header, body = split_devset_header(raw)
         if ref_date_from_header:
             ref = header_date(header)

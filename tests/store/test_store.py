@@ -234,6 +234,9 @@ def test_change_sequence_and_delete_cascade(store: Store) -> None:
     # the same bytes can be ingested again after deletion, as a new document
     again, created = store.add_document(build_document(), ORIGINAL)
     assert created and again not in (first, second)
+    stats = store.stats()
+    assert (stats["documents"], stats["tasks"], stats["original_bytes"]) == (2, 0, len(b"second") + len(ORIGINAL))
+    assert stats["last_change_seq"] == store.last_change_seq() == 4 and stats["schema_version"] >= 1
 
 
 def test_failure_after_blocks_written_leaves_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
