@@ -159,3 +159,12 @@ def test_budget_cycle_is_not_a_deadline() -> None:
 def test_labels_mark_a_deadline_without_joining_its_span() -> None:
     (m,) = find_deadlines("Thời hạn hoàn thành: 30/6/2026.")
     assert (m.text, m.due) == ("30/6/2026", date(2026, 6, 30))
+
+
+def test_docstring_examples_hold() -> None:
+    import doctest
+
+    import parlens.nlp.deadlines as module
+
+    result = doctest.testmod(module)
+    assert result.attempted >= 6 and result.failed == 0
