@@ -203,6 +203,7 @@ class Gazetteer:
     province_trie: _Trie
     collective_nouns: _Trie
     collective_mods: _Trie
+    weak_nouns: frozenset[str]
     levels: dict[tuple[str, ...], str]
     reorganised_on: date
     district_level_ends: date
@@ -276,6 +277,7 @@ def load_gazetteer() -> Gazetteer:
     return Gazetteer(
         bodies=bodies, trie=trie, fields=fields, field_heads=field_heads, titles=titles,
         provinces=provinces, province_trie=province_trie, collective_nouns=nouns, collective_mods=mods,
+        weak_nouns=frozenset(normalize_text(x) for x in data["weak_collective_nouns"]),
         levels=levels, reorganised_on=data["reorganised_on"], district_level_ends=data["district_level_ends"],
         provinces_effective=pdata["effective"],
     )
@@ -307,6 +309,8 @@ _UBND_HEADS = _Trie()
 for _h, _what in (("UBND", "ubnd"), ("Ủy ban nhân dân", "ubnd"), ("Uỷ ban nhân dân", "ubnd"), ("HĐND", "hdnd"),
                   ("Hội đồng nhân dân", "hdnd"), ("UB", "ubnd")):
     _UBND_HEADS.add(_key(_h), _what)
+_HEADS_AS_WRITTEN = {"sở", "so", "bộ", "bo", "sờ", "sớ", "sỡ", "sỏ", "bô", "bọ"}  # OCR may drop or swap the hook
+_HEAD_BLOCKERS = {"co", "toan", "can", "mot", "nhung", "hai"}
 _SEPS = {",", "va", "/", ";"}
 _LIST_SEPS = {",", "va", "/"}
 _LEVEL_GROUP = {"province": "tinh", "city": "tinh", "district": "huyen", "commune": "xa"}
@@ -368,12 +372,22 @@ class _Matcher:
         k, (body, title) = hit
         if not body.lowercase_ok and not self.toks[j].upper:
             return None
+        if body.field is not None and not self._head_ok(j):
+            return None
         if title == _NEEDS_PLACE:
             prov = self.gaz.province_trie.walk(self.toks, k) if k < len(self.toks) else None
             if prov is None:
                 return None
             return _Raw(j, prov[0], body, "gazetteer", province=prov[1])
         return _Raw(j, k, body, "gazetteer", title=title and self.text[self.toks[j].start : self.toks[k - 1].end][: len(title)])
+
+    def _head_ok(self, j: int) -> bool:
+        """'Sở'/'Bộ' as written, not 'số', 'bổ' or the tail of 'cơ sở', 'toàn bộ', 'cán bộ'."""
+        tok = self.toks[j]
+        written = self.text[tok.start : tok.end].lower()
+        if written not in _HEADS_AS_WRITTEN:
+            return False
+        return j == 0 or self.toks[j - 1].f not in _HEAD_BLOCKERS
 
     def _people_committee(self, j: int) -> _Raw | None:
         head = _UBND_HEADS.walk(self.toks, j)
@@ -412,7 +426,7 @@ class _Matcher:
                 break
             if not levels:
                 return None
-            if len(levels) > 1 or kind == "cac":
+            if (len(levels) > 1 or kind == "cac") and "province" not in levels:
                 levels = ["district" if lv == "city" else lv for lv in levels]
             groups = sorted({_LEVEL_GROUP.get(lv, "all") for lv in levels}, key=["tinh", "huyen", "xa", "all"].index)
             m = self._modifiers(m)
@@ -483,7 +497,7 @@ class _Matcher:
             m = hit[0]
         return m
 
-    def _collective(self, j: int, *, bare: bool = False) -> _Raw | None:
+    def _collective(self, j: int, *, bare: bool = False, title: str | None = None) -> _Raw | None:
         """'các sở, ban, ngành tỉnh', 'các cơ quan, đơn vị có liên quan'; bare: no 'các' needed."""
         toks, n = self.toks, len(self.toks)
         if toks[j].f == "cac":
@@ -517,6 +531,8 @@ class _Matcher:
             return None  # an elliptical list, not a collective
         if bare and m <= first_noun_end:
             return None  # a bare noun alone ("Trung tâm") is not a collective
+        if len(nouns) == 1 and m <= first_noun_end and nouns[0] in self.gaz.weak_nouns and not title:
+            return None  # "các ngành", "các doanh nghiệp" alone are too often not addressees
         aid = "collective:" + "-".join(_slug(x) for x in nouns)
         written = _clean(self.text[toks[first].start : toks[m - 1].end])
         return _Raw(j, m, None, "collective", collective=True, agency_id=aid,
@@ -654,7 +670,7 @@ class _Matcher:
         ell = self._elliptical(j, title)
         if ell:
             return ell
-        cands = [c for c in (self._people_committee(j), self._gazetteer(j), self._collective(j)) if c]
+        cands = [c for c in (self._people_committee(j), self._gazetteer(j), self._collective(j, title=title)) if c]
         if not cands:
             return None
         best = max(cands, key=lambda r: r.k)
@@ -727,6 +743,10 @@ def _resolve(raw: _Raw, text: str, toks: list[_Tok], gaz: Gazetteer, on: date | 
         if cur is not body:
             notes.append(f"{body.name} hợp nhất vào {cur.name} từ {body.valid_until:%d/%m/%Y}" if body.valid_until else f"{body.name} (cũ)")
             agency_id, name, kind = cur.id, cur.name, cur.kind
+    if body is not None and name == body.name and name.endswith(" tỉnh") and raw.rule == "gazetteer":
+        written = fold(text[start:end])
+        if "thanh pho" in written and " tinh" not in written:
+            name = name[: -len(" tỉnh")] + " thành phố"
     prov = raw.province
     if prov is not None:
         if on is not None and prov.successor and on >= gaz.provinces_effective:
