@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from parlens.model import Document, Task
+from parlens.model import Block, Document, Task
 from parlens.nlp.normalize import fold
 from parlens.task_extraction import timing
 from parlens.task_extraction.addressees import head_at, phrase_end, resolve, split_members
@@ -105,7 +105,8 @@ def _non_task(sentence: str) -> str | None:
 class _Extractor:
     def __init__(self, doc: Document, ref_date: date | None) -> None:
         self.doc = doc
-        self.text = doc.text
+        # Newlines become spaces (same length, same offsets): PDF lines wrap inside names and verbs.
+        self.text = doc.text.replace("\n", " ")
         self.ref = ref_date or doc.metadata.issued_on
         self.out: list[Candidate] = []
         self.heading: Subject | None = None
@@ -120,7 +121,7 @@ class _Extractor:
 
     # ------------------------------------------------------------ blocks
     def run(self) -> list[Candidate]:
-        for index, block in enumerate(self.doc.blocks):
+        for index, block in self._joined_blocks():
             if block.kind == "table":
                 self._table(index)
                 continue
@@ -128,13 +129,30 @@ class _Extractor:
         self._flush_fields()
         return self.out
 
+    def _joined_blocks(self):
+        """Blocks with wrapped continuation lines joined back ("… hướng dẫn" + "các cơ quan …")."""
+        out: list[tuple[int, Block]] = []
+        for index, block in enumerate(self.doc.blocks):
+            prev = out[-1][1] if out else None
+            first = block.text.lstrip()[:1]
+            if (prev is not None and prev.kind != "table" and block.kind == "paragraph"
+                    and (first.islower() or first.isdigit() or first == "(")
+                    and not _NUMBERING.match(block.text)
+                    and not re.search(r"[.:;!?]\s*$", prev.text) and block.start >= prev.end):
+                merged = Block(prev.kind, self.text[prev.start:block.end], prev.start, block.end, prev.page,
+                               prev.level, prev.numbering, None, prev.style)
+                out[-1] = (out[-1][0], merged)
+                continue
+            out.append((index, block))
+        return out
+
     def _table(self, index: int) -> None:
         for r in table_records(self.doc, index, self.ref, self.carried_table):
             dl = timing.to_deadline(r.deadline, r.deadline_offset) if r.deadline is not None else None
             self.out.append(Candidate(r.agency, r.agency_start, r.role, r.task, r.start, r.end, r.rule, dl))
 
     def _block(self, block) -> None:
-        text = block.text
+        text = self.text[block.start:block.end]
         m = _NUMBERING.match(text)
         num = (block.numbering or (m.group("num") if m else None)) if m else block.numbering
         body_off = m.end() if m else 0
@@ -164,6 +182,8 @@ class _Extractor:
         heading = self._agency_heading(block, body, body_off, style)
         if heading:
             return
+        if style in ("1.", "1.1.", "I."):
+            self.field_items = []
         if style in ("a)", "-", "1.", "1.1.") or block.kind == "list_item":
             self.field_items.append((block.start + body_off, block.end, style))
         self._sentences(block.start + body_off, block.start + body_off + len(text[body_off:].rstrip()))
@@ -187,6 +207,8 @@ class _Extractor:
         end = phrase_end(body, 0)
         rest = body[end:].strip()
         start = block.start + body_off
+        if not rest.strip(" :"):
+            rest = ""
         if not rest or (rest.startswith(":") and len(rest) > 1):
             self.heading = Subject(body[:end], start, style, "heading")
             if rest.startswith(":"):
@@ -286,7 +308,8 @@ class _Extractor:
         opener = re.match(r"^\s*(?:(?:Cụ thể|Đồng thời|Ngoài ra|Theo đó|Bên cạnh đó)\s*,\s*|(?:Yêu cầu|Khuyến khích|Đề nghị|Giao)\s+)", sent)
         pos = opener.end() if opener else 0
         # "X yêu cầu A, B, C … các nội dung sau:" opens a lead-in list.
-        if assigner and re.search(alternation_closers(), sent, re.I) and stripped.endswith(":"):
+        closer = re.search(alternation_closers(), sent, re.I)
+        if assigner and closer and len(sent[closer.end():].strip(" .:")) <= 6 and stripped.endswith(":"):
             after = self._skip_cho(sent, assigner.end())
             if head_at(sent, after):
                 end = phrase_end(sent, after)
