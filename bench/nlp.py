@@ -76,6 +76,16 @@ def bench_speed(n: int = 2000) -> None:
     print(f"find_agencies (whole text): {len(sents) / (t3 - t2):,.0f} sentences/s, "
           f"{len(mentions) / (t3 - t2):,.0f} mentions/s ({len(mentions)} mentions)")
     print(f"find_agencies (per sentence): {min(500, len(sents)) / (t4 - t3):,.0f} sentences/s")
+    from parlens.nlp.pipeline import get_nlp
+
+    nlp = get_nlp()
+    sample = text[: sents[min(300, len(sents)) - 1][1]]
+    nlp(sample[:200])  # load underthesea outside the timing
+    t5 = time.perf_counter()
+    doc = nlp(sample)
+    t6 = time.perf_counter()
+    print(f"spaCy pipeline (underthesea tokenizer + agency components): {min(300, len(sents)) / (t6 - t5):,.0f} "
+          f"sentences/s ({len(doc)} tokens, {len(doc.spans['agencies'])} agency spans)")
 
 
 def _doc_text(path: Path) -> tuple[str, date | None]:

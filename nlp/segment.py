@@ -21,13 +21,13 @@ DATA = Path(__file__).parent / "data"
 # A numbered or bulleted line start: "I.", "A.", "1.", "1.1.", "1.2.3", "a)", "đ)", "(1)", "-", "+", "•",
 # and article/part headings ("Điều 3.", "Phần I", "Mục 2", "Chương II").
 NUMBERING = re.compile(
-    r"""[ \t]*(?:
-        (?:[IVXLC]{1,6}|[A-Z])\.(?=[ \t])
-      | \d{1,3}(?:\.\d{1,3})*[.)](?=[ \t])
-      | \d{1,3}(?:\.\d{1,3})+(?=[ \t])
-      | [a-zđ]\)(?=[ \t])
-      | \((?:\d{1,3}|[a-zđ]|[ivx]{1,4})\)(?=[ \t])
-      | [-+•*–—·▪●○◦➢✓](?=[ \t])
+    r"""[ \t]*[*_]{0,3}(?:
+        (?:[IVXLC]{1,6}|[A-Z])\.(?=\s|$)
+      | \d{1,3}(?:\.\d{1,3})*[.)](?=\s|$)
+      | \d{1,3}(?:\.\d{1,3})+(?=\s|$)
+      | [a-zđ]\)(?=\s|$)
+      | \((?:\d{1,3}|[a-zđ]|[ivx]{1,4})\)(?=\s|$)
+      | [-+•*–—·▪●○◦➢✓](?=\s|$)
       | (?:Điều|Phần|Mục|Chương|PHẦN|MỤC|CHƯƠNG|ĐIỀU)[ \t]+(?:\d{1,3}|[IVXLC]{1,6})\b\.?
     )""",
     re.X,
@@ -71,9 +71,24 @@ def _ends_with_abbreviation(text: str, dot: int) -> bool:
     return len(word) == 1 and word.isupper()  # an initial: "Nguyễn V. An"
 
 
+_ONLY_NUMBERING = re.compile(NUMBERING.pattern + r"[ \t*_]*", re.X)
+_PARAGRAPH_LINE = 160  # longer lines are whole paragraphs: a line break after one ends the sentence
+
+
+def _wrap_width(text: str, lines: list[tuple[int, int]]) -> int | None:
+    """The width hard-wrapped lines reach (90th percentile of line lengths), or None for unwrapped text."""
+    lengths = sorted(len(text[a:b].rstrip()) for a, b in lines if text[a:b].strip())
+    if len(lengths) < 4:
+        return None
+    width = lengths[int(len(lengths) * 0.9) - 1]
+    return width if 40 <= width <= _PARAGRAPH_LINE else None
+
+
 def _hard_chunks(text: str) -> list[tuple[int, int]]:
     """Split at blank lines, numbered lines, table rows, headings and line-final punctuation."""
     lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if m.end() > m.start()]
+    wrap = _wrap_width(text, lines)
+    unwrapped = wrap is None and any(b - a > _PARAGRAPH_LINE for a, b in lines)
     chunks: list[tuple[int, int]] = []
     cur_start: int | None = None
     prev_line = ""
@@ -91,7 +106,11 @@ def _hard_chunks(text: str) -> list[tuple[int, int]]:
         boundary = prev_blank or cur_start is None
         if not boundary:
             p = prev_line.rstrip()
-            if NUMBERING.match(line) or " | " in line or " | " in p:
+            if _ONLY_NUMBERING.fullmatch(p):
+                boundary = False  # "2." alone on its line: the heading text follows
+            elif unwrapped:
+                boundary = True
+            elif NUMBERING.match(line) or " | " in line or " | " in p:
                 boundary = True
             elif p.endswith((":", ";", "!", "?")):
                 boundary = True
@@ -99,6 +118,10 @@ def _hard_chunks(text: str) -> list[tuple[int, int]]:
                 boundary = stripped[:1].isupper() or stripped[:1].isdigit() or stripped[:1] in "\"“("
             elif _is_heading(p) != _is_heading(stripped):
                 boundary = True
+            elif len(p) > _PARAGRAPH_LINE or (
+                wrap and len(p) < 0.6 * wrap and (stripped[:1].isupper() or stripped[:1] in "\"“")
+            ):
+                boundary = True  # one paragraph per line, or a short line (a title) before a capital
         if boundary and cur_start is not None:
             chunks.append((cur_start, ls))
             cur_start = None
