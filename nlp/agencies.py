@@ -12,6 +12,7 @@ and full name, applying the 2025 reorganisation when the document date (``on``) 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -384,7 +385,7 @@ class _Matcher:
     def _head_ok(self, j: int) -> bool:
         """'Sở'/'Bộ' as written, not 'số', 'bổ' or the tail of 'cơ sở', 'toàn bộ', 'cán bộ'."""
         tok = self.toks[j]
-        written = self.text[tok.start : tok.end].lower()
+        written = unicodedata.normalize("NFC", self.text[tok.start : tok.end]).lower()
         if written not in _HEADS_AS_WRITTEN:
             return False
         return j == 0 or self.toks[j - 1].f not in _HEAD_BLOCKERS
@@ -848,12 +849,30 @@ def split_agency_list(text: str, *, on: date | None = None) -> list[AgencyMentio
     return sorted(mentions + extra, key=lambda m: m.start)
 
 
+def resolve_province(name: str, *, on: date | None = None) -> Province | None:
+    """The province a name denotes; from the 2025 rearrangement (``on`` given) the unit it merged into.
+
+    >>> resolve_province("Hà Giang", on=date(2025, 8, 1)).name
+    'Tuyên Quang'
+    """
+    gaz = load_gazetteer()
+    toks = _tokenize(name)
+    for j in range(len(toks)):
+        hit = gaz.province_trie.walk(toks, j)
+        if hit:
+            prov = hit[1]
+            if on is not None and prov.successor and on >= gaz.provinces_effective:
+                prov = gaz.provinces[prov.successor]
+            return prov
+    return None
+
+
 def agency_names() -> dict[str, str]:
     """Canonical names by id, for display and export."""
     return {b.id: b.name for b in load_gazetteer().bodies.values()}
 
 
 __all__ = [
-    "AgencyMention", "Gazetteer", "agency_names", "find_agencies", "load_gazetteer", "resolve_agency",
-    "split_agency_list",
+    "AgencyMention", "Gazetteer", "Province", "agency_names", "find_agencies", "load_gazetteer", "resolve_agency",
+    "resolve_province", "split_agency_list",
 ]

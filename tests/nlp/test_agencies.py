@@ -84,3 +84,22 @@ def test_every_successor_exists() -> None:
         if body.successor:
             assert body.successor in gaz.bodies, body.id
             assert body.valid_until is not None, body.id
+
+
+def test_decomposed_unicode_keeps_offsets() -> None:
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", "Giao Sở Nội vụ và UBND tỉnh Đồng Nai")
+    got = find_agencies(text)
+    assert [m.agency_id for m in got] == ["so-noi-vu", "ubnd-tinh"]
+    assert all(text[m.start : m.end] == m.text for m in got)
+    assert unicodedata.normalize("NFC", got[0].text) == "Sở Nội vụ"
+
+
+def test_resolve_province_before_and_after_the_rearrangement() -> None:
+    from parlens.nlp.agencies import resolve_province
+
+    assert resolve_province("tỉnh Quảng Nam").name == "Quảng Nam"
+    assert resolve_province("tỉnh Quảng Nam", on=date(2025, 7, 1)).name == "Đà Nẵng"
+    assert resolve_province("Thừa Thiên Huế", on=date(2025, 7, 1)).id == "hue"
+    assert resolve_province("không có tên tỉnh") is None
