@@ -112,7 +112,7 @@ def _block_lines(blocks: list[Block]) -> list[str]:
                         if row[c].text.strip():
                             lines.append(row[c].text.strip())
         else:
-            lines.extend(_split_markers(b.text.strip()))
+            lines.append(b.text.strip())
     return lines
 
 
@@ -220,6 +220,8 @@ def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> Docum
     """Metadata from header lines in reading order (and signature-area lines, default the same)."""
     meta = DocumentMetadata()
     tail = head if tail is None else tail
+    head = [part for line in head for part in _split_markers(line)]
+    tail = [part for line in tail for part in _split_markers(line)]
     title_index = None
     for i, line in enumerate(head):
         if _title_of(line):
@@ -271,6 +273,8 @@ def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> Docum
     if meta.number:
         doc_type, meta.issuer_code = parse_number(meta.number)
         meta.doc_type = doc_type
+        if not meta.number[:1].isdigit():  # "Số:    /TB-UBND": the number is left blank for the signer
+            meta.number = None
     if title_index is not None:
         name, rest = _title_of(head[title_index])  # type: ignore[misc]
         meta.doc_type = name
@@ -284,7 +288,7 @@ def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> Docum
                 subject_parts.append(nxt)
                 continue
             last = subject_parts[-1]
-            if (nxt[:1].islower() or (is_all_caps(last) and is_all_caps(nxt) and not _is_authority(nxt))) and not _is_body(nxt) and not last.endswith((".", ";")):
+            if (nxt[:1].islower() or (_upper(last) and _upper(nxt) and not _is_authority(nxt))) and not _is_body(nxt) and not last.endswith((".", ";")):
                 subject_parts.append(nxt)
             else:
                 break
@@ -306,8 +310,9 @@ def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> Docum
     return meta
 
 
-def _issuer_like(line: str) -> bool:
-    return not _title_of(line) and not _is_authority(line)
+def _upper(line: str) -> bool:
+    """Letters present and none lower-case ('NĂM 2025')."""
+    return any(c.isalpha() for c in line) and not any(c.islower() for c in line)
 
 
 def _is_authority(line: str) -> bool:

@@ -61,8 +61,9 @@ def _open(data: bytes, name: str):
         pages = pdf.pages
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise ParlensError("PARLENS-E005", f"{name}: {type(exc).__name__}") from exc
-    except Exception as exc:  # pdfminer raises many types on broken files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+    except Exception as exc:  # pdfminer raises many types on broken files (pdfplumber wraps them)
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc.__cause__
+        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in repr(exc).lower():
             raise ParlensError("PARLENS-E005", name) from exc
         raise ParlensError("PARLENS-E003", f"{name}: {type(exc).__name__}: {exc}") from exc
     if not pages:

@@ -1,0 +1,153 @@
+"""PDF reader: reading order, headings/lists, ruled tables, running headers, metadata, OCR, bad PDFs."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+
+from parlens.errors import ParlensError
+from parlens.ingest import ocr, read_bytes, read_document
+from parlens.settings import Settings
+
+from .conftest import FONT, make_official_pdf
+
+
+@pytest.fixture(scope="module")
+def doc(official_pdf):
+    return read_bytes(official_pdf, "ke-hoach.pdf")
+
+
+def test_offsets_hold_for_every_block_and_cell(doc):
+    for b in doc.blocks:
+        assert doc.text[b.start:b.end] == b.text
+        for row in b.rows or []:
+            for cell in row:
+                assert doc.text[cell.start:cell.end] == cell.text
+
+
+def test_header_columns_read_left_then_right(doc):
+    texts = [b.text for b in doc.blocks[:6]]
+    assert texts == ["UBND TỈNH THANH HÓA", "VĂN PHÒNG", "Số: 1234/KH-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "Độc lập - Tự do - Hạnh phúc", "Thanh Hóa, ngày 15 tháng 9 năm 2021"]
+
+
+def test_headings_and_list_items(doc):
+    by_text = {b.text[:12]: b for b in doc.blocks}
+    assert (by_text["I. MỤC ĐÍCH,"].kind, by_text["I. MỤC ĐÍCH,"].numbering) == ("heading", "I.")
+    assert (by_text["a) Rà soát q"].kind, by_text["a) Rà soát q"].level) == ("list_item", 4)
+    assert by_text["- Công khai "].numbering == "-"
+    wrapped = next(b for b in doc.blocks if b.text.startswith("2. Sở Nội vụ"))
+    assert wrapped.text.endswith("trước ngày 15 tháng 12 năm 2026.")  # two printed lines, one block
+
+
+def test_ruled_table_with_merged_cell(doc):
+    table = next(b for b in doc.blocks if b.kind == "table")
+    assert [c.text for c in table.rows[0]] == ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời gian"]
+    merged = table.rows[1][3]
+    assert merged.text == "Quý II/2026" and table.rows[2][3] is merged and merged.row_span == 2
+    assert table.rows[3][2].text == "Sở Nội vụ"
+
+
+def test_running_header_and_page_numbers_dropped(doc):
+    assert doc.headers == ["Kế hoạch cải cách hành chính - Văn phòng UBND tỉnh"]
+    assert "Văn phòng UBND tỉnh\n" not in doc.text
+    assert not any(b.text.strip().isdigit() for b in doc.blocks)
+    assert [p.number for p in doc.pages] == [1, 2, 3]
+    assert all(p.quality > 0.9 and not p.ocr for p in doc.pages)
+    assert {b.page for b in doc.blocks} == {1, 2, 3}
+
+
+def test_metadata_from_pdf(doc):
+    m = doc.metadata
+    assert (m.issuer, m.issuer_parent, m.number, m.doc_type, m.issuer_code) == (
+        "VĂN PHÒNG", "UBND TỈNH THANH HÓA", "1234/KH-UBND", "Kế hoạch", "UBND")
+    assert (m.place, m.issued_on, m.title) == ("Thanh Hóa", date(2021, 9, 15), "Kế hoạch Cải cách hành chính năm 2026")
+    assert (m.signer, m.signer_title, m.recipients) == ("Lê Văn Minh", "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", ["Sở Nội vụ", "Sở Tư pháp"])
+    assert m.province == "Thanh Hóa"
+    assert doc.media_type == "application/pdf"
+
+
+def test_encrypted_pdf_e005():
+    with pytest.raises(ParlensError) as err:
+        read_bytes(make_official_pdf(filler_pages=0, encrypt="mat-khau"), "locked.pdf")
+    assert err.value.code == "PARLENS-E005"
+
+
+def test_truncated_pdf_e003(official_pdf):
+    with pytest.raises(ParlensError) as err:
+        read_bytes(official_pdf[: len(official_pdf) // 2], "cut.pdf")
+    assert err.value.code == "PARLENS-E003"
+
+
+def test_corrupt_pdf_e003():
+    with pytest.raises(ParlensError) as err:
+        read_bytes(b"%PDF-1.4\n garbage garbage \n%%EOF\n", "bad.pdf")
+    assert err.value.code == "PARLENS-E003"
+
+
+def _scanned_pdf(lines: list[str]) -> bytes:
+    """A PDF whose only page is a picture of text (no text layer), like a scan."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A5
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    image = Image.new("L", (1240, 600), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 44)
+    for i, line in enumerate(lines):
+        draw.text((60, 60 + i * 90), line, font=font, fill=0)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A5)
+    c.drawImage(ImageReader(image), 20, 250, width=A5[0] - 40, height=(A5[0] - 40) * 600 / 1240)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not ocr.tesseract_available(), reason="tesseract not installed")
+def test_scanned_page_is_ocred(tmp_path):
+    data = _scanned_pdf(["KẾ HOẠCH", "Cải cách hành chính năm 2026", "Sở Nội vụ chủ trì thực hiện"])
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(data)
+    doc = read_document(path, settings=Settings(ocr_dpi=200))
+    assert doc.pages[0].ocr and doc.pages[0].quality > 0.6
+    assert "Cải cách hành chính" in doc.text and "Sở Nội vụ" in doc.text
+    assert doc.metadata.doc_type == "Kế hoạch"
+
+
+def test_scan_without_tesseract_is_flagged_not_silent(monkeypatch):
+    monkeypatch.setattr(ocr, "tesseract_available", lambda: False)
+    data = _scanned_pdf(["KẾ HOẠCH"])
+    with pytest.raises(ParlensError) as err:
+        read_bytes(data, "scan.pdf")
+    assert err.value.code == "PARLENS-E009" and "tesseract is not installed" in str(err.value)
+
+
+def test_mixed_pdf_keeps_text_pages_and_warns_for_the_scan(monkeypatch):
+    from reportlab.lib.pagesizes import A5
+    from reportlab.pdfgen import canvas
+
+    from .conftest import _pdf_fonts
+
+    _pdf_fonts()
+    from PIL import Image
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A5)
+    c.setFont("VN", 12)
+    c.drawString(40, 500, "Sở Nội vụ chủ trì triển khai kế hoạch cải cách hành chính.")
+    c.showPage()
+    from reportlab.lib.utils import ImageReader
+
+    c.drawImage(ImageReader(Image.new("L", (200, 100), 255)), 40, 300, width=200, height=100)
+    c.showPage()
+    c.save()
+    monkeypatch.setattr(ocr, "tesseract_available", lambda: False)
+    doc = read_bytes(buf.getvalue(), "mixed.pdf")
+    assert doc.text == "Sở Nội vụ chủ trì triển khai kế hoạch cải cách hành chính."
+    assert [(p.number, p.ocr, p.quality) for p in doc.pages] == [(1, False, 1.0), (2, False, 0.0)]
+    assert any(w.startswith("page 2:") and "tesseract" in w for w in doc.warnings)
