@@ -57,7 +57,8 @@ AGENCY_WEIGHT = 0.2
 EMBEDDING_WEIGHT = 0.6
 EMBEDDING_RANGE = (0.3, 0.8)  # cosine similarity mapped linearly onto [0, 1] over this range
 RELATIVE_CUT = 0.55
-SUBJECT_FACTOR = 0.6
+SUBJECT_FACTOR = 0.8
+BEST_FIELD_FLOOR = 0.5  # the best field is kept down to half the threshold: a weak lone signal still points somewhere
 PHRASE_SIGNALS = ("alias", "ref", "keyword")
 
 _PUNCT = re.compile(r"[^\w]+")
@@ -256,10 +257,12 @@ class CriteriaLinker:
         threshold: float | None = None,
         use_classifier: bool = True,
         relative_cut: float = RELATIVE_CUT,
+        calibrate: bool = True,
     ) -> None:
         self.taxonomy = taxonomy or load_taxonomy()
         self.threshold = get_settings().criteria_threshold if threshold is None else threshold
         self.relative_cut = relative_cut
+        self.calibration = load_calibration() if calibrate else None
         # Linkable: items with a field label (PAR fields and below, SIPAS, PAPI). An item's "top" is the
         # shallowest item carrying its label, so PAR.8.1 (labelled SIPAS) counts as SIPAS evidence.
         self.top_of: dict[str, str] = {}
@@ -368,6 +371,13 @@ class CriteriaLinker:
             if code in self.top_of:
                 evidence.setdefault(code, _Evidence()).add("ref", m.group(0), REF_WEIGHT)
 
+    def _calibrated(self, raw: float) -> float:
+        """A raw field score mapped through the isotonic calibration built from our own examples (if present)."""
+        if self.calibration is None:
+            return raw
+        xs, ys = self.calibration
+        return float(np.interp(raw, xs, ys))
+
     def _agency_prior(self, agency: str) -> list[tuple[str, str]]:
         key = " " + " ".join(_PUNCT.sub(" ", fold(agency.replace("-", " "))).split()) + " "
         hits: list[tuple[str, str]] = []
@@ -387,7 +397,7 @@ class CriteriaLinker:
             factor = 1.0 if code == top else CHILD_TO_PARENT
             for (signal, detail, w) in ev.reasons:
                 agg.add(signal, detail if code == top else f"{detail} [{code}]", w * factor)
-        top_scores = {c: ev.score() for c, ev in tops.items()}
+        top_scores = {c: self._calibrated(ev.score()) for c, ev in tops.items()}
         best = max(top_scores.values(), default=0.0)
         # A field supported only by the classifier (or prior/embedding) yields to fields the text names.
         phrase_tops = {c for c, ev in tops.items() if any(r[0] in PHRASE_SIGNALS for r in ev.reasons)}
@@ -396,7 +406,8 @@ class CriteriaLinker:
         for code, score in top_scores.items():
             if phrase_tops and code not in phrase_tops:
                 continue
-            if score >= self.threshold and score >= self.relative_cut * best:
+            is_best = score == best and score >= self.threshold * BEST_FIELD_FLOOR
+            if is_best or (score >= self.threshold and score >= self.relative_cut * best):
                 kept_tops.add(code)
                 links.append(self._link(code, score, tops[code]))
         for code, ev in evidence.items():
@@ -450,6 +461,21 @@ def _load_priors(taxonomy: Taxonomy) -> list[tuple[list[str], list[str], str]]:
         codes = [c for c in rec["codes"] if c in taxonomy]
         out.append((names, codes, rec["names"][0]))
     return out
+
+
+CALIBRATION_PATH = DATA_DIR / "calibration.json"
+
+
+@lru_cache(maxsize=1)
+def load_calibration() -> tuple[np.ndarray, np.ndarray] | None:
+    """Isotonic breakpoints (raw field score -> share correct) from ``data/calibration.json``, if built.
+
+    Build or refresh it with ``python -m parlens.task_extraction.criteria.calibrate``.
+    """
+    if not CALIBRATION_PATH.exists():
+        return None
+    raw = json.loads(CALIBRATION_PATH.read_text(encoding="utf-8"))
+    return np.asarray(raw["x"], dtype=float), np.asarray(raw["y"], dtype=float)
 
 
 @lru_cache(maxsize=2)
