@@ -206,3 +206,18 @@ def test_own_examples_floor_on_held_out_folds():
         jaccard += result["field_jaccard"] * len(held)
     assert hits / len(examples) >= 0.88
     assert jaccard / len(examples) >= 0.78
+
+
+def test_calibration_map_is_monotone_and_applied():
+    from parlens.task_extraction.criteria.linker import load_calibration
+
+    calibration = load_calibration()
+    assert calibration is not None, "build it with python -m parlens.task_extraction.criteria.calibrate"
+    xs, ys = calibration
+    assert xs[0] == 0.0 and xs[-1] == 1.0 and np.all(np.diff(xs) >= 0) and np.all(np.diff(ys) >= 0)
+    assert 0.0 <= ys[0] and ys[-1] <= 1.0
+    text = "Đẩy nhanh giải ngân vốn đầu tư công"
+    raw = CriteriaLinker(use_classifier=False, calibrate=False, threshold=0.0).link_text(text)[0]
+    calibrated = CriteriaLinker(use_classifier=False, threshold=0.0).link_text(text)[0]
+    assert raw.code == calibrated.code == "PAR.6"
+    assert calibrated.score == pytest.approx(float(np.interp(raw.score, xs, ys)), abs=1e-3)
