@@ -8,7 +8,8 @@ several syllables, "Nội vụ", is one token; ``token.norm_`` holds its folded 
 
 The agency recogniser runs on characters, not on spaCy tokens: underthesea groups syllables
 differently by context, so token phrase patterns would miss names the character-level trie finds;
-both the fast path (``agencies.find_agencies``) and the pipeline use the same matcher.
+both the fast path (``agencies.find_agencies``) and the pipeline use the same matcher. A plain spaCy
+``SpanRuler`` over the same gazetteer is available as the optional ``parlens_agency_ruler`` component.
 
 >>> doc = get_nlp()("Giao Sở Nội vụ chủ trì.")
 >>> [(s.text, s._.agency_id) for s in doc.spans["agencies"]]
@@ -187,6 +188,48 @@ def make_agency_resolver(nlp: Language, name: str, spans_key: str) -> AgencyReso
     return AgencyResolver(spans_key)
 
 
+def span_ruler_patterns() -> list[dict]:
+    """Phrase patterns for spaCy's SpanRuler from the gazetteer (full names and aliases, folded)."""
+    import yaml
+
+    from parlens.nlp.agencies import DATA
+
+    data = yaml.safe_load((DATA / "agencies.yaml").read_text(encoding="utf-8"))
+    out: list[dict] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(label: str, text: str, aid: str) -> None:
+        key = (fold(text), aid)
+        if key not in seen:
+            seen.add(key)
+            out.append({"label": label, "pattern": text, "id": aid})
+
+    head_word = {"so": "Sở", "bo": "Bộ"}
+    for f in data["fields"]:
+        for head in f["heads"]:
+            for v in [f["name"], *f.get("variants", [])]:
+                add("department" if head == "so" else "ministry", f"{head_word[head]} {v}", f"{head}-{f['key']}")
+    for b in data["bodies"]:
+        for alias in b["aliases"]:
+            add(b["kind"], alias, b["id"])
+    return out
+
+
+@Language.factory("parlens_agency_ruler", default_config={"spans_key": "agency_ruler"})
+def make_agency_ruler(nlp: Language, name: str, spans_key: str):  # noqa: ANN201 - returns a SpanRuler
+    """Factory: a plain spaCy SpanRuler over folded token norms, patterns from the gazetteer data.
+
+    Optional (not in ``get_nlp()``): it only finds names written as listed, tokenised the way
+    underthesea splits the pattern on its own; the character-level recogniser (``parlens_agencies``)
+    also covers elliptical lists, titles, collectives, places and OCR noise.
+    """
+    from spacy.pipeline import SpanRuler
+
+    ruler = SpanRuler(nlp, name, spans_key=spans_key, phrase_matcher_attr="NORM", validate=False, overwrite=True)
+    ruler.add_patterns(span_ruler_patterns())
+    return ruler
+
+
 def make_tokenizer_only() -> Language:
     """A blank ``vi`` Language with the underthesea tokenizer and no components."""
     from spacy.lang.vi import Vietnamese
@@ -224,4 +267,7 @@ def analyse(text: str, *, ref_date: date | None = None) -> Doc:
     return doc
 
 
-__all__ = ["AgencyRecognizer", "AgencyResolver", "UndertheseaTokenizer", "analyse", "get_nlp", "make_tokenizer_only"]
+__all__ = [
+    "AgencyRecognizer", "AgencyResolver", "UndertheseaTokenizer", "analyse", "get_nlp", "make_tokenizer_only",
+    "span_ruler_patterns",
+]

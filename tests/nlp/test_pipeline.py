@@ -28,3 +28,13 @@ def test_agency_spans_carry_resolution() -> None:
 def test_pipeline_is_built_once() -> None:
     assert get_nlp() is get_nlp()
     assert get_nlp().pipe_names == ["parlens_agencies", "parlens_agency_resolver"]
+
+
+def test_optional_span_ruler_uses_gazetteer_patterns_on_folded_norms() -> None:
+    from parlens.nlp.pipeline import make_tokenizer_only
+
+    nlp = make_tokenizer_only()
+    nlp.add_pipe("parlens_agency_ruler")
+    doc = nlp("Giao SỞ TƯ PHÁP và Công an tỉnh.")
+    found = {(s.text, s.id_) for s in doc.spans["agency_ruler"]}
+    assert {("SỞ TƯ PHÁP", "so-tu-phap"), ("Công an tỉnh", "cong-an-tinh")} <= found
