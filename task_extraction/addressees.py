@@ -76,7 +76,7 @@ def phrase_end(text: str, pos: int, limit: int | None = None) -> int:
     verb = _verb_regex().search(text, search_from, limit)
     end = verb.start() if verb else limit
     # A long parenthesis ("(lĩnh vực …)") or a dash ends a name; a short abbreviation "(KHĐT)" does not.
-    for m in re.finditer(r"\s*\((?P<inner>[^()]*)\)|\s+[-–]\s+(?!xã hội)|[.:]\s", text[search_from:end]):
+    for m in re.finditer(r"\s*\((?P<inner>[^()]*)\)|\s+[-–]\s+(?=lĩnh vực|về\s)|(?<!các Sở)(?<!các sở)(?<!các Bộ)[.:]\s", text[search_from:end]):
         inner = m.groupdict().get("inner")
         if inner is not None and len(inner) <= 14 and not re.search(r"\b(lĩnh vực|về)\b", inner):
             continue

@@ -206,6 +206,8 @@ class _Extractor:
             return False
         end = phrase_end(body, 0)
         rest = body[end:].strip()
+        if re.search(r"các\s+(?:Sở|Bộ|Ban|sở)\s*:", body[:end]) and rest.strip(" :"):
+            return False  # "Giám đốc các Sở: Nội vụ, Tư pháp rà soát …" is a subject, not a heading
         start = block.start + body_off
         if not rest.strip(" :"):
             rest = ""
@@ -309,7 +311,10 @@ class _Extractor:
         pos = opener.end() if opener else 0
         # "X yêu cầu A, B, C … các nội dung sau:" opens a lead-in list.
         closer = re.search(alternation_closers(), sent, re.I)
-        if assigner and closer and len(sent[closer.end():].strip(" .:")) <= 6 and stripped.endswith(":"):
+        if assigner and re.search(r"(?:yêu cầu|đề nghị|giao)\s*:$", stripped):
+            self.in_operative = True  # "Chủ tịch UBND tỉnh yêu cầu:" then items with their own subjects
+            return False
+        if assigner and closer and len(sent[closer.end():].strip(" .:")) <= 6 and stripped.endswith((":", ".")):
             after = self._skip_cho(sent, assigner.end())
             if head_at(sent, after):
                 end = phrase_end(sent, after)
