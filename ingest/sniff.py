@@ -45,7 +45,17 @@ def _looks_utf16(head: bytes) -> bool:
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
     half = len(sample) / 2
-    return max(even, odd) > 0.3 * half and min(even, odd) < 0.05 * half
+    if not (max(even, odd) > 0.3 * half and min(even, odd) < 0.05 * half):
+        return False
+    codec = "utf-16-le" if odd > even else "utf-16-be"
+    return printable_share(sample[: len(sample) // 2 * 2].decode(codec, errors="replace")) > 0.95
+
+
+def printable_share(text: str) -> float:
+    """Share of characters that are printable or ordinary whitespace."""
+    if not text:
+        return 1.0
+    return sum(1 for c in text if c.isprintable() or c in "\n\r\t\f") / len(text)
 
 
 def _looks_text(head: bytes) -> bool:

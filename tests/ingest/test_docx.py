@@ -1,0 +1,94 @@
+"""DOCX reader: layout tables, numbering, merged cells, headers/footers, zip checks."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+
+from parlens.errors import ParlensError
+from parlens.ingest import read_bytes
+from parlens.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def doc(official_docx):
+    return read_bytes(official_docx, "cong-van.docx")
+
+
+def test_offsets(doc):
+    for b in doc.blocks:
+        assert doc.text[b.start:b.end] == b.text
+        for row in b.rows or []:
+            for cell in row:
+                assert doc.text[cell.start:cell.end] == cell.text
+
+
+def test_layout_header_table_unrolled_by_column(doc):
+    assert [b.text for b in doc.blocks[:4]] == ["UBND TỈNH THANH HÓA", "VĂN PHÒNG", "Số: 45/VP-KSTTHC",
+                                                "V/v triển khai Chỉ số cải cách hành chính"]
+    assert not any(b.kind == "table" and "CỘNG HÒA" in b.text for b in doc.blocks)
+
+
+def test_word_numbering_rendered_with_levels(doc):
+    items = [(b.numbering, b.text) for b in doc.blocks if b.kind == "list_item"]
+    assert ("1.", "1. Rà soát thủ tục hành chính thuộc thẩm quyền.") in items
+    assert ("2.", "2. Công khai kết quả giải quyết hồ sơ.") in items
+    assert any(n == "•" and t.startswith("• Báo cáo Sở Nội vụ") for n, t in items)
+    assert ("a)", "a) Nội dung báo cáo theo mẫu.") in items  # literal numbering in the text
+
+
+def test_vertical_and_horizontal_merges(doc):
+    tables = [b for b in doc.blocks if b.kind == "table"]
+    assert len(tables) == 2
+    tasks, annex = tables
+    assert tasks.rows[2][2] is tasks.rows[1][2] and tasks.rows[1][2].text == "Quý I" and tasks.rows[1][2].row_span == 2
+    assert tasks.text == "STT | Nhiệm vụ | Thời gian\n1 | Rà soát quy trình | Quý I\n2 | Số hóa hồ sơ"
+    assert annex.rows[0][0] is annex.rows[0][2] and annex.rows[0][0].col_span == 3
+    assert [c.text for c in annex.rows[1]] == ["Sở Nội vụ", "Sở Tư pháp", "Sở Tài chính"]
+
+
+def test_headers_and_footers_kept_apart(doc):
+    assert doc.headers == ["VĂN PHÒNG UBND TỈNH THANH HÓA", "Trang 1"]
+    assert "Trang 1" not in doc.text
+
+
+def test_metadata_from_docx(doc):
+    m = doc.metadata
+    assert (m.doc_type, m.number, m.issuer_code, m.issuer, m.issuer_parent) == (
+        "Công văn", "45/VP-KSTTHC", "VP", "VĂN PHÒNG", "UBND TỈNH THANH HÓA")
+    assert (m.issued_on, m.place, m.subject) == (date(2025, 3, 5), "Thanh Hóa", "V/v triển khai Chỉ số cải cách hành chính")
+    assert m.recipients == ["Các sở, ban, ngành cấp tỉnh", "Chủ tịch UBND tỉnh"]
+    assert (m.signer, m.signer_title) == ("Nguyễn Thị Hoa", "CHÁNH VĂN PHÒNG")
+
+
+def test_not_a_zip_docx_e006():
+    with pytest.raises(ParlensError) as err:
+        read_bytes(bytes(range(256)) * 8, "cong-van.docx")
+    assert err.value.code == "PARLENS-E006"
+
+
+def test_zip_without_document_xml_e006():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("mimetype", "application/zip")
+    with pytest.raises(ParlensError) as err:
+        read_bytes(buf.getvalue(), "fake.docx")
+    assert err.value.code == "PARLENS-E006"
+
+
+def test_zip_bomb_refused_before_extraction(official_docx):
+    src = zipfile.ZipFile(io.BytesIO(official_docx))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for item in src.infolist():
+            zf.writestr(item, src.read(item.filename))
+        zf.writestr("word/media/padding.bin", b"\0" * (3 * 1024 * 1024))
+    data = buf.getvalue()
+    assert len(data) < 100_000
+    with pytest.raises(ParlensError) as err:
+        read_bytes(data, "bomb.docx", settings=Settings(max_unzipped_bytes=2 * 1024 * 1024))
+    assert err.value.code == "PARLENS-E007"
+    assert read_bytes(data, "ok.docx", settings=Settings(max_unzipped_bytes=8 * 1024 * 1024)).blocks
