@@ -138,12 +138,16 @@ def test_no_encoder_configured_means_no_embedding_signal(settings):
     assert linker._vectors() is None
 
 
-def test_threshold_drops_weak_links():
-    text = "tăng cường ứng dụng trong quản lý"
-    low = CriteriaLinker(use_classifier=False, threshold=0.1).link_text(text)
-    high = CriteriaLinker(use_classifier=False, threshold=0.6).link_text(text)
-    assert low and all(l.score >= 0.1 for l in low)
-    assert all(l.score >= 0.6 for l in high) and len(high) < len(low)
+def test_threshold_drops_weak_links_but_keeps_a_lone_best_field_down_to_half_of_it():
+    weak = "tăng cường ứng dụng trong quản lý"  # one short keyword of PAR.7
+    low = CriteriaLinker(use_classifier=False, threshold=0.1).link_text(weak)
+    assert [l.code for l in low] == ["PAR.7"] and 0.2 < low[0].score < 0.5
+    assert CriteriaLinker(use_classifier=False, threshold=low[0].score * 1.5).link_text(weak)[0].code == "PAR.7"
+    assert CriteriaLinker(use_classifier=False, threshold=low[0].score * 2.5).link_text(weak) == []
+    mixed = "Đẩy nhanh giải ngân vốn đầu tư công và ứng dụng trong quản lý"
+    assert {"PAR.6", "PAR.7"} <= set(codes(CriteriaLinker(use_classifier=False, threshold=0.1, relative_cut=0).link_text(mixed)))
+    assert codes(CriteriaLinker(use_classifier=False, threshold=0.5).link_text(mixed))[0] == "PAR.6"
+    assert "PAR.7" not in codes(CriteriaLinker(use_classifier=False, threshold=0.5).link_text(mixed))
 
 
 def test_module_functions_and_batching_agree():
