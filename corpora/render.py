@@ -731,11 +731,46 @@ def render_html(doc: dict) -> str:
 
 # --------------------------------------------------------------------------- metadata and gold
 
-def _lower_first(text: str) -> str:
-    """'Về tăng cường' -> 'về tăng cường'; 'V/v …', 'PAR …' and names like 'Chỉ số' stay."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower() and not text.startswith("Chỉ số"):
-        return text[0].lower() + text[1:]
-    return text
+_OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ])(?!\w)")
+_TONES = {"a": "àáảãạ", "e": "èéẻẽẹ", "y": "ỳýỷỹỵ", "o": "òóỏõọ", "u": "ùúủũụ"}
+
+
+def _new_tone(match: re.Match) -> str:
+    first, second = match.group(1), match.group(2)
+    for base, forms in _TONES.items():
+        if second.lower() in forms:
+            tone = forms.index(second.lower())
+            if (first + base).lower() not in {"oa", "oe", "uy"}:
+                return match.group(0)
+            moved = _TONES[first.lower()][tone]
+            return (moved.upper() if first.isupper() else moved) + (base.upper() if second.isupper() else base)
+    return match.group(0)
+
+
+def canonical(text: str | None) -> str | None:
+    """NFC with one tone placement ('UỶ' -> 'ỦY', 'hoà' -> 'hòa'), as every reader normalises text."""
+    if text is None:
+        return None
+    return _OLD_TONE.sub(_new_tone, unicodedata.normalize("NFC", text))
+
+
+def addressees(doc: dict) -> list[str]:
+    """The 'Kính gửi' addressees of a letter, one per body ('A; B.' on one line or a bullet list)."""
+    blocks = doc["body"]
+    for i, block in enumerate(blocks):
+        text = block.get("p", "")
+        if not text.startswith("Kính gửi:"):
+            continue
+        rest = text[len("Kính gửi:"):].strip()
+        items = rest.split(";")
+        if not rest:  # the bullet run right after the line
+            items = []
+            for b in blocks[i + 1:]:
+                if "li" not in b or not b["li"].startswith("- "):
+                    break
+                items.append(b["li"][2:])
+        return [re.sub(r"[;.]$", "", x.strip()) for x in items if x.strip()]
+    return []
 
 
 def expected_metadata(doc: dict) -> dict:
@@ -758,14 +793,25 @@ def expected_metadata(doc: dict) -> dict:
     sig = doc.get("signature") or {}
     signer_title = " / ".join(x for x in (sig.get("authority"), sig.get("title")) if x) or None
     subject = h.get("cv_subject") or " ".join(h.get("subject_lines", [])) or None
-    return {
-        "doc": name, "title": f"{doc['doc_type']} {_lower_first(subject)}" if subject else doc["doc_type"],
+    meta = {
+        "doc": name, "title": f"{doc['doc_type']} {subject}" if subject else doc["doc_type"],
         "doc_type": doc["doc_type"], "number": number, "issuer": issuer, "issuer_parent": parent,
         "issuer_code": code, "place": h["place"], "issued_on": h["date"].isoformat(), "subject": subject,
-        "recipients": [re.sub(r"[;.]$", "", r).strip() for r in doc.get("recipients", [])
-                       if not r.startswith("Lưu")],
+        "recipients": recipients(doc),
         "signer": sig.get("name"), "signer_title": signer_title, "province": h.get("province"),
     }
+    return {k: canonical(v) if isinstance(v, str) and k != "doc" else v for k, v in meta.items()}
+
+
+def recipients(doc: dict) -> list[str]:
+    """Nơi nhận without the 'Lưu' line; 'Như trên' stands for the 'Kính gửi' addressees."""
+    out = []
+    for r in doc.get("recipients", []):
+        r = re.sub(r"[;.]$", "", r).strip()
+        if r.startswith("Lưu"):
+            continue
+        out += addressees(doc) if r == "Như trên" and addressees(doc) else [r]
+    return [canonical(r) for r in out]
 
 
 def _record(doc_name: str, agency, role: str, task: str, dl_text, deadline, criteria, note=None) -> dict:
