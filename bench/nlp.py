@@ -120,6 +120,7 @@ def recall(devset: Path, verbose: bool = False, cells: bool = False) -> None:
     missed: Counter[tuple[str, str]] = Counter()
     uniq_all: set[tuple[str, str]] = set()
     uniq_found: set[tuple[str, str]] = set()
+    per_record: list[tuple[str, bool]] = []
     for rec in golds:
         path = rec["_path"]
         if path not in cache:
@@ -148,6 +149,7 @@ def recall(devset: Path, verbose: bool = False, cells: bool = False) -> None:
             if m.collective or (name and (norm.startswith(name) or name.startswith(norm))):
                 ok = True
                 break
+        per_record.append((path.parent.name, ok))
         if ok:
             found += 1
             uniq_found.add((rec["doc"], rec["agency"]))
@@ -156,6 +158,9 @@ def recall(devset: Path, verbose: bool = False, cells: bool = False) -> None:
     print(f"-- {'find_agencies + split_agency_list per line' if cells else 'find_agencies on the whole text'}")
     print(f"gold records with the agency string in the text: {total} (absent from text: {absent})")
     print(f"agency recall (records): {found}/{total} = {found / max(total, 1):.3f}")
+    for part in ("docs", "full"):
+        recs = [r for r in per_record if r[0] == part]
+        print(f"  {part}/: {sum(ok for _, ok in recs)}/{len(recs)} = {sum(ok for _, ok in recs) / max(len(recs), 1):.3f}")
     print(f"agency recall (distinct doc+string): {len(uniq_found)}/{len(uniq_all)} = "
           f"{len(uniq_found) / max(len(uniq_all), 1):.3f}")
     if verbose:

@@ -108,7 +108,7 @@ def _hard_chunks(text: str) -> list[tuple[int, int]]:
             p = prev_line.rstrip()
             if _ONLY_NUMBERING.fullmatch(p):
                 boundary = False  # "2." alone on its line: the heading text follows
-            elif unwrapped:
+            elif unwrapped and not stripped[:1].islower():
                 boundary = True
             elif NUMBERING.match(line) or " | " in line or " | " in p:
                 boundary = True
@@ -118,7 +118,7 @@ def _hard_chunks(text: str) -> list[tuple[int, int]]:
                 boundary = stripped[:1].isupper() or stripped[:1].isdigit() or stripped[:1] in "\"“("
             elif _is_heading(p) != _is_heading(stripped):
                 boundary = True
-            elif len(p) > _PARAGRAPH_LINE or (
+            elif (len(p) > _PARAGRAPH_LINE and not stripped[:1].islower()) or (
                 wrap and len(p) < 0.6 * wrap and (stripped[:1].isupper() or stripped[:1] in "\"“")
             ):
                 boundary = True  # one paragraph per line, or a short line (a title) before a capital
