@@ -26,7 +26,7 @@ from parlens.search_index.analysis import AnalyzedQuery, analyze_query, fold_ter
 from parlens.search_index.highlight import highlight
 from parlens.search_index.protocol import FILTER_FIELDS, Hit, Passage, SearchQuery, SearchResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SEQ_FILE = "applied_seq.json"
 FACET_SIZE = 20
 
@@ -48,6 +48,7 @@ BOOST_PHRASE = 2.0
 BOOST_PROXIMITY = 1.0
 PROXIMITY_SLOP = 4
 BOOST_SEGMENTED = 0.8
+RERANK_POOL = 50  # phrase/proximity bonuses are computed for this many best candidates
 
 
 def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
@@ -63,6 +64,7 @@ def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("passage_id", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_integer_field("document_id", stored=True, indexed=True, fast=True)
+    sb.add_integer_field("uid", indexed=True, fast=True)  # document_id << 20 | ordinal, for re-ranking
     sb.add_text_field("fold", stored=True, tokenizer_name="vi_fold", index_option="position")
     sb.add_text_field("orig", tokenizer_name="vi_orig", index_option="freq")
     sb.add_text_field("title", stored=True, tokenizer_name="vi_fold", index_option="freq")
@@ -82,6 +84,7 @@ def passage_document(p: Passage) -> tantivy.Document:
     doc = tantivy.Document()
     doc.add_text("passage_id", p.passage_id)
     doc.add_integer("document_id", p.document_id)
+    doc.add_integer("uid", (p.document_id << 20) | p.ordinal)
     doc.add_text("fold", p.text)
     doc.add_text("orig", p.text)
     if p.title:
@@ -242,7 +245,13 @@ class EmbeddedBackend:
         return self._searcher().num_docs
 
     def build_query(self, aq: AnalyzedQuery, mode: str = "folded", *, conjunctive: bool = True) -> Query | None:
-        """The tantivy query for an analysed query (None when it has no terms)."""
+        """The matching-and-ranking query for an analysed query (None when it has no terms).
+
+        Every typed term must occur (folded) in the passage, or, with ``conjunctive=False``, any of them;
+        an abbreviation group is satisfied by the typed form or any expansion (as a phrase). Exact
+        accented syllables, title terms and (``segmented`` mode) words add to the score. Phrase and
+        proximity bonuses are applied afterwards to the best candidates (:meth:`phrase_query`).
+        """
         schema = self.schema
         if mode == "syllable":
             terms = [Query.term_query(schema, "orig", t) for t in aq.original]
@@ -252,25 +261,26 @@ class EmbeddedBackend:
             return Query.boolean_query([(occur, q) for q in terms])
         units = []
         for group in aq.groups:
-            # what the user typed: each term (folded, plus the exact accented syllable); an expansion: a phrase
-            typed = [self._term_unit(t, o) for t, o in zip(group.alternatives[0], group.original)]
-            typed_q = typed[0] if len(typed) == 1 else Query.boolean_query([(Occur.Must, q) for q in typed])
-            options = [(Occur.Should, typed_q)]
-            for alt in group.alternatives[1:]:
-                alt_q = Query.phrase_query(schema, "fold", list(alt)) if len(alt) > 1 else Query.term_query(schema, "fold", alt[0])
-                options.append((Occur.Should, alt_q))
-            units.append(typed_q if len(options) == 1 else Query.boolean_query(options))
+            typed = [Query.term_query(schema, "fold", t) for t in group.alternatives[0]]
+            unit = typed[0] if len(typed) == 1 else Query.boolean_query([(Occur.Must, q) for q in typed])
+            if len(group.alternatives) > 1:
+                options = [(Occur.Should, unit)]
+                for alt in group.alternatives[1:]:
+                    alt_q = Query.phrase_query(schema, "fold", list(alt)) if len(alt) > 1 else Query.term_query(schema, "fold", alt[0])
+                    options.append((Occur.Should, alt_q))
+                unit = Query.boolean_query(options)
+            units.append(unit)
         if not units:
             return None
         clauses = [(Occur.Must if conjunctive else Occur.Should, u) for u in units]
         for phrase in aq.phrases:
             q = Query.phrase_query(schema, "fold", list(phrase)) if len(phrase) > 1 else Query.term_query(schema, "fold", phrase[0])
             clauses.append((Occur.Must, q))
-        if len(aq.folded) > 1:
-            clauses.append((Occur.Should, Query.boost_query(Query.phrase_query(schema, "fold", list(aq.folded)), BOOST_PHRASE)))
-            clauses.append(
-                (Occur.Should, Query.boost_query(Query.phrase_query(schema, "fold", list(aq.folded), slop=PROXIMITY_SLOP), BOOST_PROXIMITY))
-            )
+        for original in dict.fromkeys(aq.original):
+            if has_diacritics(original):
+                clauses.append((Occur.Should, Query.boost_query(Query.term_query(schema, "orig", original), BOOST_ACCENTED)))
+        for folded in dict.fromkeys(aq.folded):
+            clauses.append((Occur.Should, Query.boost_query(Query.term_query(schema, "title", folded), BOOST_TITLE)))
         if mode == "segmented" and self.has_segmented_field():
             words = segment_words(aq.text)
             if words:
@@ -278,15 +288,15 @@ class EmbeddedBackend:
                 clauses.append((Occur.Should, Query.boost_query(seg, BOOST_SEGMENTED)))
         return Query.boolean_query(clauses)
 
-    def _term_unit(self, folded: str, original: str) -> Query:
-        """One typed term: its folded form in the text or title, plus a bonus for the exact accented syllable."""
-        options = [
-            (Occur.Should, Query.term_query(self.schema, "fold", folded)),
-            (Occur.Should, Query.boost_query(Query.term_query(self.schema, "title", folded), BOOST_TITLE)),
-        ]
-        if has_diacritics(original):
-            options.append((Occur.Should, Query.boost_query(Query.term_query(self.schema, "orig", original), BOOST_ACCENTED)))
-        return Query.boolean_query(options)
+    def phrase_query(self, aq: AnalyzedQuery) -> Query | None:
+        """The bonus for the query's terms as an exact phrase and within a few words of each other."""
+        if len(aq.folded) < 2:
+            return None
+        terms = list(aq.folded)
+        return Query.boolean_query([
+            (Occur.Should, Query.boost_query(Query.phrase_query(self.schema, "fold", terms), BOOST_PHRASE)),
+            (Occur.Should, Query.boost_query(Query.phrase_query(self.schema, "fold", terms, slop=PROXIMITY_SLOP), BOOST_PROXIMITY)),
+        ])
 
     def has_segmented_field(self) -> bool:
         """True when any passage was indexed with its word segmentation."""
@@ -318,23 +328,36 @@ class EmbeddedBackend:
         aq = analyze_query(query.text, expand=query.mode != "syllable")
         filters = self._filter_query(query.filters)
         searcher = self._searcher()
-        result = None
+        want = query.offset + query.limit
+        pool = max(RERANK_POOL, want)
         for conjunctive in (True, False):
             text_q = self.build_query(aq, query.mode, conjunctive=conjunctive)
             if text_q is None and not filters:
                 return SearchResult(total=0)
-            clauses = ([(Occur.Must, text_q)] if text_q is not None else [(Occur.Must, Query.all_query())]) + filters
-            final = Query.boolean_query(clauses)
-            result = searcher.search(final, limit=query.limit, offset=query.offset, count=True)
+            final = Query.boolean_query([(Occur.Must, text_q if text_q is not None else Query.all_query()), *filters])
+            result = searcher.search(final, limit=pool, count=True)
             if result.count or text_q is None:
                 break
-        hits = []
+        scored = [(float(score), address) for score, address in result.hits]
+        bonus_q = self.phrase_query(aq) if query.mode != "syllable" else None
+        if bonus_q is not None and scored:
+            scored = self._add_phrase_bonus(searcher, scored, bonus_q)
         terms = aq.highlight_terms if query.mode != "syllable" else frozenset(fold_terms(aq.text))
-        for score, address in result.hits:
-            doc = searcher.doc(address)
-            hits.append(_hit(doc, score, terms))
+        hits = [_hit(searcher.doc(address), score, terms) for score, address in scored[query.offset : want]]
         facets = self._facets(searcher, final) if query.facets and result.count else {}
         return SearchResult(total=result.count, hits=hits, facets=facets)
+
+    def _add_phrase_bonus(self, searcher: tantivy.Searcher, scored: list, bonus_q: Query) -> list:
+        """Re-rank the candidate pool: add phrase/proximity scores computed on those passages only."""
+        uids = searcher.fast_field_values("uid", [a for _, a in scored])
+        # a union of single-term postings drives the intersection (a term-set query would not)
+        candidates = Query.boolean_query([(Occur.Should, Query.term_query(self.schema, "uid", u)) for u in uids if u is not None])
+        restrict = Query.const_score_query(candidates, 0.0)
+        bonus = searcher.search(Query.boolean_query([(Occur.Must, restrict), (Occur.Must, bonus_q)]), limit=len(scored), count=False)
+        extra = {(a.segment_ord, a.doc): float(s) for s, a in bonus.hits}
+        rescored = [(score + extra.get((a.segment_ord, a.doc), 0.0), a) for score, a in scored]
+        rescored.sort(key=lambda sa: -sa[0])
+        return rescored
 
     def _facets(self, searcher: tantivy.Searcher, query: Query) -> dict[str, dict[str, int]]:
         aggs = {name: {"terms": {"field": field_name, "size": FACET_SIZE}} for name, (field_name, _) in _FILTER_FIELD.items()}
