@@ -60,6 +60,7 @@ class Body:
     lowercase_ok: bool = False
     title: str | None = None
     field: str | None = None
+    not_followed_by: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,7 @@ def load_gazetteer() -> Gazetteer:
             id=b["id"], name=b["name"], kind=b["kind"], level=b.get("level", "province"),
             collective=b.get("collective", False), valid_until=b.get("valid_until"),
             successor=b.get("successor"), lowercase_ok=b.get("lowercase_ok", False), title=b.get("title"),
+            not_followed_by=tuple(_key(x) for x in b.get("not_followed_by", [])),
         )
         if body.title is None or body.id not in bodies:
             bodies.setdefault(body.id, body)
@@ -375,6 +377,9 @@ class _Matcher:
             return None
         if body.field is not None and not self._head_ok(j):
             return None
+        for words in body.not_followed_by:
+            if tuple(t.f for t in self.toks[k : k + len(words)]) == words:
+                return None
         if title == _NEEDS_PLACE:
             prov = self.gaz.province_trie.walk(self.toks, k) if k < len(self.toks) else None
             if prov is None:
