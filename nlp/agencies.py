@@ -65,6 +65,8 @@ class Body:
 
 @dataclass(frozen=True)
 class Province:
+    """A province or centrally run city; ``successor`` is the unit it merged into in 2025."""
+
     id: str
     name: str
     kind: str
@@ -338,9 +340,6 @@ class _Matcher:
         self.local = _Trie()  # abbreviations defined in this text: "(KHĐT)"
 
     # -- helpers
-    def _upper_ok(self, j: int) -> bool:
-        return self.toks[j].upper
-
     def _title_at(self, j: int) -> tuple[int, str] | None:
         hit = self.gaz.titles.walk(self.toks, j)
         if hit is None:
@@ -375,7 +374,7 @@ class _Matcher:
         k, (body, title) = hit
         if not body.lowercase_ok and not self.toks[j].upper:
             return None
-        if body.field is not None and not self._head_ok(j):
+        if body.field is not None and self.toks[j].f in _HEAD_WORD and not self._head_ok(j):
             return None
         for words in body.not_followed_by:
             if tuple(t.f for t in self.toks[k : k + len(words)]) == words:
