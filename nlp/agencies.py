@@ -445,9 +445,10 @@ class _Matcher:
             else:
                 aid = f"collective:{what}-" + "-".join("cac-cap" if g == "all" else g for g in groups)
                 name = f"{full} {written_levels}"
+            if kind == "cac":
+                name = f"{full} {written_levels}"  # "Ủy ban nhân dân các xã, phường"
             return _Raw(j, m, self.gaz.bodies.get(aid), "people_committee", collective=True, agency_id=aid,
-                        name=name if kind == "cap" or len(groups) > 1 or groups == ["all"] else f"{full} {written_levels}",
-                        level=groups[0] if len(groups) == 1 else None)
+                        name=name, level=groups[0] if len(groups) == 1 else None)
         lv = self._level(k)
         if lv is None:
             return None
@@ -456,8 +457,6 @@ class _Matcher:
             prov_hit = self.gaz.province_trie.walk(toks, end) if end < n else None
             if prov_hit:
                 prov = prov_hit[1]
-                if group == "city" and prov.kind != "thanh_pho":
-                    pass  # a provincial city named like a province? keep as province-level
                 return _Raw(j, prov_hit[0], self.gaz.bodies.get(f"{what}-tinh"), "people_committee",
                             agency_id=f"{what}-tinh", name=f"{full} {'thành phố' if prov.kind == 'thanh_pho' else 'tỉnh'}",
                             province=prov)
