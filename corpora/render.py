@@ -754,6 +754,11 @@ def canonical(text: str | None) -> str | None:
     return _OLD_TONE.sub(_new_tone, unicodedata.normalize("NFC", text))
 
 
+def _title_subject(subject: str) -> str:
+    """The trích yếu as it reads after the type: a leading preposition 'Về' is lowercased."""
+    return "về" + subject[2:] if subject.startswith("Về ") else subject
+
+
 def addressees(doc: dict) -> list[str]:
     """The 'Kính gửi' addressees of a letter, one per body ('A; B.' on one line or a bullet list)."""
     blocks = doc["body"]
@@ -794,7 +799,7 @@ def expected_metadata(doc: dict) -> dict:
     signer_title = " / ".join(x for x in (sig.get("authority"), sig.get("title")) if x) or None
     subject = h.get("cv_subject") or " ".join(h.get("subject_lines", [])) or None
     meta = {
-        "doc": name, "title": f"{doc['doc_type']} {subject}" if subject else doc["doc_type"],
+        "doc": name, "title": f"{doc['doc_type']} {_title_subject(subject)}" if subject else doc["doc_type"],
         "doc_type": doc["doc_type"], "number": number, "issuer": issuer, "issuer_parent": parent,
         "issuer_code": code, "place": h["place"], "issued_on": h["date"].isoformat(), "subject": subject,
         "recipients": recipients(doc),
