@@ -175,7 +175,7 @@ def _variants(name: str) -> set[tuple[str, ...]]:
     base = _key(name)
     out = {base}
     for drop_comma in (False, True):
-        for va in ("keep", "drop", "&", ","):
+        for va in ("keep", "drop", "&", ",", "-"):
             for hyphen in ("keep", "drop", ","):
                 toks: list[str] = []
                 for t in base:
