@@ -136,7 +136,10 @@ class _Extractor:
             prev = out[-1][1] if out else None
             first = block.text.lstrip()[:1]
             if (prev is not None and prev.kind != "table" and block.kind == "paragraph"
-                    and (first.islower() or first.isdigit() or first == "(")
+                    and (first.islower() or first.isdigit() or first == "("
+                         or (self.doc.media_type == "application/pdf"
+                             and prev.kind in ("list_item", "paragraph") and len(prev.text) > 60
+                             and re.search(r"\w$", prev.text) and prev.text.lstrip()[:1] not in "*"))
                     and not _NUMBERING.match(block.text)
                     and not re.search(r"[.:;!?]\s*$", prev.text) and block.start >= prev.end):
                 merged = Block(prev.kind, self.text[prev.start:block.end], prev.start, block.end, prev.page,
@@ -293,7 +296,10 @@ class _Extractor:
         lead_ws = len(sent) - len(sent.lstrip())
         s += lead_ws
         sent = self.text[s:e]
-        if _non_task(sent):
+        kind = _non_task(sent)
+        if kind:
+            if kind == "past" and self.leadin and not self.heading:
+                self.leadin = None  # a report of past work closes the list of instructions
             return False
         # Execution clause.
         ex = re.search(r"chịu trách nhiệm (?:thi hành|tổ chức thực hiện)|thi hành (?:quyết định|chỉ thị) này", sent, re.I)
@@ -315,10 +321,17 @@ class _Extractor:
             self.in_operative = True  # "Chủ tịch UBND tỉnh yêu cầu:" then items with their own subjects
             return False
         if assigner and closer and len(sent[closer.end():].strip(" .:")) <= 6 and stripped.endswith((":", ".")):
-            after = self._skip_cho(sent, assigner.end())
-            if head_at(sent, after):
-                end = phrase_end(sent, after)
-                self.leadin = Subject(sent[after:end], s + after, "item", "leadin")
+            for am in cue_regex("assigner_verbs").finditer(sent):
+                after = self._skip_cho(sent, am.end())
+                if head_at(sent, after):
+                    end = phrase_end(sent, after)
+                    self.leadin = Subject(sent[after:end], s + after, "item", "leadin")
+                    self.in_operative = True
+                    return False
+        if closer and stripped.endswith(":") and head_at(sent, pos) and len(sent[closer.end():].strip(" .:")) <= 6:
+            end = phrase_end(sent, pos)
+            if end < closer.start():
+                self.leadin = Subject(sent[pos:end], s + pos, "item", "leadin")
                 self.in_operative = True
                 return False
         for am in cue_regex("assigner_verbs").finditer(sent):
@@ -381,7 +394,7 @@ class _Extractor:
         op = re.search(r"(?:^|\s)(?:Cụ thể\s*[,:]|như\s*:|gồm\s*:)\s*", sent)
         if not op:
             return False
-        if not (self.area_pending or cue_regex("assigner_verbs").search(sent[:op.start()])):
+        if not (self.area_pending or self.leadin or cue_regex("assigner_verbs").search(sent[:op.start()])):
             return False
         pos = op.end()
         if not head_at(sent, pos):
@@ -445,8 +458,6 @@ class _Extractor:
               next_text="", next_start=0) -> None:
         pred = pred.strip()
         if not pred or len(pred) < 6:
-            return
-        if re.search(r"(?<!\w)(?:\(qua sở|qua sở)", pred.lower()) and len(pred) < 80:
             return
         # Clauses at ";" that start with a role cue become records of their own.
         parts: list[tuple[int, int]] = []

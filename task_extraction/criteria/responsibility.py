@@ -61,6 +61,13 @@ COVERAGE_HEADERS = {
 }
 ROLE_VI = {"lead": "Chủ trì", "support": "Phối hợp"}
 LEVEL_VI = {0: "Chỉ số", 1: "Lĩnh vực", 2: "Tiêu chí", 3: "Tiêu chí thành phần"}
+# What one level is called in each index (SIPAS has factors, PAPI content dimensions).
+LEVEL_VI_BY_ROOT = {"SIPAS": {1: "Yếu tố", 2: "Tiêu chí"}, "PAPI": {1: "Chỉ số nội dung", 2: "Chỉ số thành phần"}}
+
+
+def level_name(code: str, level: int) -> str:
+    """The Vietnamese name of a level ("PAR.7" -> "Lĩnh vực", "SIPAS.2" -> "Yếu tố")."""
+    return LEVEL_VI_BY_ROOT.get(code.split(".")[0], {}).get(level) or LEVEL_VI.get(level, str(level))
 
 
 def resolve_criteria(query: str, taxonomy: Taxonomy | None = None) -> list[str]:
@@ -254,8 +261,8 @@ def coverage(
 def _sheets(result: dict[str, Any]) -> list[tuple[str, dict[str, str], list[dict[str, Any]]]]:
     """(sheet title, headers, rows) for a who or coverage result."""
     if "rows" in result:
-        rows = [{**r, "level": LEVEL_VI.get(r["level"], r["level"]), "covered": "Có" if r["covered"] else "Chưa"} for r in result["rows"]]
-        gaps = [{"code": g["code"], "name": g["name"], "level": LEVEL_VI.get(g["level"], g["level"])} for g in result["gaps"]]
+        rows = [{**r, "level": level_name(r["code"], r["level"]), "covered": "Có" if r["covered"] else "Chưa"} for r in result["rows"]]
+        gaps = [{"code": g["code"], "name": g["name"], "level": level_name(g["code"], g["level"])} for g in result["gaps"]]
         return [("Bao phủ tiêu chí", COVERAGE_HEADERS, rows),
                 ("Tiêu chí chưa có nhiệm vụ", {"code": "Mã tiêu chí", "name": "Tên tiêu chí", "level": "Cấp"}, gaps)]
     tasks = [{**t, "role": ROLE_VI.get(t["role"], t["role"])} for t in result["tasks"]]
