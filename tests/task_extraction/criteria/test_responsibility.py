@@ -124,6 +124,8 @@ def test_renderings_have_vietnamese_headers(populated):
     cov_wb = load_workbook(io.BytesIO(render(cov, "xlsx")))
     assert cov_wb.sheetnames == ["Bao phủ tiêu chí", "Tiêu chí chưa có nhiệm vụ"]
     assert cov_wb["Bao phủ tiêu chí"]["A1"].value == "Mã tiêu chí"
+    levels = {row[0].value: row[2].value for row in cov_wb["Tiêu chí chưa có nhiệm vụ"].iter_rows(min_row=2)}
+    assert levels["PAR.2"] == "Lĩnh vực" and levels["SIPAS.1"] == "Yếu tố" and levels["PAPI.3"] == "Chỉ số nội dung"
     with pytest.raises(ValueError):
         render(result, "pdf")
 
