@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from parlens.model import Document
+from parlens.model import Block, Document
 from parlens.search_index.protocol import Passage
 
 MAX_CHARS = 700  # a passage longer than this is cut into sentence windows
@@ -64,30 +64,45 @@ def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in windows if text[s:e].strip()]
 
 
+_CLOSED = re.compile(r"[.;:!?…)\"”]\s*$")
+
+
 def passage_spans(doc: Document) -> list[tuple[int, int, int | None]]:
-    """``(start, end, page)`` of each passage of ``doc``, in document order."""
+    """``(start, end, page)`` of each passage of ``doc``, in document order.
+
+    Consecutive text blocks are joined while the running text does not end a sentence (a PDF line or a
+    paragraph cut by a page break continues in the next block) or is shorter than MIN_CHARS, up to
+    MAX_CHARS; a table starts and ends its own passages; longer spans are cut into sentence windows.
+    """
     spans: list[tuple[int, int, int | None]] = []
-    pending: tuple[int, int, int | None] | None = None
-    blocks = [b for b in doc.blocks if b.text.strip()] or (
-        [] if not doc.text.strip() else [type("B", (), {"start": 0, "end": len(doc.text), "page": None, "text": doc.text})()]
-    )
-    for block in blocks:
-        start, end, page = block.start, block.end, block.page
-        if pending is not None:
-            if pending[2] == page and end - pending[0] <= MAX_CHARS:
-                start = pending[0]
-            else:
-                spans.append(pending)
-            pending = None
-        if end - start < MIN_CHARS:
-            pending = (start, end, page)
-            continue
+    blocks = [b for b in doc.blocks if b.text.strip()]
+    if not blocks and doc.text.strip():
+        blocks = [Block("paragraph", doc.text, 0, len(doc.text))]
+
+    def emit(start: int, end: int, page: int | None) -> None:
         if end - start <= MAX_CHARS:
             spans.append((start, end, page))
         else:
             spans.extend((s, e, page) for s, e in _windows(doc.text, start, end))
-    if pending is not None:
-        spans.append(pending)
+
+    current: tuple[int, int, int | None] | None = None
+    for block in blocks:
+        if block.kind == "table":
+            if current is not None:
+                emit(*current)
+                current = None
+            emit(block.start, block.end, block.page)
+            continue
+        if current is not None:
+            start, end, page = current
+            open_sentence = not _CLOSED.search(doc.text[start:end])
+            if (open_sentence or end - start < MIN_CHARS) and block.end - start <= MAX_CHARS:
+                current = (start, block.end, page)
+                continue
+            emit(start, end, page)
+        current = (block.start, block.end, block.page)
+    if current is not None:
+        emit(*current)
     return spans
 
 
