@@ -28,6 +28,7 @@ BOOST_PHRASE = 2.0
 BOOST_PROXIMITY = 1.0
 PROXIMITY_SLOP = 4
 BOOST_SEGMENTED = 0.8
+RERANK_POOL = 50
 FACET_SIZE = 20
 HYBRID_CANDIDATES = 50
 
@@ -241,7 +242,12 @@ class ElasticsearchBackend:
         return int(self.es.count(index=self.alias)["count"])
 
     def build_query(self, aq: AnalyzedQuery, mode: str = "folded", *, conjunctive: bool = True) -> dict[str, Any] | None:
-        """The Elasticsearch query DSL for an analysed query (None when it has no terms)."""
+        """The query DSL for an analysed query (None when it has no terms); same logic as the embedded backend.
+
+        Every typed term must occur folded (or any, with ``conjunctive=False``); an abbreviation group is
+        satisfied by the typed form or an expansion phrase; exact accented syllables, title terms and
+        (``segmented``) words add to the score. Phrase/proximity bonuses come from :meth:`rescore`.
+        """
         if mode == "syllable":
             terms = [{"term": {"text": t}} for t in aq.original]
             if not terms:
@@ -249,42 +255,45 @@ class ElasticsearchBackend:
             return {"bool": {"must": terms}} if conjunctive else {"bool": {"should": terms, "minimum_should_match": 1}}
         units = []
         for group in aq.groups:
-            typed = [self._term_unit(t, o) for t, o in zip(group.alternatives[0], group.original)]
-            typed_q = typed[0] if len(typed) == 1 else {"bool": {"must": typed}}
-            options = [typed_q] + [
-                {"match_phrase": {"text.folded": " ".join(alt)}} if len(alt) > 1 else {"term": {"text.folded": alt[0]}}
-                for alt in group.alternatives[1:]
-            ]
-            units.append(options[0] if len(options) == 1 else {"bool": {"should": options, "minimum_should_match": 1}})
+            typed = [{"term": {"text.folded": t}} for t in group.alternatives[0]]
+            unit = typed[0] if len(typed) == 1 else {"bool": {"must": typed}}
+            if len(group.alternatives) > 1:
+                alts = [{"match_phrase": {"text.folded": " ".join(a)}} if len(a) > 1 else {"term": {"text.folded": a[0]}}
+                        for a in group.alternatives[1:]]
+                unit = {"bool": {"should": [unit, *alts], "minimum_should_match": 1}}
+            units.append(unit)
         if not units:
             return None
+        must: list[dict[str, Any]] = [{"match_phrase": {"text.folded": " ".join(p)}} for p in aq.phrases]
         if conjunctive:
-            bool_q: dict[str, Any] = {"must": list(units)}
+            must = units + must
+            matching: dict[str, Any] = {"must": must}
         else:
-            bool_q = {"should": list(units), "minimum_should_match": 1}
-        must = bool_q.setdefault("must", [])
-        for phrase in aq.phrases:
-            must.append({"match_phrase": {"text.folded": " ".join(phrase)}})
-        should = bool_q.setdefault("should", [])
-        if len(aq.folded) > 1:
-            joined = " ".join(aq.folded)
-            should.append({"match_phrase": {"text.folded": {"query": joined, "boost": BOOST_PHRASE}}})
-            should.append({"match_phrase": {"text.folded": {"query": joined, "slop": PROXIMITY_SLOP, "boost": BOOST_PROXIMITY}}})
+            matching = {"must": must, "filter": [{"bool": {"should": units, "minimum_should_match": 1}}]}
+            matching["should"] = list(units)
+        should = matching.setdefault("should", [])
+        for original in dict.fromkeys(aq.original):
+            if has_diacritics(original):
+                should.append({"term": {"text": {"value": original, "boost": BOOST_ACCENTED}}})
+        for folded in dict.fromkeys(aq.folded):
+            should.append({"term": {"title": {"value": folded, "boost": BOOST_TITLE}}})
         if mode == "segmented":
             words = segment_words(aq.text)
             if words:
                 should.append({"bool": {"should": [{"term": {"seg": w}} for w in words], "boost": BOOST_SEGMENTED}})
-        return {"bool": bool_q}
+        return {"bool": matching}
 
     @staticmethod
-    def _term_unit(folded: str, original: str) -> dict[str, Any]:
-        options: list[dict[str, Any]] = [
-            {"term": {"text.folded": folded}},
-            {"term": {"title": {"value": folded, "boost": BOOST_TITLE}}},
-        ]
-        if has_diacritics(original):
-            options.append({"term": {"text": {"value": original, "boost": BOOST_ACCENTED}}})
-        return {"bool": {"should": options, "minimum_should_match": 1}}
+    def rescore(aq: AnalyzedQuery) -> dict[str, Any] | None:
+        """Phrase and proximity bonuses added to the best RERANK_POOL candidates (as the embedded backend does)."""
+        if len(aq.folded) < 2:
+            return None
+        joined = " ".join(aq.folded)
+        bonus = {"bool": {"should": [
+            {"match_phrase": {"text.folded": {"query": joined, "boost": BOOST_PHRASE}}},
+            {"match_phrase": {"text.folded": {"query": joined, "slop": PROXIMITY_SLOP, "boost": BOOST_PROXIMITY}}},
+        ]}}
+        return {"window_size": RERANK_POOL, "query": {"rescore_query": bonus, "query_weight": 1.0, "rescore_query_weight": 1.0}}
 
     @staticmethod
     def _filters(filters: dict[str, list[Any]]) -> list[dict[str, Any]]:
@@ -312,9 +321,11 @@ class ElasticsearchBackend:
                 return SearchResult(total=0)
             body_q = {"bool": {"must": [text_q] if text_q else [{"match_all": {}}], "filter": filters}}
             size = max(query.limit + query.offset, HYBRID_CANDIDATES) if query.mode == "hybrid" else query.limit
+            rescore = self.rescore(aq) if query.mode != "syllable" and text_q is not None else None
             response = self.es.search(
                 index=self.alias, query=body_q, size=size, from_=0 if query.mode == "hybrid" else query.offset,
                 track_total_hits=True, aggs=aggs, source_excludes=["embedding", "seg"],
+                **({"rescore": rescore} if rescore else {}),
             )
             if response["hits"]["total"]["value"] or text_q is None:
                 break

@@ -81,12 +81,14 @@ def test_mapping_is_vietnamese_aware():
     assert "embedding" not in mappings()["properties"]
 
 
-def test_query_expands_abbreviations_and_boosts_phrases():
-    backend = ElasticsearchBackend.__new__(ElasticsearchBackend)
-    q = backend.build_query(analyze_query("cải cách TTHC"))
+def test_query_expands_abbreviations_and_rescores_phrases():
+    aq = analyze_query("cải cách TTHC")
+    q = ElasticsearchBackend.build_query(ElasticsearchBackend.__new__(ElasticsearchBackend), aq)
     must = q["bool"]["must"]
-    assert len(must) == 3
-    alternatives = must[2]["bool"]["should"]
-    assert {"match_phrase": {"text.folded": "thu tuc hanh chinh"}} in alternatives
-    phrases = [c["match_phrase"]["text.folded"] for c in q["bool"]["should"]]
-    assert {"query": "cai cach tthc", "boost": 2.0} in phrases
+    assert must[:2] == [{"term": {"text.folded": "cai"}}, {"term": {"text.folded": "cach"}}]
+    assert {"match_phrase": {"text.folded": "thu tuc hanh chinh"}} in must[2]["bool"]["should"]
+    assert {"term": {"text": {"value": "cải", "boost": 0.6}}} in q["bool"]["should"]
+    rescore = ElasticsearchBackend.rescore(aq)
+    phrases = [c["match_phrase"]["text.folded"] for c in rescore["query"]["rescore_query"]["bool"]["should"]]
+    assert phrases[0] == {"query": "cai cach tthc", "boost": 2.0} and phrases[1]["slop"] == 4
+    assert ElasticsearchBackend.rescore(analyze_query("TTHC")) is None
