@@ -279,6 +279,8 @@ def test_every_query_quote_occurs_in_its_document(sample_texts):
         for rel in q["relevant"]:
             doc = BY_STEM[rel["doc"]]
             assert rel["quote"] in squash(render.document_text(doc)), rel
+            # inside one line or table cell, so it maps to one passage
+            assert any(rel["quote"] in unit for unit in render.passage_units(doc)), rel
             text = sample_texts[rel["doc"]]
             if text is not None:
                 assert _loose(rel["quote"]) in _loose(text), rel
