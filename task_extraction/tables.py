@@ -38,17 +38,22 @@ def header_columns(row: list[TableCell]) -> dict[str, int]:
     found: dict[str, int] = {}
     for i, cell in enumerate(row):
         key = fold(re.sub(r"[\s\n]+", " ", cell.text)).strip(" .:")
-        if not key:
-            continue
+        if not key or len(key) > 60:
+            continue  # a header cell is a short label, not a task description
         best, best_len = None, 0
         for meaning, words in headers.items():
             for w in words:
                 fw = fold(w)
-                if (key == fw or key.startswith(fw + " ") or key.endswith(" " + fw) or f" {fw} " in f" {key} ") and len(fw) > best_len:
+                if (key == fw or key.startswith(fw + " ") or key.endswith(" " + fw) or key.startswith(fw + ",")
+                        or (len(key) <= 40 and f" {fw} " in f" {key} ")) and len(fw) > best_len:
                     best, best_len = meaning, len(fw)
         if best and best not in found:
             found[best] = i
     return found
+
+
+def _is_header(found: dict[str, int]) -> bool:
+    return "task" in found and ("lead" in found or "support" in found)
 
 
 def _section_row(cells: list[str], cols: dict[str, int]) -> bool:
@@ -84,12 +89,12 @@ def table_records(doc: Document, index: int, ref_date: date | None,
     title_dl, title_off = None, 0
     width = max((len(r) for r in rows), default=0)
     if carried is not None and carried.get("width") == width and not any(
-            "task" in header_columns(r) for r in rows[:2]):
+            _is_header(header_columns(r)) for r in rows[:2]):
         cols = carried["cols"]
         title_dl, title_off = carried.get("title", (None, 0))
     for row in rows:
         found = header_columns(row)
-        if "task" in found and ("lead" in found or "support" in found) and len(found) >= 2:
+        if _is_header(found):
             cols = found
             if "time" not in cols and title_dl is None:
                 title_dl, title_off = _title_deadline(doc, index, ref_date)
