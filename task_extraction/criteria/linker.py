@@ -58,6 +58,7 @@ EMBEDDING_WEIGHT = 0.6
 EMBEDDING_RANGE = (0.3, 0.8)  # cosine similarity mapped linearly onto [0, 1] over this range
 RELATIVE_CUT = 0.65
 SUBJECT_FACTOR = 0.8
+SUBJECT_CHARS = 600
 BEST_FIELD_FLOOR = 0.5  # the best field is kept down to half the threshold: a weak lone signal still points somewhere
 PHRASE_SIGNALS = ("alias", "ref", "keyword")
 
@@ -536,8 +537,8 @@ def link_tasks(tasks: list[Task], doc: Document | None = None) -> list[Task]:
 def _subject_links(linker: CriteriaLinker, doc: Document) -> list[CriterionLink]:
     meta = doc.metadata
     parts = [p for p in (meta.title, meta.subject) if p]
-    if not parts:
-        parts = [b.text for b in doc.blocks if b.kind == "heading"][:5]
+    if not parts and doc.text:
+        parts = [doc.text[:SUBJECT_CHARS]]  # the title block of an official document sits in its first lines
     return linker.link_text(". ".join(parts)) if parts else []
 
 
