@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from parlens.model import CriterionLink, Document, DocumentMetadata, Task
+from parlens.model import Document, DocumentMetadata, Task
 from parlens.task_extraction.criteria import linker as linker_module
 from parlens.task_extraction.criteria.linker import (
     AGENCY_WEIGHT,
