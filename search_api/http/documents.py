@@ -1,0 +1,143 @@
+"""Routes of the ``documents`` resource: upload (sync or as a job), list, show, original file, delete; jobs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+
+from parlens import pipeline
+from parlens.errors import ParlensError
+from parlens.search_api.http.deps import Admin, Editor, Reader, ServiceDep, StoreDep
+from parlens.search_api.http.errors import error_response
+from parlens.search_api.http.serialize import document_json, outcome_json, summary_json
+
+router = APIRouter(tags=["documents"])
+
+# Uploads above these go to a background job (202 + job id); below, the answer carries the results.
+BACKGROUND_BYTES = 2 * 1024 * 1024
+BACKGROUND_FILES = 5
+MAX_FILES_PER_REQUEST = 200
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header that keeps a Vietnamese file name (RFC 6266 ``filename*``) with an ASCII fallback.
+
+    >>> content_disposition("kế hoạch.pdf")
+    'attachment; filename="k hoch.pdf"; filename*=UTF-8\\'\\'k%E1%BA%BF%20ho%E1%BA%A1ch.pdf'
+    """
+    ascii_name = "".join(c for c in filename if 32 <= ord(c) < 127 and c not in '"\\') or "download"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+async def _read_upload(upload: UploadFile, limit: int) -> tuple[str, bytes | None, dict[str, Any] | None]:
+    """(name, bytes or None, error result): a file over the limit is refused without reading it all."""
+    name = upload.filename or "upload"
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        error = ParlensError("PARLENS-E004", f"{name} is larger than the limit of {limit:,} bytes")
+        return name, None, {"file": name, "status": "failed", "document_id": None, "tasks": 0, "seconds": 0.0,
+                            "error": error.to_dict()}
+    return name, data, None
+
+
+@router.post(
+    "/documents",
+    status_code=201,
+    summary="Upload one or more files (PDF, DOCX, HTML, text)",
+    responses={200: {"description": "Nothing new: every file was a duplicate (their existing ids are given)"},
+               202: {"description": "Large upload accepted as a background job; poll GET /jobs/{id}"},
+               413: {"description": "PARLENS-E004: the (only) file is too large"},
+               422: {"description": "The (only) file could not be read; its PARLENS code says why"}},
+)
+async def upload_documents(
+    service: ServiceDep,
+    caller: Editor,
+    files: Annotated[list[UploadFile], File(description="One or many files, field name `files`.")],
+    background: Annotated[bool | None, Query(description="Force (true) or avoid (false) a background job; default: by size.")] = None,
+) -> Response:
+    """Run every file through the same pipeline as `parlens ingest`; duplicates report the existing id."""
+    if not files:
+        raise ParlensError("PARLENS-E052", "no file in the `files` field")
+    if len(files) > MAX_FILES_PER_REQUEST:
+        raise ParlensError("PARLENS-E052", f"{len(files)} files in one request; send at most {MAX_FILES_PER_REQUEST}")
+    limit = service.settings.max_file_bytes
+    results: list[dict[str, Any] | None] = []
+    accepted: list[tuple[str, bytes]] = []
+    for upload in files:
+        name, data, error = await _read_upload(upload, limit)
+        results.append(error)
+        if data is not None:
+            accepted.append((name, data))
+    total = sum(len(d) for _, d in accepted)
+    as_job = background if background is not None else (total > BACKGROUND_BYTES or len(files) > BACKGROUND_FILES)
+    stages = service.stages()
+
+    def ingest_one(data: bytes, name: str) -> dict[str, Any]:
+        return outcome_json(pipeline.ingest_bytes(data, name, service.store, stages=stages, sync=False))
+
+    if as_job:
+        job = service.jobs.submit(accepted, ingest_one, after=service.sync)
+        job["refused"] = [r for r in results if r is not None]
+        return JSONResponse(job, status_code=202, headers={"Location": f"/jobs/{job['id']}"})
+
+    def run_all() -> list[dict[str, Any]]:
+        done = [ingest_one(data, name) for name, data in accepted]
+        if any(r["status"] == "ingested" for r in done):
+            service.sync()
+        return done
+
+    done = iter(await run_in_threadpool(run_all))
+    outcomes = [r if r is not None else next(done) for r in results]
+    if all(r["status"] == "failed" for r in outcomes):
+        first = outcomes[0]["error"]
+        error = ParlensError(first["code"], first["detail"], hint=first["hint"])
+        return error_response(error, extra={"files": outcomes})
+    status = 201 if any(r["status"] == "ingested" for r in outcomes) else 200
+    return JSONResponse({"files": outcomes}, status_code=status)
+
+
+@router.get("/jobs/{job_id}", tags=["jobs"], summary="Status and per-file results of an upload job")
+def get_job(job_id: str, service: ServiceDep, caller: Reader) -> dict[str, Any]:
+    return service.jobs.get(job_id)
+
+
+@router.get("/documents", summary="List stored documents (filters, paging)")
+def list_documents(
+    store: StoreDep,
+    caller: Reader,
+    doc_type: Annotated[str | None, Query(description="Document type, accents optional: Kế hoạch, ke hoach.")] = None,
+    issuer: Annotated[str | None, Query(description="Part of the issuing body's name.")] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100, description="Year of issue.")] = None,
+    q: Annotated[str | None, Query(description="Part of the title, number, subject or file name.")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    total, rows = store.list_documents(doc_type=doc_type, issuer=issuer, year=year, query=q, limit=limit, offset=offset)
+    return {"total": total, "limit": limit, "offset": offset, "documents": [summary_json(r) for r in rows]}
+
+
+@router.get("/documents/{doc_id}", summary="One document: metadata, text, blocks, tasks and criteria")
+def get_document(doc_id: int, store: StoreDep, caller: Reader,
+                 text: Annotated[bool, Query(description="Include the full normalised text.")] = True) -> dict[str, Any]:
+    stored = store.get_document(doc_id)
+    return document_json(stored, store.get_tasks(document_id=doc_id), with_text=text)
+
+
+@router.get("/documents/{doc_id}/file", summary="The original file as uploaded",
+            response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})
+def get_document_file(doc_id: int, store: StoreDep, caller: Reader) -> Response:
+    data, media_type, name = store.get_original(doc_id)
+    headers = {"Content-Disposition": content_disposition(name), "X-Content-Type-Options": "nosniff",
+               "Content-Security-Policy": "sandbox"}
+    return Response(data, media_type=media_type or "application/octet-stream", headers=headers)
+
+
+@router.delete("/documents/{doc_id}", summary="Delete a document from the store and the index (admin)")
+def delete_document(doc_id: int, service: ServiceDep, caller: Admin) -> dict[str, Any]:
+    service.store.delete_document(doc_id)
+    problem = service.sync()
+    return {"deleted": doc_id, "index_synced": problem is None, "index_problem": problem}

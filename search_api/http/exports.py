@@ -1,0 +1,73 @@
+"""Task-list exports across documents (csv, xlsx, ics), built on ``task_extraction.formats``.
+
+Rows are built per document (so a lead and its partners are matched inside their own document) with the
+document's label in the "Nguồn" column, then numbered as one list.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from itertools import groupby
+from typing import Any
+
+from parlens.store import StoredTask
+from parlens.task_extraction import formats
+
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ics": "text/calendar; charset=utf-8",
+}
+
+
+def _label(st: StoredTask) -> str:
+    parts = [p for p in (st.document_type, st.document_number) if p]
+    return " ".join(parts) or (st.document_title or f"văn bản #{st.document_id}")
+
+
+def sheet_rows(stored: list[StoredTask]) -> list[list[str]]:
+    """Rows under ``formats.HEADERS`` for tasks of any number of documents, numbered 1..n."""
+    out: list[list[str]] = []
+    for _, group in groupby(stored, key=lambda st: st.document_id):
+        items = list(group)
+        out.extend(formats.rows([st.task for st in items], _label(items[0])))
+    for n, row in enumerate(out, start=1):
+        row[0] = str(n)
+    return out
+
+
+def export_tasks(stored: list[StoredTask], fmt: str, header: dict[str, Any] | None = None) -> bytes:
+    """Bytes of the task list in ``fmt`` (csv with BOM for Excel, xlsx, or an iCalendar of VTODOs)."""
+    if fmt == "ics":
+        return formats.render(header or {"title": "Danh sách nhiệm vụ"}, [st.task for st in stored], "ics")
+    rows = sheet_rows(stored)
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(formats.HEADERS)
+        writer.writerows(rows)
+        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Font
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Nhiệm vụ"
+        ws.append(formats.HEADERS)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append(row)
+        for col, width in zip("ABCDEFG", [6, 30, 30, 70, 14, 24, 30]):
+            ws.column_dimensions[col].width = width
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+    raise ValueError(f"unknown export format {fmt!r}")

@@ -1,0 +1,110 @@
+"""API keys with roles (reader < editor < admin), stored hashed in the store's ``api_keys`` table.
+
+A key is ``plk_<prefix>_<secret>``; only its SHA-256 is kept, so it is shown once, when created.
+
+>>> from parlens.store import Store
+>>> store = Store(":memory:")
+>>> created = create_key(store, "editor", label="Văn phòng UBND")
+>>> verify_key(store, created.secret).role
+'editor'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from parlens.errors import ParlensError
+
+ROLES: tuple[str, ...] = ("reader", "editor", "admin")
+ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
+
+
+@dataclass
+class ApiKey:
+    """One key as listed (never with its secret)."""
+
+    id: int
+    prefix: str
+    role: str
+    label: str
+    created_at: str
+    revoked_at: str | None = None
+
+    def to_contract(self) -> dict[str, Any]:
+        return {"id": self.id, "prefix": self.prefix, "role": self.role, "label": self.label,
+                "created_at": self.created_at, "revoked_at": self.revoked_at}
+
+
+@dataclass
+class CreatedKey:
+    """A new key: ``secret`` is the only copy of the full key."""
+
+    key: ApiKey
+    secret: str
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _row(row: Any) -> ApiKey:
+    return ApiKey(row["id"], row["prefix"], row["role"], row["label"], row["created_at"], row["revoked_at"])
+
+
+def create_key(store: Any, role: str, *, label: str = "") -> CreatedKey:
+    """Create a key with ``role``; PARLENS-E052 for an unknown role."""
+    if role not in ROLE_RANK:
+        raise ParlensError("PARLENS-E052", f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    prefix = secrets.token_hex(4)
+    secret = f"plk_{prefix}_{secrets.token_urlsafe(32)}"
+    with store.transaction() as conn:
+        cursor = conn.execute(
+            "INSERT INTO api_keys (prefix, key_hash, role, label, created_at) VALUES (?, ?, ?, ?, ?)",
+            (prefix, _hash(secret), role, label, _now()),
+        )
+        row = conn.execute("SELECT * FROM api_keys WHERE id = ?", (cursor.lastrowid,)).fetchone()
+    return CreatedKey(_row(row), secret)
+
+
+def list_keys(store: Any, *, include_revoked: bool = True) -> list[ApiKey]:
+    """Every key, oldest first (revoked ones too unless ``include_revoked`` is False)."""
+    sql = "SELECT * FROM api_keys" + ("" if include_revoked else " WHERE revoked_at IS NULL") + " ORDER BY id"
+    return [_row(r) for r in store._query(sql)]
+
+
+def revoke_key(store: Any, key_id: int) -> ApiKey:
+    """Revoke a key by id (idempotent); PARLENS-E052 when no key has that id."""
+    with store.transaction() as conn:
+        conn.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (_now(), key_id))
+        row = conn.execute("SELECT * FROM api_keys WHERE id = ?", (key_id,)).fetchone()
+    if row is None:
+        raise ParlensError("PARLENS-E052", f"no API key #{key_id}", hint="List keys with `parlens keys list`.")
+    return _row(row)
+
+
+def has_active_keys(store: Any) -> bool:
+    """Whether any key is configured and not revoked (then every request needs one)."""
+    return bool(store._query("SELECT 1 FROM api_keys WHERE revoked_at IS NULL LIMIT 1"))
+
+
+def verify_key(store: Any, secret: str) -> ApiKey | None:
+    """The active key matching ``secret``, or None."""
+    rows = store._query("SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL", (_hash(secret),))
+    return _row(rows[0]) if rows else None
+
+
+def role_allows(role: str, needed: str) -> bool:
+    """Whether ``role`` may do what ``needed`` may (admin > editor > reader).
+
+    >>> role_allows("editor", "reader"), role_allows("editor", "admin")
+    (True, False)
+    """
+    return ROLE_RANK[role] >= ROLE_RANK[needed]

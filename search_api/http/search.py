@@ -1,0 +1,53 @@
+"""Route of the search: ``GET /search`` with the parameters and JSON shape of ``parlens search --format json``."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from parlens.errors import ParlensError
+from parlens.search_api.http.deps import Reader, ServiceDep
+
+router = APIRouter(tags=["search"])
+
+CATCH_UP_EVERY_SECONDS = 1.0
+
+
+def catch_up(service: Any) -> None:
+    """Apply store changes made by other processes (e.g. `parlens ingest`), checked at most once a second."""
+    now = time.monotonic()
+    if now - getattr(service, "_last_catch_up", 0.0) < CATCH_UP_EVERY_SECONDS:
+        return
+    service._last_catch_up = now
+    last, applied = service.index_lag()
+    if applied is not None and applied < last:
+        service.sync()
+
+
+def run_search(service: Any, q: str, *, limit: int = 10, offset: int = 0, filters: list[str] | None = None,
+               mode: str = "folded") -> Any:
+    """The SearchResult for a query and ``field=value`` filters; PARLENS-E040 when the backend is down."""
+    from parlens.search_index import parse_filters, search
+
+    if service.backend is None:
+        raise ParlensError("PARLENS-E040", service.backend_error or "no search backend")
+    parsed = parse_filters(filters)
+    catch_up(service)
+    return search(q, limit=limit, offset=offset, filters=parsed, mode=mode, backend=service.backend)
+
+
+@router.get("/search", summary="Ranked passages with highlights, positions and facets")
+def search_passages(
+    service: ServiceDep,
+    caller: Reader,
+    q: Annotated[str, Query(min_length=1, max_length=500, description="Accents optional; TTHC, DVCTT understood; \"quotes\" for a phrase.")],
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    offset: Annotated[int, Query(ge=0, le=10000)] = 0,
+    filter: Annotated[list[str] | None, Query(description="field=value, repeatable; fields: doc_type, issuer, province, year, agency, criterion, has_deadline.")] = None,
+    mode: Annotated[str, Query(pattern="^(syllable|folded|segmented|hybrid)$")] = "folded",
+) -> dict[str, Any]:
+    """``{"total", "hits": [{"document_id", "title", "doc_type", "issued_on", "passage", "highlight", "score",
+    "source": {"start", "end", "page"}}], "facets": {field: {value: count}}}``."""
+    return run_search(service, q, limit=limit, offset=offset, filters=filter, mode=mode).to_contract()

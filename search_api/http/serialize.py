@@ -1,0 +1,84 @@
+"""JSON shapes of the API: stored documents, blocks, tasks and ingest outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from parlens.model import Block, CriterionLink, DocumentMetadata
+from parlens.store import DocumentSummary, StoredDocument, StoredTask
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def metadata_json(meta: DocumentMetadata) -> dict[str, Any]:
+    data = asdict(meta)
+    data["issued_on"] = _iso(meta.issued_on)
+    return data
+
+
+def criterion_json(link: CriterionLink) -> dict[str, Any]:
+    return {"code": link.code, "name": link.name, "score": round(float(link.score), 3), "explanation": link.explanation}
+
+
+def block_json(block: Block) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": block.kind, "text": block.text, "start": block.start, "end": block.end,
+                           "page": block.page, "level": block.level, "numbering": block.numbering}
+    if block.rows is not None:
+        out["rows"] = [[{"text": c.text, "start": c.start, "end": c.end, "row_span": c.row_span, "col_span": c.col_span}
+                        for c in row] for row in block.rows]
+    return out
+
+
+def summary_json(row: DocumentSummary) -> dict[str, Any]:
+    return {"id": row.id, "doc_type": row.doc_type, "number": row.number, "issued_on": _iso(row.issued_on),
+            "title": row.title, "subject": row.subject, "issuer": row.issuer, "source_name": row.source_name,
+            "media_type": row.media_type, "ingested_at": row.ingested_at, "task_count": row.task_count,
+            "links": {"self": f"/documents/{row.id}", "file": f"/documents/{row.id}/file", "page": f"/van-ban/{row.id}"}}
+
+
+def stored_task_json(st: StoredTask) -> dict[str, Any]:
+    """One task of GET /tasks: the stable task contract plus its id and the document it came from."""
+    return {"id": st.id, "document_id": st.document_id, **st.task.to_contract(),
+            "document": {"title": st.document_title, "number": st.document_number, "doc_type": st.document_type,
+                         "issued_on": _iso(st.document_issued_on)}}
+
+
+def document_json(stored: StoredDocument, tasks: list[StoredTask], *, with_text: bool = True) -> dict[str, Any]:
+    """GET /documents/{id}: metadata, blocks, tasks (with source spans) and document-level criteria."""
+    doc = stored.document
+    out: dict[str, Any] = {
+        "id": stored.id,
+        "source_name": doc.source_name,
+        "media_type": doc.media_type,
+        "sha256": doc.sha256,
+        "size": doc.size,
+        "ingested_at": stored.ingested_at,
+        "metadata": metadata_json(doc.metadata),
+        "pages": len(doc.pages),
+        "warnings": list(doc.warnings),
+        "criteria": [criterion_json(c) for c in stored.criteria],
+        "task_count": stored.task_count,
+        "tasks": [{"id": st.id, **st.task.to_contract()} for st in tasks],
+        "blocks": [block_json(b) for b in doc.blocks],
+        "links": {"file": f"/documents/{stored.id}/file", "page": f"/van-ban/{stored.id}"},
+    }
+    if with_text:
+        out["text"] = doc.text
+    return out
+
+
+def outcome_json(outcome: Any) -> dict[str, Any]:
+    """One file's result of POST /documents: status, the document id (also for duplicates) or the error."""
+    out: dict[str, Any] = {"file": outcome.path.name, "status": outcome.status, "document_id": outcome.doc_id,
+                           "tasks": outcome.tasks, "seconds": round(outcome.seconds, 3), "error": None}
+    if outcome.status == "failed":
+        from parlens.errors import CATALOGUE
+
+        entry = CATALOGUE.get(outcome.error_code or "")
+        out["error"] = {"code": outcome.error_code, "title": entry.title if entry else "", "detail": outcome.message,
+                        "hint": outcome.hint or (entry.hint if entry else "")}
+    return out

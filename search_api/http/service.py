@@ -1,0 +1,79 @@
+"""What the app holds for its lifetime: settings, the store, the search backend, the ingest pipeline and jobs."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from parlens import pipeline
+from parlens.settings import Settings
+from parlens.store import Store, open_store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Service:
+    """The shared state of one running app (one per process)."""
+
+    settings: Settings
+    store: Store
+    backend: Any = None
+    backend_error: str | None = None
+    sync_lock: threading.Lock = field(default_factory=threading.Lock)
+    jobs: Any = None
+
+    @classmethod
+    def open(cls, settings: Settings) -> Service:
+        """Open the store and the search backend (a backend that cannot open is reported, not fatal)."""
+        store = open_store(settings)
+        service = cls(settings=settings, store=store)
+        try:
+            from parlens.search_index import get_backend
+
+            service.backend = get_backend(settings)
+        except Exception as exc:  # the store still serves documents and tasks
+            service.backend_error = str(exc) or type(exc).__name__
+            log.warning("search backend unavailable: %s", service.backend_error)
+        return service
+
+    def sync(self) -> str | None:
+        """Catch the index up with the store, one sync at a time; the problem as text, or None."""
+        if self.backend is None:
+            return self.backend_error or "no search backend"
+        from parlens.search_index import sync
+
+        with self.sync_lock:
+            try:
+                sync(self.store, self.backend)
+            except Exception as exc:
+                log.warning("search index not updated (it catches up at the next sync): %s", exc)
+                return str(exc) or type(exc).__name__
+        return None
+
+    def stages(self) -> pipeline.Stages:
+        """The project's pipeline stages with the index sync routed through this service's lock and backend."""
+        return dataclasses.replace(pipeline.resolve_stages(), sync_index=lambda _store: self._raise_on_sync_problem())
+
+    def _raise_on_sync_problem(self) -> None:
+        problem = self.sync()
+        if problem:
+            raise RuntimeError(problem)
+
+    def index_lag(self) -> tuple[int, int | None]:
+        """``(last store change seq, last applied seq or None when the index is unreachable)``."""
+        last = self.store.last_change_seq()
+        if self.backend is None:
+            return last, None
+        try:
+            return last, int(self.backend.last_applied_seq())
+        except Exception:
+            return last, None
+
+    def close(self) -> None:
+        if self.jobs is not None:
+            self.jobs.shutdown()
+        self.store.close()

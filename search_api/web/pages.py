@@ -1,0 +1,363 @@
+"""The Vietnamese web UI: server-rendered pages (Jinja2, autoescape on), each with a JSON twin in the API.
+
+Pages: Tìm kiếm (/tim-kiem), Văn bản (/van-ban, /van-ban/{id}), Nhiệm vụ (/nhiem-vu), Tiêu chí (/tieu-chi,
+/tieu-chi/{code}, /bao-phu), Tải lên (/tai-len), Đăng nhập (/dang-nhap).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from parlens.errors import ParlensError
+from parlens.search_api.http.deps import KEY_COOKIE, Reader, ServiceDep, StoreDep, identify
+from parlens.search_api.http.keys import verify_key
+from parlens.search_api.web.markup import Span, highlight_spans, safe_snippet
+
+router = APIRouter(include_in_schema=False)
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+PAGE_PREFIXES = ("/tim-kiem", "/van-ban", "/nhiem-vu", "/tieu-chi", "/bao-phu", "/tai-len", "/dang-nhap")
+
+FACET_LABELS = {
+    "doc_type": "Loại văn bản", "issuer": "Cơ quan ban hành", "province": "Tỉnh, thành phố", "year": "Năm",
+    "agency": "Cơ quan thực hiện", "criterion": "Tiêu chí", "has_deadline": "Có thời hạn",
+}
+ROLE_VI = {"lead": "Chủ trì", "support": "Phối hợp"}
+STATUS_VI = {"verified": "đã kiểm chứng", "partial": "kiểm chứng một phần", "inferred": "tạm đặt tên",
+             "working_label": "tạm đặt tên", "unknown": "chưa rõ"}
+NAV = [("/tim-kiem", "Tìm kiếm"), ("/van-ban", "Văn bản"), ("/nhiem-vu", "Nhiệm vụ"), ("/tieu-chi", "Tiêu chí"),
+       ("/tai-len", "Tải lên")]
+
+
+def is_page_path(path: str) -> bool:
+    """Whether ``path`` is a web page (errors there render as HTML, elsewhere as JSON)."""
+    return path == "/" or any(path == p or path.startswith(p + "/") for p in PAGE_PREFIXES)
+
+
+def _vn_date(value: Any) -> str:
+    if not value:
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return value.strftime("%d/%m/%Y")
+
+
+@lru_cache(maxsize=1)
+def templates() -> Jinja2Templates:
+    """The Jinja2 environment (autoescape on for .html), created once."""
+    engine = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    engine.env.filters["vn_date"] = _vn_date
+    engine.env.globals.update(nav=NAV, role_vi=ROLE_VI, status_vi=STATUS_VI, facet_labels=FACET_LABELS)
+    return engine
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("active", "/" + request.url.path.strip("/").split("/")[0])
+    response = templates().TemplateResponse(request, name, context, status_code=status)
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def render_error(request: Request, error: ParlensError, status: int) -> HTMLResponse:
+    """An error page in Vietnamese carrying the stable code (a missing key links to the sign-in page)."""
+    return render(request, "error.html", status=status, error=error, status_code=status)
+
+
+# -- Tìm kiếm ------------------------------------------------------------------------------------------
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/tim-kiem", status_code=303)
+
+
+@router.get("/tim-kiem", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    service: ServiceDep,
+    caller: Reader,
+    q: str = "",
+    filter: Annotated[list[str] | None, Query()] = None,
+    trang: Annotated[int, Query(ge=1, le=100)] = 1,
+) -> HTMLResponse:
+    """Query box, facets (click to filter), highlighted snippets linking to the passage in the document."""
+    from parlens.search_api.http.search import run_search
+
+    filters = [f for f in (filter or []) if f]
+    result, hits, facets = None, [], []
+    per_page = 10
+    if q.strip():
+        result = run_search(service, q.strip(), limit=per_page, offset=(trang - 1) * per_page, filters=filters)
+        for hit in result.hits:
+            hits.append({"hit": hit, "snippet": safe_snippet(hit.highlight),
+                         "href": f"/van-ban/{hit.document_id}?tu={hit.source['start']}&den={hit.source['end']}#doan"})
+        for name, values in result.facets.items():
+            options = []
+            for value, count in list(values.items())[:12]:
+                item = f"{name}={value}"
+                chosen = item in filters
+                rest = [f for f in filters if f != item] if chosen else [*filters, item]
+                options.append({"value": value, "count": count, "chosen": chosen,
+                                "href": "/tim-kiem?" + urlencode([("q", q), *[("filter", f) for f in rest]])})
+            if options:
+                facets.append({"name": name, "label": FACET_LABELS.get(name, name), "options": options})
+    api = "/search?" + urlencode([("q", q), *[("filter", f) for f in filters]]) if q.strip() else None
+    pages = {}
+    if result is not None:
+        base = [("q", q), *[("filter", f) for f in filters]]
+        if trang > 1:
+            pages["prev"] = "/tim-kiem?" + urlencode([*base, ("trang", trang - 1)])
+        if trang * per_page < result.total:
+            pages["next"] = "/tim-kiem?" + urlencode([*base, ("trang", trang + 1)])
+    return render(request, "search.html", q=q, filters=filters, result=result, hits=hits, facets=facets,
+                  api=api, pages=pages, page=trang)
+
+
+# -- Văn bản -------------------------------------------------------------------------------------------
+
+
+@router.get("/van-ban", response_class=HTMLResponse)
+def documents_page(
+    request: Request,
+    store: StoreDep,
+    caller: Reader,
+    q: str = "",
+    loai: str = "",
+    co_quan: str = "",
+    nam: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    trang: Annotated[int, Query(ge=1)] = 1,
+) -> HTMLResponse:
+    per_page = 50
+    total, rows = store.list_documents(doc_type=loai or None, issuer=co_quan or None, year=nam, query=q or None,
+                                       limit=per_page, offset=(trang - 1) * per_page)
+    params = [(k, v) for k, v in (("q", q), ("doc_type", loai), ("issuer", co_quan), ("year", nam)) if v]
+    base = [(k, v) for k, v in (("q", q), ("loai", loai), ("co_quan", co_quan), ("nam", nam)) if v]
+    pages = {}
+    if trang > 1:
+        pages["prev"] = "/van-ban?" + urlencode([*base, ("trang", trang - 1)])
+    if trang * per_page < total:
+        pages["next"] = "/van-ban?" + urlencode([*base, ("trang", trang + 1)])
+    return render(request, "documents.html", rows=rows, total=total, q=q, loai=loai, co_quan=co_quan, nam=nam,
+                  api="/documents?" + urlencode(params), pages=pages)
+
+
+def document_spans(doc: Any, stored_tasks: list[Any]) -> list[Span]:
+    """Highlights of a document page: agencies (found in the text), tasks and their deadlines (stored spans)."""
+    from parlens.nlp.agencies import find_agencies
+
+    spans: list[Span] = []
+    try:
+        mentions = find_agencies(doc.text, on=doc.metadata.issued_on)
+    except Exception:  # highlighting must never take the page down
+        mentions = []
+    for m in mentions:
+        spans.append(Span(m.start, m.end, "agency", m.name or m.text))
+    for st in stored_tasks:
+        t = st.task
+        spans.append(Span(t.start, t.end, "task", f"{ROLE_VI.get(t.role, t.role)}: {t.agency_name or t.agency}"))
+        d = t.deadline
+        if d is not None and d.start is not None and d.end is not None and d.end > d.start:
+            spans.append(Span(d.start, d.end, "deadline", f"Thời hạn: {_vn_date(d.due) if d.due else d.text}"))
+    return spans
+
+
+def _rendered_blocks(doc: Any, spans: list[Span], hit: tuple[int, int] | None) -> list[dict[str, Any]]:
+    all_spans = [*spans, Span(hit[0], hit[1], "hit", "Đoạn tìm thấy")] if hit else spans
+    anchor = hit[0] if hit else None
+    out = []
+    if not doc.blocks:
+        return [{"kind": "paragraph", "html": highlight_spans(doc.text, 0, len(doc.text), all_spans, anchor_at=anchor),
+                 "start": 0, "page": None, "level": 0}]
+    for block in doc.blocks:
+        item: dict[str, Any] = {"kind": block.kind, "start": block.start, "page": block.page, "level": block.level}
+        block_anchor = anchor if anchor is not None and block.start <= anchor < max(block.end, block.start + 1) else None
+        if block.kind == "table" and block.rows:
+            rows = []
+            for r in block.rows:
+                cells = []
+                for c in r:
+                    at = block_anchor if block_anchor is not None and c.start <= block_anchor < c.end else None
+                    if at is not None:
+                        block_anchor = None
+                    cells.append(highlight_spans(doc.text, c.start, c.end, all_spans, anchor_at=at))
+                rows.append(cells)
+            item["rows"] = rows
+            if block_anchor is not None:
+                item["anchor"] = True
+        else:
+            item["html"] = highlight_spans(doc.text, block.start, block.end, all_spans, anchor_at=block_anchor)
+        out.append(item)
+    return out
+
+
+@router.get("/van-ban/{doc_id}", response_class=HTMLResponse)
+def document_page(
+    request: Request,
+    doc_id: int,
+    store: StoreDep,
+    caller: Reader,
+    tu: Annotated[int | None, Query(ge=0)] = None,
+    den: Annotated[int | None, Query(ge=0)] = None,
+) -> HTMLResponse:
+    """Metadata, criteria chips, the text with agencies/tasks/deadlines highlighted, the task table, download."""
+    stored = store.get_document(doc_id)
+    tasks = store.get_tasks(document_id=doc_id)
+    doc = stored.document
+    hit = (tu, den if den is not None and den > tu else tu + 1) if tu is not None else None
+    blocks = _rendered_blocks(doc, document_spans(doc, tasks), hit)
+    return render(request, "document.html", stored=stored, doc=doc, meta=doc.metadata, tasks=tasks, blocks=blocks,
+                  api=f"/documents/{doc_id}")
+
+
+# -- Nhiệm vụ ------------------------------------------------------------------------------------------
+
+
+@router.get("/nhiem-vu", response_class=HTMLResponse)
+def tasks_page(
+    request: Request,
+    store: StoreDep,
+    caller: Reader,
+    agency: str = "",
+    criterion: str = "",
+    role: str = "",
+    document: Annotated[int | None, Query()] = None,
+    due_after: str = "",
+    due_before: str = "",
+    overdue_on: str = "",
+    trang: Annotated[int, Query(ge=1)] = 1,
+) -> HTMLResponse:
+    """Task list with filters (agency, criterion, due window, overdue) and export buttons."""
+    from parlens.search_api.http.tasks import Role, TaskFilters, agency_options, query_tasks
+
+    def day(value: str, label: str) -> date | None:
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError as exc:
+            raise ParlensError("PARLENS-E052", f"{label}: expected YYYY-MM-DD, got {value!r}") from exc
+
+    if role and role not in ("lead", "support"):
+        raise ParlensError("PARLENS-E052", f"role must be lead or support, not {role!r}")
+    filters = TaskFilters(agency=agency or None, role=Role(role) if role else None, criterion=criterion or None,
+                          document=document, due_after=day(due_after, "due_after"), due_before=day(due_before, "due_before"),
+                          overdue_on=day(overdue_on, "overdue_on"))
+    per_page = 100
+    total, stored = query_tasks(store, filters, per_page, (trang - 1) * per_page)
+    query = filters.query_items()
+    pages = {}
+    if trang > 1:
+        pages["prev"] = "/nhiem-vu?" + urlencode([*query, ("trang", trang - 1)])
+    if trang * per_page < total:
+        pages["next"] = "/nhiem-vu?" + urlencode([*query, ("trang", trang + 1)])
+    exports = {fmt: "/tasks?" + urlencode([*query, ("format", fmt)]) for fmt in ("xlsx", "csv", "ics")}
+    return render(request, "tasks.html", stored=stored, total=total, f=filters, agencies=agency_options(store),
+                  exports=exports, api="/tasks?" + urlencode(query), pages=pages, today=date.today().isoformat(),
+                  first=(trang - 1) * per_page)
+
+
+# -- Tiêu chí ------------------------------------------------------------------------------------------
+
+
+@router.get("/tieu-chi", response_class=HTMLResponse)
+def criteria_page(request: Request, store: StoreDep, caller: Reader) -> HTMLResponse:
+    """The criteria tree with task counts per item; plans to pick for the coverage view."""
+    from parlens.search_api.http.criteria import criteria_tree
+
+    counts: dict[str, int] = {}
+    for st in store.get_tasks():
+        for code in {l.code for l in st.task.criteria}:
+            parts = code.split(".")
+            for i in range(1, len(parts) + 1):
+                counts[".".join(parts[:i])] = counts.get(".".join(parts[:i]), 0) + 1
+    _, documents = store.list_documents(limit=500)
+    return render(request, "criteria.html", tree=criteria_tree(3), counts=counts, documents=documents, api="/criteria")
+
+
+@router.get("/tieu-chi/{code}", response_class=HTMLResponse)
+def responsible_page(request: Request, code: str, store: StoreDep, caller: Reader) -> HTMLResponse:
+    """"Ai chịu trách nhiệm": agencies (lead/support, nearest deadline) and the tasks behind them."""
+    from parlens.task_extraction.criteria.responsibility import who
+
+    result = who(store, code)
+    return render(request, "responsible.html", result=result, code=code, api=f"/criteria/{code}/responsible")
+
+
+@router.get("/bao-phu", response_class=HTMLResponse)
+def coverage_page(
+    request: Request,
+    store: StoreDep,
+    caller: Reader,
+    documents: Annotated[list[str] | None, Query()] = None,
+) -> HTMLResponse:
+    """A heatmap of criteria × selected plans (task counts), gaps marked."""
+    from parlens.search_api.http.criteria import parse_ids
+    from parlens.task_extraction.criteria.responsibility import coverage
+
+    ids = parse_ids(",".join(documents or []))
+    per_doc = {doc_id: coverage(store, [doc_id]) for doc_id in ids}
+    combined = coverage(store, ids)
+    columns = [per_doc[i]["documents"][0] for i in ids]
+    rows = []
+    peak = 1
+    for n, row in enumerate(combined["rows"]):
+        cells = [per_doc[i]["rows"][n]["tasks"] for i in ids]
+        peak = max(peak, *cells)
+        rows.append({**row, "cells": cells})
+    for row in rows:
+        row["heat"] = [0 if c == 0 else min(5, 1 + (c * 4) // peak) for c in row["cells"]]
+    gap_codes = {g["code"] for g in combined["gaps"]}
+    return render(request, "coverage.html", rows=rows, columns=columns, gaps=combined["gaps"], gap_codes=gap_codes,
+                  api="/coverage?documents=" + ",".join(map(str, ids)))
+
+
+# -- Tải lên, Đăng nhập ----------------------------------------------------------------------------------
+
+
+@router.get("/tai-len", response_class=HTMLResponse)
+def upload_page(request: Request, service: ServiceDep, caller: Reader) -> HTMLResponse:
+    from parlens.search_api.http.keys import role_allows
+
+    return render(request, "upload.html", can_write=role_allows(caller.role, "editor"),
+                  max_bytes=service.settings.max_file_bytes, api="/documents")
+
+
+@router.get("/dang-nhap", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    return render(request, "login.html", problem=None)
+
+
+@router.post("/dang-nhap", response_class=HTMLResponse)
+def login(request: Request, store: StoreDep, key: Annotated[str, Form()]) -> Response:
+    """Check a key and keep it in an HttpOnly cookie for the pages (the API also accepts the header)."""
+    from parlens.search_api.http.deps import _check_origin
+
+    _check_origin(request)
+    found = verify_key(store, key.strip())
+    if found is None:
+        return render(request, "login.html", status=401, problem="Khóa không đúng hoặc đã bị thu hồi.")
+    response = RedirectResponse("/tim-kiem", status_code=303)
+    response.set_cookie(KEY_COOKIE, key.strip(), httponly=True, samesite="strict", max_age=12 * 3600)
+    return response
+
+
+@router.post("/dang-xuat", include_in_schema=False)
+def logout() -> Response:
+    response = RedirectResponse("/dang-nhap", status_code=303)
+    response.delete_cookie(KEY_COOKIE)
+    return response
