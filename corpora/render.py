@@ -177,7 +177,8 @@ def document_text(doc: dict) -> str:
         parts = [p["title"], p.get("sapo", "")] + [b.get("p", b.get("h", "")) for b in doc["body"]]
         return "\n".join(x for x in parts if x)
     parts = header_lines(doc) + doc.get("preamble", []) + [block_text(b) for b in doc["body"]]
-    return "\n".join(parts + closing_lines(doc))
+    annex = [block_text(b) for b in doc.get("annex", [])]
+    return "\n".join(parts + closing_lines(doc) + annex)
 
 
 def render_txt(doc: dict) -> str:
@@ -199,11 +200,7 @@ def render_txt(doc: dict) -> str:
         out.append(line)
     if doc.get("preamble"):
         out.append("")
-    for block in doc["body"]:
-        if "table" in block:
-            out.append(block_text(block))
-        else:
-            out.append(block_text(block))
+    out += [block_text(block) for block in doc["body"]]
     out.append("")
     sig = doc.get("signature") or {}
     for x in (sig.get("authority"), sig.get("title")):
@@ -213,6 +210,8 @@ def render_txt(doc: dict) -> str:
     if doc.get("recipients"):
         out.append("Nơi nhận:")
         out += [f"- {r}" for r in doc["recipients"]]
+    if doc.get("annex"):
+        out += ["", ""] + [block_text(block) for block in doc["annex"]]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -288,19 +287,22 @@ def pdf_flowables(doc: dict, width: float) -> list:
     out.append(Spacer(1, 8))
     for line in doc.get("preamble", []):
         out.append(Paragraph(_esc(line), st["body"]))
-    for block in doc["body"]:
-        if block.get("page_break"):
-            out.append(PageBreak())
-        elif "table" in block:
-            out += _pdf_table(block["table"], width, st, colors, Paragraph, Table, TableStyle, Spacer)
-        elif "h" in block:
-            out.append(Paragraph(_esc(block["h"]), st["h"]))
-        elif "li" in block:
-            out.append(Paragraph(_esc(block["li"]), st["li"]))
-        elif "center" in block:
-            out.append(Paragraph(_esc(block["center"]), st["centerb"]))
-        else:
-            out.append(Paragraph(_esc(block["p"]), st["body"]))
+    def blocks(items: list[dict]) -> None:
+        for block in items:
+            if block.get("page_break"):
+                out.append(PageBreak())
+            elif "table" in block:
+                out.extend(_pdf_table(block["table"], width, st, colors, Paragraph, Table, TableStyle, Spacer))
+            elif "h" in block:
+                out.append(Paragraph(_esc(block["h"]), st["h"]))
+            elif "li" in block:
+                out.append(Paragraph(_esc(block["li"]), st["li"]))
+            elif "center" in block:
+                out.append(Paragraph(_esc(block["center"]), st["centerb"]))
+            else:
+                out.append(Paragraph(_esc(block["p"]), st["body"]))
+
+    blocks(doc["body"])
     out.append(Spacer(1, 10))
     sig = doc.get("signature") or {}
     sig_cells = [Paragraph(_esc(x), st["centerb"]) for x in (sig.get("authority"), sig.get("title")) if x]
@@ -310,6 +312,9 @@ def pdf_flowables(doc: dict, width: float) -> list:
     tail = Table([[rec, sig_cells]], colWidths=[width * 0.5, width * 0.5])
     tail.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     out.append(tail)
+    if doc.get("annex"):  # the Phụ lục follows the signature on a new page
+        out.append(PageBreak())
+        blocks(doc["annex"])
     return out
 
 
@@ -537,9 +542,8 @@ def _docx_par(container, text: str, doc: dict, *, align=None, bold=False, italic
 def render_docx(doc: dict) -> bytes:
     """A DOCX with the official header table, body paragraphs and real Word task tables."""
     import docx
-    from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
 
     d = docx.Document()
     sec = d.sections[0]
@@ -571,7 +575,36 @@ def render_docx(doc: dict) -> bytes:
         _docx_par(d, s, doc, align=C, bold=True)
     for line in doc.get("preamble", []):
         _docx_par(d, line, doc, italic=True, indent=True)
-    for block in doc["body"]:
+    _docx_blocks(d, doc["body"], doc)
+    sig = doc.get("signature") or {}
+    tail = d.add_table(rows=1, cols=2)
+    rec, sg = tail.rows[0].cells
+    rec._element.remove(rec.paragraphs[0]._element)
+    sg._element.remove(sg.paragraphs[0]._element)
+    _docx_par(rec, "Nơi nhận:", doc, bold=True, italic=True, size=12)
+    for r in doc.get("recipients", []):
+        _docx_par(rec, f"- {r}", doc, size=11)
+    for x in (sig.get("authority"), sig.get("title")):
+        if x:
+            _docx_par(sg, x, doc, align=C, bold=True, heading=True)
+    _docx_par(sg, "", doc)
+    _docx_par(sg, sig.get("name", ""), doc, align=C, bold=True)
+    if doc.get("annex"):  # the Phụ lục follows the signature on a new page
+        d.add_page_break()
+        _docx_blocks(d, doc["annex"], doc)
+    buf = io.BytesIO()
+    d.save(buf)
+    return _normalise_zip(buf.getvalue())
+
+
+def _docx_blocks(d, blocks: list[dict], doc: dict) -> None:
+    """Body blocks as Word paragraphs and tables."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    C = WD_ALIGN_PARAGRAPH.CENTER
+    for block in blocks:
         if block.get("page_break"):
             d.add_page_break()
         elif "table" in block:
@@ -590,22 +623,6 @@ def render_docx(doc: dict) -> bytes:
             _docx_par(d, block["center"], doc, align=C, bold=True)
         else:
             _docx_par(d, block["p"], doc, indent=True)
-    sig = doc.get("signature") or {}
-    tail = d.add_table(rows=1, cols=2)
-    rec, sg = tail.rows[0].cells
-    rec._element.remove(rec.paragraphs[0]._element)
-    sg._element.remove(sg.paragraphs[0]._element)
-    _docx_par(rec, "Nơi nhận:", doc, bold=True, italic=True, size=12)
-    for r in doc.get("recipients", []):
-        _docx_par(rec, f"- {r}", doc, size=11)
-    for x in (sig.get("authority"), sig.get("title")):
-        if x:
-            _docx_par(sg, x, doc, align=C, bold=True, heading=True)
-    _docx_par(sg, "", doc)
-    _docx_par(sg, sig.get("name", ""), doc, align=C, bold=True)
-    buf = io.BytesIO()
-    d.save(buf)
-    return _normalise_zip(buf.getvalue())
 
 
 def _docx_task_table(d, t: dict, doc: dict, WD_TABLE_ALIGNMENT, Pt) -> None:  # noqa: N803
@@ -834,7 +851,7 @@ def gold_records(doc: dict) -> list[dict]:
     """The document's assignments: prose annotations in block order, table rows expanded per body."""
     name = file_name(doc)
     out = []
-    for block in doc["body"]:
+    for block in doc["body"] + doc.get("annex", []):
         for t in block.get("tasks", []):
             agency = [t["agency"], t["norm"]] if "norm" in t else t["agency"]
             out.append(_record(name, agency, t.get("role", "lead"), t["task"], t.get("dl_text"),

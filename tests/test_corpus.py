@@ -180,7 +180,7 @@ def test_corpus_has_the_required_documents_and_formats():
     assert types["Quyết định"] >= 2
     assert sum(d["kind"] == "press" for d in SOURCES) >= 3
     plans_with_task_table = [d for d in SOURCES if d.get("doc_type") == "Kế hoạch"
-                             and any(b.get("table", {}).get("rows") for b in d["body"])]
+                             and any(b.get("table", {}).get("rows") for b in d["body"] + d.get("annex", []))]
     assert len(plans_with_task_table) >= 3
     # the 2025 reorganisation: two-tier local government and old names marked "(cũ)"
     texts = [render.document_text(d) for d in SOURCES
@@ -326,7 +326,7 @@ def test_tcvn3_docx_is_legacy_encoded_and_converts_exactly():
     assert fonts <= {".VnTime", ".VnTimeH"} and fonts == {".VnTime", ".VnTimeH"}
     assert "Kính gửi" not in raw and "thủ tục hành chính" not in raw  # not readable as Unicode
     converted = docx_text(path, legacy=True)
-    for block in doc["body"]:
+    for block in doc["body"] + doc.get("annex", []):
         assert render.block_text(block) in converted
     assert "UỶ BAN NHÂN DÂN" in converted and f"Số: {doc['header']['number']}" in converted
 
@@ -382,7 +382,8 @@ def test_docx_task_table_merges_section_rows_and_lead_cells():
     import docx
 
     doc = BY_STEM["kh_parindex_2024_thanhhoa"]
-    table = docx.Document(str(SAMPLES / render.file_name(doc))).tables[1]
+    tables = docx.Document(str(SAMPLES / render.file_name(doc))).tables
+    table = next(t for t in tables if t.rows[0].cells[1].text == "Nội dung nhiệm vụ")
     first_section = table.rows[1].cells
     assert len({c._tc for c in first_section}) == 1  # one merged cell across the row
     lead_cells = [row.cells[2]._tc for row in table.rows if row.cells[0].text in {"5", "6"}]
