@@ -125,34 +125,48 @@ class _Fonts:
     """Resolves the font of a run: run properties, character style, paragraph style chain, defaults."""
 
     def __init__(self, document) -> None:
-        self.styles: dict[str, tuple[str | None, str | None, str | None, str | None]] = {}  # id -> (font, basedOn, name, numId)
+        self.elements: dict[str, object] = {}
+        self.cache: dict[str, tuple[str | None, str | None, str | None, str | None]] = {}
         self.default: str | None = None
         try:
             root = document.styles.element
         except Exception:
             return
-        for st in root.iter(W + "style"):
-            rfonts = st.find(f"{W}rPr/{W}rFonts")
-            font = None if rfonts is None else (rfonts.get(W + "ascii") or rfonts.get(W + "hAnsi"))
-            num = st.find(f"{W}pPr/{W}numPr/{W}numId")
-            name = st.find(W + "name")
-            self.styles[st.get(W + "styleId")] = (font, _val(st.find(W + "basedOn")), _val(name), _val(num))
+        for st in root.iterchildren(W + "style"):
+            self.elements[st.get(W + "styleId")] = st
         rfonts = root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
         if rfonts is not None:
             self.default = rfonts.get(W + "ascii") or rfonts.get(W + "hAnsi")
+
+    def style(self, style_id: str | None) -> tuple[str | None, str | None, str | None, str | None]:
+        """(font, basedOn, name, numId) of a style, read on first use."""
+        if not style_id:
+            return (None, None, None, None)
+        found = self.cache.get(style_id)
+        if found is None:
+            st = self.elements.get(style_id)
+            if st is None:
+                found = (None, None, None, None)
+            else:
+                rfonts = st.find(f"{W}rPr/{W}rFonts")
+                font = None if rfonts is None else (rfonts.get(W + "ascii") or rfonts.get(W + "hAnsi"))
+                num = st.find(f"{W}pPr/{W}numPr/{W}numId")
+                found = (font, _val(st.find(W + "basedOn")), _val(st.find(W + "name")), _val(num))
+            self.cache[style_id] = found
+        return found
 
     def style_font(self, style_id: str | None) -> str | None:
         seen = set()
         while style_id and style_id not in seen:
             seen.add(style_id)
-            font, based, _, _ = self.styles.get(style_id, (None, None, None, None))
+            font, based, _, _ = self.style(style_id)
             if font:
                 return font
             style_id = based
         return None
 
     def style_name(self, style_id: str | None) -> str | None:
-        return self.styles.get(style_id, (None, None, None, None))[2] if style_id else None
+        return self.style(style_id)[2]
 
 
 def _run_text(r) -> str:
@@ -213,7 +227,7 @@ class _Reader:
         num_id = _val(num_pr.find(W + "numId")) if num_pr is not None else None
         ilvl = int(_val(num_pr.find(W + "ilvl")) or 0) if num_pr is not None and num_pr.find(W + "ilvl") is not None else 0
         if num_id is None and style_id:
-            num_id = self.fonts.styles.get(style_id, (None, None, None, None))[3]
+            num_id = self.fonts.style(style_id)[3]
         if num_id and num_id != "0" and text:
             label = self.numbering.label(num_id, ilvl)
         heading_level = None

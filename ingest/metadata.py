@@ -28,6 +28,7 @@ _TAIL_BLOCKS = 60
 _NUMBER = re.compile(r"\bS[ốỐoO]\s*(?:hiệu)?\s*[:.]?\s*([0-9]*\s*[-/]\s*[\wĐđ./-]*[A-Za-zĐđ][\wĐđ./-]*)")
 _DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
 _DATE_NUMERIC = re.compile(r"ngày\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", re.I)
+_PLACE_DATE = re.compile(r"(?:[^\W\d_]+\.?\s){0,4}[^\W\d_]+,\s*ngày\s")
 _SEPARATOR = re.compile(r"^[\s\-_=*.…·—–~]+$")
 _SUBJECT_PREFIX = re.compile(r"^(V/v|V/V|Về việc|VỀ VIỆC|Về)\b", re.I)
 _BODY_STARTERS = ("Căn cứ", "Thực hiện", "Kính gửi", "Xét đề nghị", "Theo đề nghị", "Để ", "Nhằm ", "Trong ", "Ngày ",
@@ -62,13 +63,17 @@ def _provinces() -> list[tuple[str, str]]:
 
 def _split_markers(line: str) -> list[str]:
     """Split a line where a motto or a 'Place, ngày' date starts mid-line (header columns run together)."""
-    folded = fold(line)
+    if len(line) > 160:  # header lines are short; body paragraphs are never split
+        return [line]
+    lower = line.lower()
     cuts = set()
-    for motto in _vocab()["motto_folded"]:
-        i = folded.find(motto[:16])
-        if i > 0:
-            cuts.add(i)
-    m = re.search(r"(?:[^\W\d_]+\.?\s){0,4}[^\W\d_]+,\s*ngày\s", line)
+    if "cộng" in lower or "độc" in lower or "đảng" in lower:
+        folded = fold(line)
+        for motto in _vocab()["motto_folded"]:
+            i = folded.find(motto[:16])
+            if i > 0:
+                cuts.add(i)
+    m = _PLACE_DATE.search(line) if "ngày" in lower else None
     if m and m.start() > 0:
         prefix = line[:m.start()]
         if _NUMBER.search(prefix) or is_all_caps(prefix):
@@ -124,6 +129,9 @@ def extract_metadata(blocks: list[Block], text: str = "") -> DocumentMetadata:
 
 
 def _is_motto(line: str) -> bool:
+    lower = line.lower()
+    if "cộng" not in lower and "độc" not in lower and "đảng" not in lower:
+        return False
     f = fold(line)
     return any(f.startswith(m[:16]) for m in _vocab()["motto_folded"])
 
@@ -340,8 +348,7 @@ def _bullets(lines: list[str]) -> list[str]:
 def _recipients(lines: list[str]) -> list[str]:
     """Items of the 'Nơi nhận:' list, archive lines ('Lưu: VT') left out."""
     for i, line in enumerate(lines):
-        f = fold(line)
-        if f.startswith("noi nhan"):
+        if line[:8].lower() in ("nơi nhận", "noi nhan") or fold(line[:8]) == "noi nhan":
             rest = line.split(":", 1)[1] if ":" in line else ""
             items = [p for p in re.split(r"(?:^|\s)[-–•+]\s+", rest) if p.strip()]
             out = [p.strip().rstrip(";.,").strip() for p in items]

@@ -51,61 +51,95 @@ class _Item:
 
 
 def _open(data: bytes, name: str):
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    """The pdfium document; E003 for truncated/corrupt files, E005 for password-protected ones."""
+    import pypdfium2
 
     if b"%%EOF" not in data[-4096:]:
         raise ParlensError("PARLENS-E003", f"{name}: the file ends before the PDF trailer (truncated)")
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        pages = pdf.pages
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise ParlensError("PARLENS-E005", f"{name}: {type(exc).__name__}") from exc
-    except Exception as exc:  # pdfminer raises many types on broken files (pdfplumber wraps them)
-        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc.__cause__
-        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in repr(exc).lower():
-            raise ParlensError("PARLENS-E005", name) from exc
-        raise ParlensError("PARLENS-E003", f"{name}: {type(exc).__name__}: {exc}") from exc
-    if not pages:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ParlensError("PARLENS-E005", f"{name}: {exc}") from exc
+        raise ParlensError("PARLENS-E003", f"{name}: {exc}") from exc
+    if len(pdf) == 0:
+        pdf.close()
         raise ParlensError("PARLENS-E003", f"{name}: no pages")
-    return pdf, pages
+    return pdf
 
 
-def _word_text(word: dict) -> str:
-    encoding, capital = encoding_of_font(word.get("fontname"))
-    if encoding:
-        return decode_legacy(word["text"], encoding, uppercase=capital)
-    return word["text"]
+def _font_name(textpage, x: float, y: float) -> str | None:
+    """Font of the character at (x, y), for legacy-font detection (.VnTime, VNI-Times)."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    index = textpage.get_index(x, y, 2, 2)
+    if index is None or index < 0:
+        return None
+    size = raw.FPDFText_GetFontInfo(textpage.raw, index, None, 0, None)
+    if not size:
+        return None
+    buf = ctypes.create_string_buffer(size)
+    raw.FPDFText_GetFontInfo(textpage.raw, index, buf, size, None)
+    return buf.value.decode("utf-8", "replace")
 
 
-def _lines_from_words(words: list[dict]) -> list[_Line]:
-    """Group words into lines by vertical position and split each line where the gap is wide."""
-    words = sorted(words, key=lambda w: (round(w["top"]), w["x0"]))
-    lines: list[list[dict]] = []
-    for w in words:
-        if lines and abs(lines[-1][0]["top"] - w["top"]) <= max(2.0, 0.35 * (w["bottom"] - w["top"])):
-            lines[-1].append(w)
-        else:
-            lines.append([w])
+def _page_segments(page) -> list[tuple[float, float, float, float, str]]:
+    """Text runs of a page as (x0, top, x1, bottom, text), top measured from the top edge."""
+    height = page.get_height()
+    textpage = page.get_textpage()
     out = []
-    for ws in lines:
-        ws.sort(key=lambda w: w["x0"])
-        size = max(w["bottom"] - w["top"] for w in ws) or 10.0
-        segments: list[Segment] = []
-        current: list[dict] = [ws[0]]
-        for prev, w in zip(ws, ws[1:]):
-            if w["x0"] - prev["x1"] > 2.5 * size:
-                segments.append(_segment(current))
-                current = [w]
-            else:
-                current.append(w)
-        segments.append(_segment(current))
-        out.append(_Line(min(w["top"] for w in ws), max(w["bottom"] for w in ws), ws[0]["x0"], ws[-1]["x1"], size, segments))
+    try:
+        for k in range(textpage.count_rects()):
+            left, bottom, right, top = textpage.get_rect(k)
+            text = textpage.get_text_bounded(left, bottom, right, top).replace("\r", " ").replace("\n", " ")
+            text = text.replace("\ufffe", "").replace("\x02", "-").strip()
+            if not text:
+                continue
+            encoding, capital = encoding_of_font(_font_name(textpage, left + 0.5, (top + bottom) / 2))
+            if encoding:
+                text = decode_legacy(text, encoding, uppercase=capital)
+            out.append((left, height - top, right, height - bottom, text))
+    finally:
+        textpage.close()
     return out
 
 
-def _segment(words: list[dict]) -> Segment:
-    return Segment(words[0]["x0"], words[-1]["x1"], " ".join(_word_text(w) for w in words))
+def _has_rules(page) -> bool:
+    """Whether a page draws lines or boxes (a ruled table may be there)."""
+    import pypdfium2.raw as raw
+
+    count = 0
+    for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3):
+        count += 1
+        if count >= 2:
+            return True
+    return False
+
+
+def _lines_from_runs(runs: list[tuple[float, float, float, float, str]]) -> list[_Line]:
+    """Group text runs into lines by vertical position; runs far apart on a line stay separate segments."""
+    runs = sorted(runs, key=lambda r: (round(r[1]), r[0]))
+    rows: list[list[tuple[float, float, float, float, str]]] = []
+    for r in runs:
+        if rows and abs(rows[-1][0][1] - r[1]) <= max(2.0, 0.35 * (r[3] - r[1])):
+            rows[-1].append(r)
+        else:
+            rows.append([r])
+    out = []
+    for rs in rows:
+        rs.sort(key=lambda r: r[0])
+        size = max(r[3] - r[1] for r in rs) or 10.0
+        segments: list[Segment] = []
+        for r in rs:
+            if segments and r[0] - segments[-1].x1 <= 2.5 * size:
+                last = segments[-1]
+                segments[-1] = Segment(last.x0, r[2], f"{last.text} {r[4]}")
+            else:
+                segments.append(Segment(r[0], r[2], r[4]))
+        out.append(_Line(min(r[1] for r in rs), max(r[3] for r in rs), rs[0][0], rs[-1][2], size, segments))
+    return out
 
 
 def _table_grid(table, page_number: int) -> tuple[list[list[object]], dict[object, str]]:
@@ -170,41 +204,54 @@ def _running_keys(pages_lines: list[list[_Line]], heights: list[float]) -> set[s
 
 
 def read_pdf(data: bytes, name: str, settings: Settings) -> Draft:
-    """Read a PDF into a Draft (blocks, pages with quality, running headers, warnings)."""
+    """Read a PDF into a Draft (blocks, pages with quality, running headers, warnings).
+
+    Text runs come from pypdfium2 (fast); pages that draw rules also go through pdfplumber's table finder.
+    """
     from parlens.ingest import ocr
 
-    pdf, pages = _open(data, name)
+    pdf = _open(data, name)
+    plumber = None
     draft = Draft(builder=DocumentBuilder(), media_type="application/pdf")
     try:
         raw_pages = []
-        for page in pages:
+        for index in range(len(pdf)):
+            page = pdf[index]
             try:
-                words = page.extract_words(extra_attrs=["fontname"], keep_blank_chars=False)
-                tables = page.find_tables() if (len(page.lines) + len(page.rects)) >= 2 else []
+                width, height = page.get_width(), page.get_height()
+                runs = _page_segments(page)
+                tables = []
+                if runs and _has_rules(page):
+                    plumber = plumber or _open_plumber(data, name)
+                    tables = plumber.pages[index].find_tables()
+            except ParlensError:
+                raise
             except Exception as exc:
-                raise ParlensError("PARLENS-E003", f"{name}: page {page.page_number}: {type(exc).__name__}") from exc
+                raise ParlensError("PARLENS-E003", f"{name}: page {index + 1}: {type(exc).__name__}: {exc}") from exc
+            finally:
+                page.close()
             bboxes = [t.bbox for t in tables]
-            free = [w for w in words if not any(b[0] - 1 <= w["x0"] and w["x1"] <= b[2] + 1 and b[1] - 1 <= w["top"] and w["bottom"] <= b[3] + 1 for b in bboxes)]
-            raw_pages.append((page, _lines_from_words(free), tables))
-        running = _running_keys([lines for _, lines, _ in raw_pages], [p.height for p, _, _ in raw_pages])
+            free = [r for r in runs if not any(b[0] - 1 <= (r[0] + r[2]) / 2 <= b[2] + 1 and b[1] - 1 <= (r[1] + r[3]) / 2 <= b[3] + 1 for b in bboxes)]
+            raw_pages.append((index + 1, width, height, _lines_from_runs(free), tables))
+        running = _running_keys([p[3] for p in raw_pages], [p[2] for p in raw_pages])
         items: list[_Item] = []
         headers: list[str] = []
-        for page, lines, tables in raw_pages:
-            number = page.page_number
+        for number, width, height, lines, tables in raw_pages:
             kept = []
             for k, ln in enumerate(lines):
                 text = ln.text.strip()
-                if _is_margin(ln, page.height) and _isolated(lines, k) and (_PAGE_NUMBER.match(text) or re.sub(r"\d+", "#", text) in running):
-                    if not _PAGE_NUMBER.match(text) and text not in headers:
+                if _is_margin(ln, height) and _isolated(lines, k) and (_PAGE_NUMBER.match(text) or re.sub(r"\d+", "#", text) in running):
+                    if not _PAGE_NUMBER.match(text) and repair_text(text) not in headers:
                         headers.append(repair_text(text))
                     continue
                 kept.append(ln)
-            page_items = _page_items(kept, tables, number, page.width)
+            page_items = _page_items(kept, tables, number, width)
             page_text = "\n".join(it.text if it.kind == "para" else "\n".join(it.texts.values()) for it in page_items)
             quality = text_quality(page_text)
             info = PageInfo(number=number, quality=round(quality, 3), ocr=False, chars=len(page_text))
             if not page_text.strip() or quality < settings.min_text_quality:
-                ocr_text = ocr.ocr_pdf_page(data, number - 1, settings, draft.warnings, reason="no text layer" if not page_text.strip() else f"text quality {quality:.2f}")
+                reason = "no text layer" if not page_text.strip() else f"text quality {quality:.2f}"
+                ocr_text = ocr.ocr_pdf_page(data, number - 1, settings, draft.warnings, reason=reason)
                 if ocr_text is not None and text_quality(ocr_text) > quality:
                     page_items = [_Item("para", number, text=t, band=True) for t in _paragraphs(ocr_text)]
                     info = PageInfo(number=number, quality=round(text_quality(ocr_text), 3), ocr=True, chars=len(ocr_text))
@@ -216,7 +263,18 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> Draft:
         _emit(_join_tables(items), draft.builder)
     finally:
         pdf.close()
+        if plumber is not None:
+            plumber.close()
     return draft
+
+
+def _open_plumber(data: bytes, name: str):
+    import pdfplumber
+
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:
+        raise ParlensError("PARLENS-E003", f"{name}: {type(exc).__name__}: {exc}") from exc
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -113,8 +113,11 @@ def repair_text(text: str, *, encoding: str | None = None, uppercase: bool = Fal
     return normalize_text(text)
 
 
+_MARK = re.compile(r"[\u0300-\u036f]")
+
+
 def _has_marks(text: str) -> bool:
-    return any("\u0300" <= ch <= "\u036f" for ch in text)
+    return _MARK.search(text) is not None
 
 
 def repair_lines(text: str, *, detect: bool = True) -> str:

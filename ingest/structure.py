@@ -107,6 +107,7 @@ class DocumentBuilder:
         """
         from parlens.model import TableCell
 
+        texts = {k: _clean_cell(v) for k, v in texts.items()}
         rows_text: list[str] = []
         seen: set[object] = set()
         for row in grid:
@@ -116,7 +117,7 @@ class DocumentBuilder:
                     continue
                 seen.add(key)
                 cells.append(key)
-            rows_text.append(" | ".join(_clean_cell(texts[k]) for k in cells))
+            rows_text.append(" | ".join(texts[k] for k in cells))
         # drop rows that are entirely repeats of merged cells from the text, but keep them in rows
         if not any(t.strip(" |") for t in rows_text):
             return None
@@ -134,7 +135,7 @@ class DocumentBuilder:
                 if not first:
                     pos += 3
                 first = False
-                cell_text = _clean_cell(texts[key])
+                cell_text = texts[key]
                 offsets[key] = (pos, pos + len(cell_text))
                 pos += len(cell_text)
             pos += 1  # the newline between rows
@@ -152,7 +153,7 @@ class DocumentBuilder:
                 cell = cells_by_key.get(key)
                 if cell is None:
                     s, e = offsets[key]
-                    cell = TableCell(text=_clean_cell(texts[key]), start=s, end=e,
+                    cell = TableCell(text=texts[key], start=s, end=e,
                                      row_span=len(positions[key][0]), col_span=len(positions[key][1]))
                     cells_by_key[key] = cell
                 out_row.append(cell)

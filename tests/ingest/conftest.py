@@ -31,7 +31,7 @@ def _pdf_fonts() -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    if "VN" not in pdfmetrics.getRegisteredFontNames():
+    if "VNB" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("VN", FONT))
         pdfmetrics.registerFont(TTFont("VNB", FONT_BOLD))
 
