@@ -178,10 +178,11 @@ class _Extractor:
             return
         self._flush_fields()
         # A new item at the heading's level ends the heading's scope.
-        if self.heading and style and style == self.heading.level:
-            self.heading = None
-        if style in ("1.", "1.1.") and self.leadin and self.leadin.level == "item":
-            pass
+        if self.heading and ((style and style == self.heading.level)
+                             or (self.heading.level in ("", "Điều") and style in ("1.", "1.1."))
+                             or (self.heading.level == "Điều" and text.startswith("Điều"))):
+            if not (self.heading.level == "Điều" and style in ("1.", "1.1.")):
+                self.heading = None
         heading = self._agency_heading(block, body, body_off, style)
         if heading:
             return
@@ -202,7 +203,20 @@ class _Extractor:
         self.skipping = "noi nhan" in f
 
     def _agency_heading(self, block, body: str, body_off: int, style: str) -> bool:
-        """ "3. Sở Tư pháp" (or "5. Sở Y tế: Chủ trì …") sets the subject of the items under it."""
+        """ "3. Sở Tư pháp" (or "5. Sở Y tế: Chủ trì …") sets the subject of the items under it.
+
+        Also "UBND các xã, phường:" on its own line and "Điều 2. Nhiệm vụ của Tổ công tác:".
+        """
+        duty_of = re.match(r"(?:Điều\s+\d+\s*[.:]\s*)?(?:Nhiệm vụ|Trách nhiệm|Nhiệm vụ, quyền hạn)\s+(?:cụ thể\s+)?của\s+", body)
+        if duty_of and body.rstrip().endswith(":") and head_at(body, duty_of.end()):
+            end = phrase_end(body, duty_of.end())
+            self.heading = Subject(body[duty_of.end():end], block.start + body_off + duty_of.end(), "Điều", "heading")
+            return True
+        if not style and body.rstrip().endswith(":") and head_at(body, 0) and len(body) < 150:
+            end = phrase_end(body, 0)
+            if not body[end:].strip(" :"):
+                self.heading = Subject(body[:end], block.start + body_off, "", "heading")
+                return True
         if not style or not head_at(body, 0) or style == "-":
             return False
         if not self.in_operative and resolve(body[:phrase_end(body, 0)])[0] is None:

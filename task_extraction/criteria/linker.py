@@ -389,15 +389,21 @@ class CriteriaLinker:
 
     def _rank(self, evidence: dict[str, _Evidence]) -> list[CriterionLink]:
         # Field (top) scores: own evidence + descendants' evidence at CHILD_TO_PARENT.
-        tops: dict[str, _Evidence] = {}
+        # A phrase listed under a field and under one of its criteria counts once for the field (the larger weight).
+        strongest: dict[tuple[str, str, str], tuple[float, str]] = {}
         for code, ev in evidence.items():
             top = self.top_of.get(code)
             if top is None:
                 continue
-            agg = tops.setdefault(top, _Evidence())
             factor = 1.0 if code == top else CHILD_TO_PARENT
             for (signal, detail, w) in ev.reasons:
-                agg.add(signal, detail if code == top else f"{detail} [{code}]", w * factor)
+                key = (top, signal, match_key(detail))
+                shown = detail if code == top else f"{detail} [{code}]"
+                if w * factor > strongest.get(key, (0.0, ""))[0]:
+                    strongest[key] = (w * factor, shown)
+        tops: dict[str, _Evidence] = {}
+        for (top, signal, _), (w, shown) in strongest.items():
+            tops.setdefault(top, _Evidence()).add(signal, shown, w)
         top_scores = {c: self._calibrated(ev.score()) for c, ev in tops.items()}
         best = max(top_scores.values(), default=0.0)
         # A field supported only by the classifier (or prior/embedding) yields to fields the text names.

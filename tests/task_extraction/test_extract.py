@@ -182,3 +182,18 @@ def test_table_continued_on_next_page_keeps_columns():
     got = [(t.agency, t.role, t.deadline.due) for t in extract_tasks(doc)]
     assert got == [("Sở Tài chính", "lead", date(2026, 12, 31)), ("Sở Nội vụ", "support", date(2026, 12, 31)),
                    ("Sở Nội vụ", "lead", date(2027, 6, 30))]
+
+
+def test_colon_line_and_duty_of_article_are_headings():
+    text = ("II. NHIỆM VỤ\nUBND các xã, phường:\n- Niêm yết địa chỉ tiếp nhận hồ sơ.\n- Báo cáo số hồ sơ trước ngày 25 hằng tháng.\n"
+            "QUYẾT ĐỊNH:\nĐiều 2. Nhiệm vụ của Tổ công tác:\n1. Kiểm tra công tác một cửa tại 20 xã.\n2. Tổng hợp kết quả, báo cáo Chủ tịch UBND tỉnh.")
+    got = [(t.agency, t.rule) for t in extract_tasks(document_from_text(text))]
+    assert got == [("UBND các xã, phường", "heading")] * 2 + [("Tổ công tác", "heading")] * 2
+
+
+def test_elliptical_subject_in_numbered_item():
+    text = ("Chủ tịch UBND tỉnh yêu cầu:\n"
+            "1. Giám đốc các Sở: Nội vụ, Tư pháp, Nông nghiệp và Môi trường rà soát thành phần hồ sơ trước ngày 15/4/2026.")
+    tasks = extract_tasks(document_from_text(text))
+    assert [t.agency for t in tasks] == ["Nội vụ", "Tư pháp", "Nông nghiệp và Môi trường"]
+    assert all(t.deadline.due == date(2026, 4, 15) for t in tasks)
