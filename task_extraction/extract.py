@@ -480,9 +480,26 @@ class _Extractor:
             parts.append((pos, m.start()))
             pos = m.end()
         parts.append((pos, len(pred)))
+        parts = [q for ps, pe in parts for q in self._split_by_deadline(pred, ps, pe)]
         for ps, pe in parts:
             piece = pred[ps:pe]
             self._emit_piece(agency, agency_start, piece, pred_start + ps, rule, role, whole_list, next_text, next_start)
+
+    def _split_by_deadline(self, pred: str, start: int, end: int) -> list[tuple[int, int]]:
+        """A last ";" clause with a recurrence of its own ("…; báo cáo … (định kỳ hằng năm)") is a task of its own.
+
+        A trailing date ("…; hoàn thành trước ngày 15/4") applies to the whole item and splits nothing.
+        """
+        clauses = [(start + m.start(), start + m.end()) for m in re.finditer(r"[^;]+", pred[start:end])]
+        if len(clauses) < 2:
+            return [(start, end)]
+        has = [bool([d for d in timing.find(pred[a:b], self.ref) if d.decoy is None and d.recurrence]) for a, b in clauses]
+        if has[-1] and not any(has[:-1]):
+            last = clauses[-1][0]
+            while last < end and pred[last] == " ":
+                last += 1
+            return [(start, clauses[-2][1]), (last, end)]
+        return [(start, end)]
 
     def _emit_piece(self, agency, agency_start, pred, pred_start, rule, role, whole_list, next_text, next_start):
         reading = read_role(pred)

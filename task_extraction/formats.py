@@ -157,6 +157,10 @@ def _ics(tasks: list[Task], header: dict) -> bytes:
                                 f"Thời hạn: {d.text}\nNguồn: {doc_label}")
         if d.due:
             todo.add("due", d.due)
+        if d.recurrence:
+            # RFC 5545 anchors a recurrence on DTSTART: the document date, else today.
+            issued = header.get("issued_on")
+            todo.add("dtstart", date.fromisoformat(issued) if issued else date.today())
         for rule in d.recurrence:
             todo.add("rrule", vRecur.from_ical(rule))
         cal.add_component(todo)

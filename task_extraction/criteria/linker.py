@@ -4,6 +4,7 @@ Signals, combined by noisy-or per criterion (each signal is a probability-like w
 
 * ``alias``: an explicit mention of a field or index ("lĩnh vực cải cách thủ tục hành chính", "chỉ số SIPAS").
 * ``ref``: a numbered reference ("Chỉ số thành phần 7", "tiêu chí 3.2" → PAR.7, PAR.3.2).
+* ``cue``: phrases that pick a criterion inside a field already linked; they never make the field.
 * ``keyword``: editorial phrases of the taxonomy, matched on normalised tokens (accents kept) and, with a
   lower weight, on accent-folded tokens; longer phrases weigh more; a phrase inside a longer match is dropped.
 * ``classifier``: TF-IDF (character and word n-grams) + one-vs-rest logistic regression over the fields,
@@ -90,7 +91,7 @@ class _Entry:
     code: str
     weight: float
     phrase: str
-    kind: str  # alias | keyword
+    kind: str  # alias | keyword | cue
 
 
 @dataclass
@@ -118,7 +119,7 @@ class PhraseMatcher:
         self.folded: dict[tuple[str, ...], list[_Entry]] = {}
         for code in codes:
             item = taxonomy.get(code)
-            for kind, phrases in (("alias", item.aliases), ("keyword", item.keywords)):
+            for kind, phrases in (("alias", item.aliases), ("keyword", item.keywords), ("cue", item.cues)):
                 for phrase in phrases:
                     toks = tuple(_tokens(phrase))
                     if not toks:
@@ -134,7 +135,7 @@ class PhraseMatcher:
     @staticmethod
     def _add(table: dict[tuple[str, ...], list[_Entry]], key: tuple[str, ...], entry: _Entry) -> None:
         bucket = table.setdefault(key, [])
-        if all(e.code != entry.code or e.kind != entry.kind for e in bucket):
+        if all(e.code != entry.code or e.kind != entry.kind for e in bucket):  # noqa: SIM110
             bucket.append(entry)
         else:  # the same phrase twice for one item: keep the stronger
             for i, e in enumerate(bucket):
@@ -162,11 +163,17 @@ class PhraseMatcher:
         for i, j, entries in self._scan([fold(t) for t in toks], self.folded, self.folded_prefixes):
             if (i, j) not in covered:
                 spans.append((i, j, entries, FOLDED_FACTOR))
+        # Only field-making phrases (aliases, keywords) hide the shorter phrases inside them; cues hide nothing
+        # and are hidden only by longer cues.
         out: list[tuple[_Entry, float]] = []
         for i, j, entries, factor in spans:
-            if any(a <= i and j <= b and (b - a) > (j - i) for a, b, _, _ in spans):
-                continue
-            out.extend((e, e.weight * factor) for e in entries)
+            for e in entries:
+                hiding = [
+                    (a, b) for a, b, others, _ in spans
+                    if a <= i and j <= b and (b - a) > (j - i) and any((o.kind == "cue") == (e.kind == "cue") for o in others)
+                ]
+                if not hiding:
+                    out.append((e, e.weight * factor))
         return out
 
 
@@ -334,7 +341,7 @@ class CriteriaLinker:
         for row, text in enumerate(texts):
             evidence: dict[str, _Evidence] = {}
             self._phrase_evidence(text, evidence)
-            named = bool(evidence)
+            named = any(r[0] in PHRASE_SIGNALS for ev in evidence.values() for r in ev.reasons)
             if probs is not None:
                 for col, code in enumerate(classifier.classes):
                     p = float(probs[row, col])
@@ -389,21 +396,16 @@ class CriteriaLinker:
 
     def _rank(self, evidence: dict[str, _Evidence]) -> list[CriterionLink]:
         # Field (top) scores: own evidence + descendants' evidence at CHILD_TO_PARENT.
-        # A phrase listed under a field and under one of its criteria counts once for the field (the larger weight).
-        strongest: dict[tuple[str, str, str], tuple[float, str]] = {}
+        tops: dict[str, _Evidence] = {}
         for code, ev in evidence.items():
             top = self.top_of.get(code)
             if top is None:
                 continue
+            agg = tops.setdefault(top, _Evidence())
             factor = 1.0 if code == top else CHILD_TO_PARENT
             for (signal, detail, w) in ev.reasons:
-                key = (top, signal, match_key(detail))
-                shown = detail if code == top else f"{detail} [{code}]"
-                if w * factor > strongest.get(key, (0.0, ""))[0]:
-                    strongest[key] = (w * factor, shown)
-        tops: dict[str, _Evidence] = {}
-        for (top, signal, _), (w, shown) in strongest.items():
-            tops.setdefault(top, _Evidence()).add(signal, shown, w)
+                if signal != "cue":  # cues choose a criterion inside a field; they never make the field
+                    agg.add(signal, detail if code == top else f"{detail} [{code}]", w * factor)
         top_scores = {c: self._calibrated(ev.score()) for c, ev in tops.items()}
         best = max(top_scores.values(), default=0.0)
         # A field supported only by the classifier (or prior/embedding) yields to fields the text names.

@@ -44,6 +44,7 @@ class CriterionItem(BaseModel):
     note: str | None = None
     aliases: list[str] = Field(default_factory=list)  # explicit names: strong evidence when written
     keywords: list[str] = Field(default_factory=list)  # editorial phrases: ordinary evidence
+    cues: list[str] = Field(default_factory=list)  # phrases choosing this criterion once its field is linked
     keyword_weight: float = Field(1.0, gt=0, le=1)
     children: list[CriterionItem] = Field(default_factory=list)
 
@@ -54,7 +55,7 @@ class CriterionItem(BaseModel):
             raise ValueError(f"code {value!r} must look like PAR, PAR.7 or PAR.7.2")
         return value
 
-    @field_validator("aliases", "keywords")
+    @field_validator("aliases", "keywords", "cues")
     @classmethod
     def _no_blank_phrases(cls, value: list[str]) -> list[str]:
         if any(not isinstance(v, str) or not v.strip() for v in value):
@@ -183,7 +184,7 @@ class Taxonomy:
             return [self._by_code[key.upper().replace(" ", ".")]]
         scored: list[tuple[int, int, CriterionItem]] = []
         for order, item in enumerate(self):
-            texts = [item.name, *item.aliases, *item.keywords]
+            texts = [item.name, *item.aliases, *item.keywords, *item.cues]
             folded = [" ".join(re.sub(r"[^\w\s]", " ", fold(t)).split()) for t in texts]
             if any(f == key for f in folded[: 1 + len(item.aliases)]):
                 rank = 0

@@ -197,3 +197,15 @@ def test_elliptical_subject_in_numbered_item():
     tasks = extract_tasks(document_from_text(text))
     assert [t.agency for t in tasks] == ["Nội vụ", "Tư pháp", "Nông nghiệp và Môi trường"]
     assert all(t.deadline.due == date(2026, 4, 15) for t in tasks)
+
+
+def test_trailing_recurring_clause_splits_but_trailing_date_does_not():
+    text = ("VI. TỔ CHỨC THỰC HIỆN\n1. Sở Nội vụ\n"
+            "a) Chủ trì hướng dẫn các cơ quan triển khai Kế hoạch; kiểm tra, tổng hợp, báo cáo UBND tỉnh (định kỳ hằng năm).\n"
+            "b) Rà soát vị trí việc làm của các cơ quan; gửi UBND tỉnh trước ngày 15/4/2026.")
+    tasks = extract_tasks(document_from_text(text))
+    assert [(t.task.split(";")[0][:20], t.deadline and (t.deadline.due, t.deadline.recurrence)) for t in tasks] == [
+        ("Chủ trì hướng dẫn cá", None),
+        ("kiểm tra, tổng hợp, ", (None, ["FREQ=YEARLY"])),
+        ("Rà soát vị trí việc ", (date(2026, 4, 15), [])),
+    ]
