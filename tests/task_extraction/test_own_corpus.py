@@ -18,6 +18,7 @@ ROLE_FLOOR = 0.95
 DEADLINE_FLOOR = 0.93
 
 
+@pytest.mark.slow  # reads 17 documents, one of them a scan through OCR (~15 s)
 @pytest.mark.skipif(not (ROOT / "gold.jsonl").is_file() or not (ROOT / "samples").is_dir(), reason="corpus absent")
 def test_own_corpus_scores_stay_above_floor():
     _, total = evaluate(ROOT / "gold.jsonl", ROOT / "samples")
