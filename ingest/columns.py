@@ -61,6 +61,8 @@ def order_lines(lines: list[list[Segment]], mid: float | None = None) -> list[tu
             else:
                 break
             j += 1
+        j = _trim_trailing_left(lines, i, j, split)
+        band = band[: j - i]
         left: list[Segment] = []
         right: list[Segment] = []
         for cur in band:
@@ -100,6 +102,7 @@ def _order_with_mid(lines: list[list[Segment]], mid: float) -> list[tuple[str, l
                 break
             j += 1
         ref = split if split is not None else mid
+        j = _trim_trailing_left(lines, i, j, ref)
         run = lines[i:j]
         left: list[Segment] = []
         right: list[Segment] = []
@@ -120,6 +123,27 @@ def _order_with_mid(lines: list[list[Segment]], mid: float) -> list[tuple[str, l
         out.append((" ".join(s.text for s in lines[i]), lines[i], False))
         i += 1
     return out
+
+
+def _trim_trailing_left(lines: list[list[Segment]], i: int, j: int, ref: float) -> int:
+    """End a band at its last line with a right-hand segment, keeping a trailing 'V/v ...' subject.
+
+    A left-aligned title ("KẾ HOẠCH") right under the header is not part of the header's left column.
+    """
+    last_right = max((k for k in range(i, j) if any(len(lines[k]) > 1 or _one_sided(s, ref) == "right" for s in lines[k])),
+                     default=None)
+    if last_right is None:
+        return j
+    end = last_right + 1
+    in_subject = False
+    while end < j:
+        text = " ".join(s.text for s in lines[end]).strip()
+        if text[:3].lower() == "v/v" or text.lower().startswith("về việc"):
+            in_subject = True
+        elif not (in_subject and text[:1].islower()):
+            break
+        end += 1
+    return end
 
 
 def _merge(segments: list[Segment]) -> Segment:

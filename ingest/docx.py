@@ -178,7 +178,7 @@ def _run_text(r) -> str:
         elif tag == W + "tab":
             out.append("\t")
         elif tag in (W + "br", W + "cr"):
-            out.append(" ")
+            out.append("\n")
         elif tag == W + "softHyphen":
             out.append("\xad")  # TCVN3 stores ư in the soft-hyphen slot
         elif tag == W + "noBreakHyphen":
@@ -220,7 +220,8 @@ class _Reader:
             else:
                 raw = raw.replace("\xad", "")
             pieces.append(raw)
-        text = repair_text("".join(pieces).replace("\t", " "), detect=not legacy_seen)
+        joined = "".join(pieces).replace("\t", " ")
+        text = "\n".join(t for t in (repair_text(part, detect=not legacy_seen) for part in joined.split("\n")) if t)
         style_name = self.fonts.style_name(style_id)
         label = None
         num_pr = ppr.find(W + "numPr") if ppr is not None else None
@@ -245,7 +246,7 @@ class _Reader:
         parts = []
         for el in tc.iter(W + "p"):
             # nested tables' paragraphs are reached by iter(); keep document order
-            t = self.paragraph(el)[0]
+            t = self.paragraph(el)[0].replace("\n", " ")
             if t:
                 parts.append(t)
         return " ".join(parts)
@@ -325,7 +326,7 @@ def read_docx(data: bytes, name: str, settings: Settings) -> Draft:
     for el in _body_elements(document.element.body):
         if el.tag == W + "p":
             text, label, style, heading = reader.paragraph(el)
-            _add(builder, text, label, style, heading)
+            _add(builder, text.replace("\n", " "), label, style, heading)
         else:
             grid, texts = reader.table(el)
             if _is_layout_table(grid, texts):
@@ -338,7 +339,8 @@ def read_docx(data: bytes, name: str, settings: Settings) -> Draft:
                         seen.add(key)
                         for p in key.iter(W + "p"):
                             text, label, style, heading = reader.paragraph(p)
-                            _add(builder, text, label, style, heading)
+                            for line in text.split("\n"):  # a line break in a header cell is a new line
+                                _add(builder, line, label, style, heading)
             else:
                 builder.add_table(grid, texts, style="table")
     draft.headers = _headers(document, reader)
@@ -370,7 +372,7 @@ def _headers(document, reader: _Reader) -> list[str]:
             except Exception:
                 continue
             for p in element.iter(W + "p"):
-                text = reader.paragraph(p)[0]
+                text = reader.paragraph(p)[0].replace("\n", " ")
                 if text and text not in out:
                     out.append(text)
     return out

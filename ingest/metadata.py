@@ -30,7 +30,8 @@ _DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4
 _DATE_NUMERIC = re.compile(r"ngày\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", re.I)
 _PLACE_DATE = re.compile(r"(?:[^\W\d_]+\.?\s){0,4}[^\W\d_]+,\s*ngày\s")
 _SEPARATOR = re.compile(r"^[\s\-_=*.…·—–~]+$")
-_SUBJECT_PREFIX = re.compile(r"^(V/v|V/V|Về việc|VỀ VIỆC|Về)\b", re.I)
+_SUBJECT_PREFIX = re.compile(r"^(V/v|Về việc|Về)\b", re.I)
+_SUBJECT_LINE = re.compile(r"^(V/v|Về việc)\b", re.I)
 _BODY_STARTERS = ("Căn cứ", "Thực hiện", "Kính gửi", "Xét đề nghị", "Theo đề nghị", "Để ", "Nhằm ", "Trong ", "Ngày ",
                   "Thời gian", "Hiện nay", "Qua ", "Năm ")
 _SIGNED = re.compile(r"^\(?\s*(đã ký|ký|ký tên|ký, ghi rõ|ký tên, đóng dấu|ký và đóng dấu|signed)[^)]*\)?$", re.I)
@@ -44,6 +45,7 @@ def _vocab() -> dict:
     raw["codes_upper"] = {k.upper(): v for k, v in raw["codes"].items()}
     raw["title_names"] = {t: t.capitalize() for t in raw["titles"]}
     raw["motto_folded"] = [fold(m) for m in raw["motto"]]
+    raw["surnames_upper"] = {n.upper() for n in raw["surnames"]}
     return raw
 
 
@@ -128,12 +130,20 @@ def extract_metadata(blocks: list[Block], text: str = "") -> DocumentMetadata:
     return metadata_from_lines(head, tail)
 
 
+_TRAILING_RULE = re.compile(r"\s*[-_=*.…]{3,}\s*$")
+
+
+def _strip_rules(line: str) -> str:
+    """'TỈNH BẮC NINH -------' -> 'TỈNH BẮC NINH' (the rule printed under a header line)."""
+    return line if _SEPARATOR.match(line) else _TRAILING_RULE.sub("", line).strip()
+
+
 def _is_motto(line: str) -> bool:
     lower = line.lower()
-    if "cộng" not in lower and "độc" not in lower and "đảng" not in lower:
+    if "cộng" not in lower and "độc" not in lower and "đảng" not in lower and "chủ nghĩa" not in lower:
         return False
     f = fold(line)
-    return any(f.startswith(m[:16]) for m in _vocab()["motto_folded"])
+    return any(f.startswith(m[:16].rstrip()) for m in _vocab()["motto_folded"])
 
 
 def _title_of(line: str) -> tuple[str, str] | None:
@@ -228,34 +238,49 @@ def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> Docum
     """Metadata from header lines in reading order (and signature-area lines, default the same)."""
     meta = DocumentMetadata()
     tail = head if tail is None else tail
-    head = [part for line in head for part in _split_markers(line)]
-    tail = [part for line in tail for part in _split_markers(line)]
+    head = [_strip_rules(part) for line in head for part in _split_markers(line)]
+    tail = [_strip_rules(part) for line in tail for part in _split_markers(line)]
+    head = [ln for ln in head if ln]
+    tail = [ln for ln in tail if ln]
     title_index = None
     for i, line in enumerate(head):
         if _title_of(line):
             title_index = i
             break
+    # the header starts at its first capitals, motto or number line (anything above it is not the header)
+    first = next((i for i, ln in enumerate(head) if is_all_caps(ln) or _is_motto(ln) or _NUMBER.match(ln)), 0)
     if title_index is None:  # no title line (công văn): the header ends at the first body line
-        end = next((i for i, ln in enumerate(head) if _is_body(ln) or ln.startswith(("Kính gửi", "Kính gởi"))), len(head))
+        end = next((i for i, ln in enumerate(head) if i >= first and (_is_body(ln) or ln.startswith(("Kính gửi", "Kính gởi")))), len(head))
     else:
         end = title_index
-    region = head[:end]
+    region = head[first:end]
 
+    # number and date may sit after a left-aligned title line; search up to the first body line
+    body = next((i for i, ln in enumerate(head) if i >= end and (_is_body(ln) or ln.startswith(("Kính gửi", "Kính gởi")))), len(head))
+    for line in head[end:body]:
+        if meta.number is None and _NUMBER.match(line) and (m := _NUMBER.search(line)):
+            meta.number = re.sub(r"\s+", "", m.group(1)).rstrip(".,;")
+        elif meta.issued_on is None and (d := _parse_date(line)) and _place(line) is not None:
+            meta.issued_on, meta.place = d, _place(line)
     issuer_lines: list[str] = []
+    number_seen = motto_seen = False
     for line in region:
         if meta.number is None and (m := _NUMBER.search(line)):
             meta.number = re.sub(r"\s+", "", m.group(1)).rstrip(".,;")
+            number_seen = True
             continue
         if meta.issued_on is None and (d := _parse_date(line)):
             meta.issued_on = d
             meta.place = _place(line)
             continue
         if _SEPARATOR.match(line) or _is_motto(line):
+            motto_seen = motto_seen or _is_motto(line)
             continue
-        if meta.subject is None and line[:3].lower() == "v/v":
+        if meta.subject is None and _SUBJECT_LINE.match(line):
             meta.subject = line
             continue
-        if is_all_caps(line) and not _is_body(line) and not _is_authority(line) and not _looks_name(line):
+        if (is_all_caps(line) and not number_seen and not _is_body(line) and not _is_authority(line)
+                and not _looks_name(line)):  # the issuing body sits above the number
             issuer_lines.append(line)
     kinh_gui: list[str] = []
     for i, line in enumerate(head):
@@ -274,7 +299,7 @@ def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> Docum
                 break
 
     groups = _group_issuer(issuer_lines)
-    if groups:
+    if groups and (meta.number or meta.issued_on or motto_seen):  # capitals alone are a heading, not an issuer
         meta.issuer = groups[-1]
         meta.issuer_parent = " ".join(groups[:-1]) or None
 
@@ -287,8 +312,8 @@ def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> Docum
         name, rest = _title_of(head[title_index])  # type: ignore[misc]
         meta.doc_type = name
         subject_parts = [rest] if rest else []
-        for nxt in head[title_index + 1: title_index + 4]:
-            if _SEPARATOR.match(nxt):
+        for nxt in head[title_index + 1: title_index + 10]:
+            if _SEPARATOR.match(nxt) or _is_header_line(nxt):
                 continue
             if not subject_parts:
                 if _is_body(nxt) or _is_authority(nxt):
@@ -306,8 +331,9 @@ def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> Docum
             meta.title = f"{name} {_lower_first(subject) if _SUBJECT_PREFIX.match(subject) else subject}"
         else:
             meta.title = name
-    elif meta.doc_type == "Công văn" and meta.subject:
-        meta.title = f"Công văn {meta.subject}"
+    elif meta.doc_type and meta.subject:  # no title line: công văn "V/v ...", or a decision printed without it
+        subject = meta.subject if meta.doc_type == "Công văn" else _lower_first(meta.subject)
+        meta.title = f"{meta.doc_type} {subject}"
 
     meta.province = _province(meta.issuer_parent, meta.issuer, place=meta.place)
     _signature(tail, meta)
@@ -316,6 +342,12 @@ def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> Docum
         recipients = kinh_gui + [r for r in recipients if fold(r) not in ("nhu tren",) and r not in kinh_gui]
     meta.recipients = recipients
     return meta
+
+
+def _is_header_line(line: str) -> bool:
+    """Motto, number or place-and-date lines (they can follow a left-aligned title in reading order)."""
+    return _is_motto(line) or bool(_NUMBER.match(line)) or (_parse_date(line) is not None and _place(line) is not None) or (
+        _upper(line) and len(line) <= 4)
 
 
 def _upper(line: str) -> bool:
@@ -331,7 +363,10 @@ def _is_authority(line: str) -> bool:
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:2] != "V/" else text
+    """'Về việc ban hành ...' -> 'về việc ban hành ...' inside a title; capitals and 'V/v' kept."""
+    if text[:2] == "V/" or _upper(text):
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _bullets(lines: list[str]) -> list[str]:
@@ -350,7 +385,7 @@ def _recipients(lines: list[str]) -> list[str]:
     for i, line in enumerate(lines):
         if line[:8].lower() in ("nơi nhận", "noi nhan") or fold(line[:8]) == "noi nhan":
             rest = line.split(":", 1)[1] if ":" in line else ""
-            items = [p for p in re.split(r"(?:^|\s)[-–•+]\s+", rest) if p.strip()]
+            items = [p for p in re.split(r"(?:^|(?<=[;.,:]))\s*[-–•+]\s+", rest) if p.strip()]
             out = [p.strip().rstrip(";.,").strip() for p in items]
             out += _bullets(lines[i + 1:])
             return [r for r in out if r and not fold(r).startswith("luu")]
@@ -394,12 +429,23 @@ def _signature(lines: list[str], meta: DocumentMetadata) -> None:
             j += 1
         else:
             break
+    if titles:  # a flattened block 'TM. ỦY BAN NHÂN DÂN CHỦ TỊCH Võ Tấn Đức': the name ends the last line
+        words = titles[-1].split()
+        k = len(words)
+        while k > 0 and words[k - 1][:1].isupper() and not is_all_caps(words[k - 1]) and _NAME_WORD.match(words[k - 1]):
+            k -= 1
+        if 2 <= len(words) - k <= 5 and k > 0:
+            meta.signer = " ".join(words[k:])
+            titles[-1] = " ".join(words[:k])
     meta.signer_title = " / ".join(titles) or None
+    if meta.signer:
+        return
     for s in lines[j: j + 4]:
         s = s.strip()
         if not s or _SIGNED.match(s) or _SEPARATOR.match(s):
             continue
-        if _looks_name(s) or (is_all_caps(s) and 2 <= len(s.split()) <= 5 and not _is_authority(s) and not any(c.isdigit() for c in s)):
+        if _looks_name(s) or (is_all_caps(s) and 2 <= len(s.split()) <= 5 and s.split()[0] in _vocab()["surnames_upper"]
+                              and not any(c.isdigit() for c in s)):
             meta.signer = s
         break
 

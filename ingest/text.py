@@ -16,7 +16,8 @@ from parlens.ingest.repair import repair_lines, repair_text
 from parlens.ingest.structure import DocumentBuilder, starts_new_item
 from parlens.ingest.syllables import text_quality
 
-_GAP = re.compile(r" {3,}|\t+")
+_GAP = re.compile(r" {3,}|\t+|\s*\|\s*")  # wide gaps, tabs and "|" separate columns of a laid-out line
+_EMPHASIS = re.compile(r"\*\*|__")  # Markdown bold markers around header lines
 _MIN_QUALITY = 0.3
 
 
@@ -52,7 +53,7 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
 
 
 def _segments(line: str) -> list[Segment]:
-    line = line.expandtabs(8).rstrip()
+    line = _EMPHASIS.sub("", line.expandtabs(8)).rstrip()
     out = []
     pos = 0
     for part in _GAP.split(line):
