@@ -25,6 +25,7 @@ class Service:
     backend_error: str | None = None
     sync_lock: threading.Lock = field(default_factory=threading.Lock)
     jobs: Any = None
+    cache: dict[str, Any] = field(default_factory=dict)  # small derived data keyed by store change seq
 
     @classmethod
     def open(cls, settings: Settings) -> Service:

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from parlens.errors import ParlensError
-from parlens.search_api.http.deps import KEY_COOKIE, Reader, ServiceDep, StoreDep, identify
+from parlens.search_api.http.deps import KEY_COOKIE, Reader, ServiceDep, StoreDep
 from parlens.search_api.http.keys import verify_key
 from parlens.search_api.web.markup import Span, highlight_spans, safe_snippet
 
@@ -78,6 +78,32 @@ def render_error(request: Request, error: ParlensError, status: int) -> HTMLResp
     return render(request, "error.html", status=status, error=error, status_code=status)
 
 
+def facet_value_label(name: str, value: Any, service: Any) -> str:
+    """How a facet value reads to staff: agency names for ids, criterion names beside codes, Có/Không."""
+    if name == "has_deadline":
+        return "Có" if str(value).lower() in ("true", "1") else "Không"
+    if name == "agency":
+        return _agency_names(service).get(str(value), str(value))
+    if name == "criterion":
+        from parlens.task_extraction.criteria.taxonomy import load_taxonomy
+
+        item = load_taxonomy().find(str(value))
+        return f"{value} {item.name}" if item is not None else str(value)
+    return str(value)
+
+
+def _agency_names(service: Any) -> dict[str, str]:
+    """Agency id -> canonical name, cached on the service until the store changes."""
+    seq = service.store.last_change_seq()
+    cached = service.cache.get("agency_names")
+    if cached is None or cached[0] != seq:
+        from parlens.search_api.http.tasks import agency_options
+
+        cached = (seq, {a["agency_id"]: a["name"] for a in agency_options(service.store)})
+        service.cache["agency_names"] = cached
+    return cached[1]
+
+
 # -- Tìm kiếm ------------------------------------------------------------------------------------------
 
 
@@ -110,9 +136,10 @@ def search_page(
             options = []
             for value, count in list(values.items())[:12]:
                 item = f"{name}={value}"
+                shown = facet_value_label(name, value, service)
                 chosen = item in filters
                 rest = [f for f in filters if f != item] if chosen else [*filters, item]
-                options.append({"value": value, "count": count, "chosen": chosen,
+                options.append({"value": shown, "count": count, "chosen": chosen,
                                 "href": "/tim-kiem?" + urlencode([("q", q), *[("filter", f) for f in rest]])})
             if options:
                 facets.append({"name": name, "label": FACET_LABELS.get(name, name), "options": options})
@@ -314,13 +341,14 @@ def coverage_page(
     combined = coverage(store, ids)
     columns = [per_doc[i]["documents"][0] for i in ids]
     rows = []
-    peak = 1
+    peak: dict[int, int] = {}  # shade each level against its own busiest cell
     for n, row in enumerate(combined["rows"]):
         cells = [per_doc[i]["rows"][n]["tasks"] for i in ids]
-        peak = max(peak, *cells)
+        peak[row["level"]] = max(peak.get(row["level"], 1), *cells)
         rows.append({**row, "cells": cells})
     for row in rows:
-        row["heat"] = [0 if c == 0 else min(5, 1 + (c * 4) // peak) for c in row["cells"]]
+        top = peak[row["level"]]
+        row["heat"] = [0 if c == 0 else min(5, 1 + (c * 4) // top) for c in row["cells"]]
     gap_codes = {g["code"] for g in combined["gaps"]}
     return render(request, "coverage.html", rows=rows, columns=columns, gaps=combined["gaps"], gap_codes=gap_codes,
                   api="/coverage?documents=" + ",".join(map(str, ids)))
