@@ -447,7 +447,7 @@ def _explain(ev: _Evidence) -> str:
     decided = max(totals, key=totals.get) if totals else "none"
     parts = []
     for signal in sorted(by_signal, key=lambda s: -totals[s]):
-        details = ", ".join(f"'{d}'" if signal in ("alias", "keyword", "ref", "agency") else d for d, _ in by_signal[signal][:4])
+        details = ", ".join(f"'{d}'" if signal in ("alias", "keyword", "cue", "ref", "agency") else d for d, _ in by_signal[signal][:4])
         parts.append(f"{signal} {totals[signal]:.2f}: {details}")
     return f"decided by {decided}; " + "; ".join(parts)
 

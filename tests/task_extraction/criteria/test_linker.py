@@ -225,3 +225,11 @@ def test_calibration_map_is_monotone_and_applied():
     calibrated = CriteriaLinker(use_classifier=False, threshold=0.0).link_text(text)[0]
     assert raw.code == calibrated.code == "PAR.6"
     assert calibrated.score == pytest.approx(float(np.interp(raw.score, xs, ys)), abs=1e-3)
+
+
+def test_cues_pick_a_criterion_but_never_make_a_field(rules_only):
+    assert rules_only.link_text("nộp báo cáo đúng hạn") == []  # "đúng hạn" is a cue of PAR.3.4 only
+    links = rules_only.link_text("giải quyết hồ sơ thủ tục hành chính đúng hạn, không để trễ hạn")
+    assert codes(links)[:2] == ["PAR.3", "PAR.3.4"]
+    assert "cue" in links[1].explanation and "'đúng hạn'" in links[1].explanation
+    assert "cue" not in links[0].explanation
