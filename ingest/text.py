@@ -17,7 +17,8 @@ from parlens.ingest.structure import DocumentBuilder, starts_new_item
 from parlens.ingest.syllables import text_quality
 
 _GAP = re.compile(r" {3,}|\t+|\s*\|\s*")  # wide gaps, tabs and "|" separate columns of a laid-out line
-_EMPHASIS = re.compile(r"\*\*|__")  # Markdown bold markers around header lines
+_EMPHASIS = re.compile(r"\*\*|__|^\*(?=\S)|(?<=\S)\*$")  # Markdown bold/italic markers around header lines
+_WRAPS_NUMBER = re.compile(r"(?:ngày|tháng|năm|số|khoản|điều|Điều)$")
 _MIN_QUALITY = 0.3
 
 
@@ -60,7 +61,9 @@ def _segments(line: str) -> list[Segment]:
         idx = line.find(part, pos) if part else pos
         if part.strip():
             lead = len(part) - len(part.lstrip())
-            out.append(Segment(idx + lead, idx + len(part.rstrip()), part.strip()))
+            text = _EMPHASIS.sub("", part.strip()).strip()
+            if text:
+                out.append(Segment(idx + lead, idx + len(part.rstrip()), text))
         pos = idx + len(part)
     return out
 
@@ -90,11 +93,13 @@ def build_text_blocks(builder: DocumentBuilder, raw: str, *, page: int | None = 
 
 
 def _continues(previous: str, line: str, single: bool) -> bool:
-    """A hard-wrapped line: the previous one is long and unfinished, this one starts lower-case."""
-    return (
-        single and len(previous) >= 50 and not previous.rstrip().endswith((".", ":", ";", "!", "?"))
-        and line[:1].islower() and not starts_new_item(line)
-    )
+    """A hard-wrapped line: the previous one is unfinished and this one starts lower-case
+    (or with the number a 'ngày'/'năm' at the end of the previous line is waiting for)."""
+    if not single or previous.rstrip().endswith((".", ":", ";", "!", "?")) or starts_new_item(line):
+        return False
+    if line[:1].islower():
+        return True
+    return line[:1].isdigit() and _WRAPS_NUMBER.search(previous.rstrip()) is not None
 
 
 def read_text(data: bytes, name: str = "") -> tuple[DocumentBuilder, str]:

@@ -151,3 +151,21 @@ def test_mixed_pdf_keeps_text_pages_and_warns_for_the_scan(monkeypatch):
     assert doc.text == "Sở Nội vụ chủ trì triển khai kế hoạch cải cách hành chính."
     assert [(p.number, p.ocr, p.quality) for p in doc.pages] == [(1, False, 1.0), (2, False, 0.0)]
     assert any(w.startswith("page 2:") and "tesseract" in w for w in doc.warnings)
+
+
+def test_tcvn3_text_layer_converted_by_content():
+    from reportlab.pdfgen import canvas
+
+    from .conftest import _pdf_fonts, legacy_encode
+
+    _pdf_fonts()
+    line = "các sở, ban, ngành rà soát thủ tục hành chính và báo cáo kết quả"
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont("VN", 11)
+    c.drawString(60, 700, legacy_encode(line, "tcvn3"))
+    c.showPage()
+    c.save()
+    doc = read_bytes(buf.getvalue(), "legacy.pdf")
+    assert doc.text == line
+    assert doc.pages[0].quality == 1.0

@@ -74,3 +74,15 @@ def test_hard_wrapped_lines_are_joined():
 def test_bom_is_not_in_text():
     doc = read_bytes(codecs.BOM_UTF8 + "Kế hoạch".encode(), "a.txt")
     assert doc.text == "Kế hoạch"
+
+
+def test_pipe_laid_header_and_markdown_emphasis_are_columns():
+    text = ("**UBND TỈNH CAO BẰNG** | **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM** |\n"
+            "SỞ NỘI VỤ | Độc lập - Tự do - Hạnh phúc |\n"
+            "Số: 31/TB-SNV | *Cao Bằng, ngày 7\ntháng 5 năm 2025* |\n\nTHÔNG BÁO\nKết luận của Giám đốc Sở\n")
+    doc = read_bytes(text.encode(), "tb.txt")
+    assert [b.text for b in doc.blocks[:3]] == ["UBND TỈNH CAO BẰNG", "SỞ NỘI VỤ", "Số: 31/TB-SNV"]
+    assert "Cao Bằng, ngày 7 tháng 5 năm 2025" in doc.text and "*" not in doc.text
+    m = doc.metadata
+    assert (m.issuer, m.issuer_parent, m.number, m.doc_type) == ("SỞ NỘI VỤ", "UBND TỈNH CAO BẰNG", "31/TB-SNV", "Thông báo")
+    assert m.issued_on.isoformat() == "2025-05-07" and m.province == "Cao Bằng"
