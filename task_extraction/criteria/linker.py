@@ -24,6 +24,7 @@ far below the best field of the same text are dropped too (``relative_cut``).
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -93,6 +94,9 @@ class _Entry:
     phrase: str
     kind: str  # alias | keyword | cue
 
+    def __post_init__(self) -> None:
+        self.phrase_key = match_key(self.phrase)
+
 
 @dataclass
 class _Evidence:
@@ -108,7 +112,7 @@ class _Evidence:
         self.reasons.append((signal, detail, weight))
 
     def score(self) -> float:
-        return 1.0 - float(np.prod([1.0 - w for w in self.weights])) if self.weights else 0.0
+        return 1.0 - math.prod(1.0 - w for w in self.weights) if self.weights else 0.0
 
 
 class PhraseMatcher:
@@ -160,19 +164,22 @@ class PhraseMatcher:
         toks = _tokens(text)
         spans = [(i, j, e, 1.0) for i, j, e in self._scan(toks, self.exact, self.exact_prefixes)]
         covered = {(i, j) for i, j, _, _ in spans}
-        for i, j, entries in self._scan([fold(t) for t in toks], self.folded, self.folded_prefixes):
+        folded = fold(" ".join(toks)).split()  # one call: folding never splits or joins tokens
+        if len(folded) != len(toks):
+            folded = [fold(t) for t in toks]
+        for i, j, entries in self._scan(folded, self.folded, self.folded_prefixes):
             if (i, j) not in covered:
                 spans.append((i, j, entries, FOLDED_FACTOR))
         # Only field-making phrases (aliases, keywords) hide the shorter phrases inside them; cues hide nothing
-        # and are hidden only by longer cues.
+        # but shorter cues.
+        field_spans = [(a, b) for a, b, es, _ in spans if any(e.kind != "cue" for e in es)]
+        cue_spans = [(a, b) for a, b, es, _ in spans if any(e.kind == "cue" for e in es)]
         out: list[tuple[_Entry, float]] = []
         for i, j, entries, factor in spans:
+            inside_field = any(a <= i and j <= b and (b - a) > (j - i) for a, b in field_spans)
+            inside_cue = any(a <= i and j <= b and (b - a) > (j - i) for a, b in cue_spans)
             for e in entries:
-                hiding = [
-                    (a, b) for a, b, others, _ in spans
-                    if a <= i and j <= b and (b - a) > (j - i) and any((o.kind == "cue") == (e.kind == "cue") for o in others)
-                ]
-                if not hiding:
+                if not (inside_cue if e.kind == "cue" else inside_field):
                     out.append((e, e.weight * factor))
         return out
 
@@ -367,9 +374,9 @@ class CriteriaLinker:
     def _phrase_evidence(self, text: str, evidence: dict[str, _Evidence]) -> None:
         seen: set[tuple[str, str]] = set()
         for entry, weight in sorted(self.matcher.matches(text), key=lambda m: -m[1]):
-            if (entry.code, match_key(entry.phrase)) in seen:  # a phrase counts once, however often written
+            if (entry.code, entry.phrase_key) in seen:  # a phrase counts once, however often written
                 continue
-            seen.add((entry.code, match_key(entry.phrase)))
+            seen.add((entry.code, entry.phrase_key))
             evidence.setdefault(entry.code, _Evidence()).add(entry.kind, entry.phrase, weight)
         folded = fold(text)
         for m in _REF.finditer(folded):
