@@ -233,3 +233,20 @@ def test_cues_pick_a_criterion_but_never_make_a_field(rules_only):
     assert codes(links)[:2] == ["PAR.3", "PAR.3.4"]
     assert "cue" in links[1].explanation and "'đúng hạn'" in links[1].explanation
     assert "cue" not in links[0].explanation
+
+
+@pytest.mark.skipif(not linker_module.GOLD_PATH.exists(), reason="corpora/gold.jsonl not built yet")
+def test_corpus_gold_floor_on_held_out_folds():
+    """corpora/gold.jsonl (the project's annotated corpus, field labels) scored with its fold held out."""
+    own = load_examples([linker_module.TRAINING_PATH])
+    gold = load_examples([linker_module.GOLD_PATH])
+    assert len(gold) >= 100
+    hits = jaccard = 0.0
+    for fold in range(3):
+        held = gold[fold::3]
+        rest = [g for i, g in enumerate(gold) if i % 3 != fold]
+        result = score_examples(CriteriaLinker(examples=own + rest, threshold=0.35), held)
+        hits += result["field_any_hit"] * len(held)
+        jaccard += result["field_jaccard"] * len(held)
+    assert hits / len(gold) >= 0.85
+    assert jaccard / len(gold) >= 0.72
