@@ -80,10 +80,13 @@ def order_lines(lines: list[list[Segment]], mid: float | None = None) -> list[tu
     return out
 
 
-def _one_sided(seg: Segment, ref: float) -> str | None:
+def _one_sided(seg: Segment, ref: float, mid: float | None = None) -> str | None:
+    """Which column a lone segment keeps to: left of the column split, right of it, or neither."""
+    if seg.x0 >= ref - 2:
+        return "right"
     if seg.x1 <= ref + 2:
         return "left"
-    if seg.x0 >= ref - 2:
+    if mid is not None and seg.x0 >= mid - 2:  # a signer's name centred under the title can start left of it
         return "right"
     return None
 
@@ -98,11 +101,16 @@ def _order_with_mid(lines: list[list[Segment]], mid: float) -> list[tuple[str, l
             ln = lines[j]
             if len(ln) >= 2:
                 split = min(split if split is not None else float("inf"), min(s.x0 for s in ln[1:]))
-            elif _one_sided(ln[0], split if split is not None else mid) is None:
+            elif _one_sided(ln[0], split if split is not None else mid, mid) is None:
                 break
             j += 1
         ref = split if split is not None else mid
-        j = _trim_trailing_left(lines, i, j, ref)
+        start = i
+        if j > i:
+            j = _trim_trailing_left(lines, i, j, ref)
+            i = _trim_leading_left(lines, i, j, ref, out)
+        if i >= len(lines):
+            break
         run = lines[i:j]
         left: list[Segment] = []
         right: list[Segment] = []
@@ -114,11 +122,13 @@ def _order_with_mid(lines: list[list[Segment]], mid: float) -> list[tuple[str, l
                 if rp:
                     right.append(_merge(rp))
             else:
-                (right if _one_sided(ln[0], ref) == "right" else left).append(ln[0])
+                (right if _one_sided(ln[0], ref, mid) == "right" else left).append(ln[0])
         if run and left and right:
             out.extend((s.text, [s], True) for s in left)
             out.extend((s.text, [s], True) for s in right)
             i = j
+            continue
+        if i > start:  # leading lines were emitted as ordinary lines; look again from here
             continue
         out.append((" ".join(s.text for s in lines[i]), lines[i], False))
         i += 1
@@ -140,10 +150,24 @@ def _trim_trailing_left(lines: list[list[Segment]], i: int, j: int, ref: float) 
         text = " ".join(s.text for s in lines[end]).strip()
         if text[:3].lower() == "v/v" or text.lower().startswith("về việc"):
             in_subject = True
-        elif not (in_subject and text[:1].islower()):
-            break
+        elif not (in_subject and text[:1].islower()) and not text.startswith(("-", "+", "•", "–")):
+            break  # recipients ("- Sở Nội vụ;") continue the left column below the signer
         end += 1
     return end
+
+
+def _trim_leading_left(lines: list[list[Segment]], i: int, j: int, ref: float, out: list) -> int:
+    """Lines of ordinary text before a band's first two-sided line are emitted as they are."""
+    while i < j and len(lines[i]) == 1 and _one_sided(lines[i][0], ref) == "left":
+        text = lines[i][0].text
+        letters = [c for c in text if c.isalpha()]
+        if letters and not any(c.islower() for c in letters):  # capitals: an issuer line of the header
+            break
+        if text.lower().startswith("nơi nhận"):
+            break
+        out.append((text, lines[i], False))
+        i += 1
+    return i
 
 
 def _merge(segments: list[Segment]) -> Segment:

@@ -78,7 +78,7 @@ def _split_markers(line: str) -> list[str]:
     m = _PLACE_DATE.search(line) if "ngày" in lower else None
     if m and m.start() > 0:
         prefix = line[:m.start()]
-        if _NUMBER.search(prefix) or is_all_caps(prefix):
+        if _NUMBER.search(prefix) or is_all_caps(prefix) or _SUBJECT_LINE.match(prefix.strip()):
             # keep the 'Số: ...' part apart: the place is the capitalised words before ', ngày'
             words = line[:m.end()].split()
             k = len(words) - 1
@@ -128,6 +128,16 @@ def extract_metadata(blocks: list[Block], text: str = "") -> DocumentMetadata:
     head = _block_lines(blocks[:_HEAD_BLOCKS])
     tail = _block_lines(blocks[-_TAIL_BLOCKS:]) if len(blocks) > _HEAD_BLOCKS else _block_lines(blocks)
     return metadata_from_lines(head, tail)
+
+
+_NOISE = re.compile(r"[_\"“”|]+")
+
+
+def _clean(line: str) -> str:
+    """OCR and layout noise off a header line: underscores, stray quotes and bars, a trailing dash or dot."""
+    line = " ".join(_NOISE.sub(" ", line).split())
+    line = line.rstrip(" -–.,")
+    return line.lstrip(" .,")
 
 
 _TRAILING_RULE = re.compile(r"\s*[-_=*.…]{3,}\s*$")
@@ -238,8 +248,8 @@ def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> Docum
     """Metadata from header lines in reading order (and signature-area lines, default the same)."""
     meta = DocumentMetadata()
     tail = head if tail is None else tail
-    head = [_strip_rules(part) for line in head for part in _split_markers(line)]
-    tail = [_strip_rules(part) for line in tail for part in _split_markers(line)]
+    head = [_strip_rules(_clean(part)) for line in head for part in _split_markers(_clean(line))]
+    tail = [_strip_rules(_clean(part)) for line in tail for part in _split_markers(_clean(line))]
     head = [ln for ln in head if ln]
     tail = [ln for ln in tail if ln]
     title_index = None
@@ -286,8 +296,7 @@ def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> Docum
     for i, line in enumerate(head):
         if line.startswith(("Kính gửi", "Kính gởi")):
             rest = line.split(":", 1)[1].strip() if ":" in line else ""
-            if rest:
-                kinh_gui.append(rest.rstrip(";.,"))
+            kinh_gui.extend(p.strip().rstrip(".,") for p in rest.split(";") if p.strip().rstrip(".,"))
             kinh_gui.extend(_bullets(head[i + 1:]))
             break
     if meta.subject and len(region) > 0:  # a wrapped 'V/v' line continues in lower case
@@ -374,7 +383,7 @@ def _bullets(lines: list[str]) -> list[str]:
     for ln in lines:
         if not _BULLET.match(ln):
             break
-        item = _BULLET.sub("", ln).strip().rstrip(";.,").strip()
+        item = _BULLET.sub("", ln).strip().rstrip(" ;.,—–-_")
         if item:
             out.append(item)
     return out
@@ -386,7 +395,7 @@ def _recipients(lines: list[str]) -> list[str]:
         if line[:8].lower() in ("nơi nhận", "noi nhan") or fold(line[:8]) == "noi nhan":
             rest = line.split(":", 1)[1] if ":" in line else ""
             items = [p for p in re.split(r"(?:^|(?<=[;.,:]))\s*[-–•+]\s+", rest) if p.strip()]
-            out = [p.strip().rstrip(";.,").strip() for p in items]
+            out = [p.strip().rstrip(" ;.,—–-_") for p in items]
             out += _bullets(lines[i + 1:])
             return [r for r in out if r and not fold(r).startswith("luu")]
     return []

@@ -82,31 +82,40 @@ def _capital_font_word(word: str) -> bool:
     return any(c.isupper() for c in word) and not any(c.islower() and c.isascii() for c in word)
 
 
-def detect_legacy(text: str) -> str | None:
+def detect_legacy(text: str, prefer: str | None = None) -> str | None:
     """The legacy encoding under which ``text`` reads best as Vietnamese, or None if it is Unicode.
 
-    A decoding must produce strictly more valid syllables than the text as it is.
+    A decoding must produce strictly more valid syllables than the text as it is, except ``prefer``
+    (the verdict for the whole file), which wins ties: VNI 'Soá' is also a valid Unicode spelling.
     """
     if not _LEGACY_HINT.search(text):
         return None
     best_valid, counted = syllable_counts(unicodedata.normalize("NFC", text))
-    if best_valid == counted:
+    if best_valid == counted and prefer is None:
         return None
     best = None
+    if prefer is not None:
+        valid = syllable_counts(decode_legacy(text, prefer))[0]
+        if valid >= best_valid and decode_legacy(text, prefer) != unicodedata.normalize("NFC", text):
+            best, best_valid = prefer, valid
     for encoding in LEGACY_ENCODINGS:
+        if encoding == prefer:
+            continue
         valid = syllable_counts(decode_legacy(text, encoding))[0]
         if valid > best_valid:
             best, best_valid = encoding, valid
     return best
 
 
-def repair_text(text: str, *, encoding: str | None = None, uppercase: bool = False, detect: bool = False) -> str:
+def repair_text(text: str, *, encoding: str | None = None, uppercase: bool = False, detect: bool = False,
+                prefer: str | None = None) -> str:
     """Repair one run or paragraph: legacy decoding (given or detected), marks re-attached, normalised.
 
-    ``detect`` turns on content detection of TCVN3/VNI for text with no font signal.
+    ``detect`` turns on content detection of TCVN3/VNI for text with no font signal; ``prefer`` is the
+    whole file's verdict, used when a short line reads equally well both ways.
     """
     if encoding is None and detect:
-        encoding = detect_legacy(text)
+        encoding = detect_legacy(text, prefer)
     if encoding is not None:
         text = decode_legacy(text, encoding, uppercase=uppercase)
     text = reattach_marks(unicodedata.normalize("NFD", text)) if _has_marks(text) else text

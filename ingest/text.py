@@ -78,10 +78,11 @@ def build_text_blocks(builder: DocumentBuilder, raw: str, *, page: int | None = 
             groups[-1].append(segs)
         elif groups[-1]:
             groups.append([])
+    prefer = _file_encoding(raw) if detect_legacy else None
     for group in groups:
         paragraph: list[str] = []
         for text, segs, band in order_lines(group):
-            text = repair_text(text, detect=detect_legacy)
+            text = repair_text(text, detect=detect_legacy, prefer=prefer)
             if not text:
                 continue
             if paragraph and not band and _continues(paragraph[-1], text, len(group) > 1):
@@ -90,6 +91,13 @@ def build_text_blocks(builder: DocumentBuilder, raw: str, *, page: int | None = 
                 paragraph.append(text)
         for para in paragraph:
             builder.add_paragraph(para, page=page)
+
+
+def _file_encoding(raw: str) -> str | None:
+    """The legacy encoding the whole text reads best in (None for Unicode)."""
+    from parlens.ingest.repair import detect_legacy
+
+    return detect_legacy(raw[:20000])
 
 
 def _continues(previous: str, line: str, single: bool) -> bool:
