@@ -55,6 +55,7 @@ def check_bind(host: str, keys_configured: bool) -> str | None:
 def serve(
     host: Annotated[Optional[str], typer.Option("--host", help="Address to bind (default PARLENS_HOST, 127.0.0.1).")] = None,
     port: Annotated[Optional[int], typer.Option("--port", help="Port (default PARLENS_PORT, 8000).")] = None,
+    access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request (costs ~0.3 ms each).")] = False,
 ) -> None:
     """Serve the HTTP API and the Vietnamese web UI (the index catches up with the store at start)."""
     import uvicorn
@@ -79,7 +80,7 @@ def serve(
     if not keyed:
         typer.echo(NO_KEY_NOTICE, err=True)
     typer.echo(f"parlens: http://{'[' + host + ']' if ':' in host else host}:{port}/ (API: /docs)", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log)
 
 
 @keys_app.command("create")

@@ -33,11 +33,15 @@ class Caller:
     local: bool = False
 
 
-def get_service(request: Request) -> Service:
+# Dependencies are ``async def``: they only read app state or run a tiny indexed query, and FastAPI would
+# otherwise send each one through the thread pool (three thread hops per request under load).
+
+
+async def get_service(request: Request) -> Service:
     return request.app.state.service
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     return request.app.state.service.store
 
 
@@ -84,7 +88,7 @@ def identify(request: Request) -> Caller:
 def require(role: str):
     """A dependency granting access to callers with at least ``role``."""
 
-    def check(request: Request) -> Caller:
+    async def check(request: Request) -> Caller:
         _check_origin(request)
         caller = identify(request)
         if not role_allows(caller.role, role):
