@@ -41,7 +41,7 @@ def read_document(path: str | Path, *, settings: Settings | None = None) -> Docu
 def read_bytes(data: bytes, name: str, *, settings: Settings | None = None) -> Document:
     """Read file content ``data`` (``name`` is used for messages and the mislabel check only)."""
     from parlens.ingest.metadata import extract_metadata
-    from parlens.ingest.sniff import MEDIA_TYPES, kind_from_name, sniff
+    from parlens.ingest.sniff import kind_from_name, sniff
     from parlens.ingest.syllables import text_quality
 
     settings = settings or get_settings()

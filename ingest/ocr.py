@@ -5,13 +5,10 @@ When tesseract is missing the page is flagged with a warning, never silently emp
 
 from __future__ import annotations
 
-import logging
 import shutil
 from functools import lru_cache
 
 from parlens.settings import Settings
-
-log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,6 @@ Pages with no text layer, or one too garbled to read, go to OCR (``parlens.inges
 from __future__ import annotations
 
 import io
-import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,8 +18,6 @@ from parlens.ingest.structure import DocumentBuilder, classify_line, is_all_caps
 from parlens.ingest.syllables import text_quality
 from parlens.model import PageInfo
 from parlens.settings import Settings
-
-log = logging.getLogger(__name__)
 
 _PAGE_NUMBER = re.compile(r"^(?:trang\s*)?[-–(]?\s*\d{1,4}\s*[-–)]?(?:\s*/\s*\d{1,4})?$", re.I)
 _MARGIN_SHARE = 0.12

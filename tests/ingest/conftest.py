@@ -100,8 +100,6 @@ def make_official_pdf(*, filler_pages: int = 2, encrypt: str | None = None) -> b
 def make_official_docx() -> bytes:
     """A Công văn-like DOCX: header as a borderless table, numbered list, merged-cell table, header/footer."""
     import docx
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     d = docx.Document()
     d.sections[0].header.paragraphs[0].text = "VĂN PHÒNG UBND TỈNH THANH HÓA"
