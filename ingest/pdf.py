@@ -341,7 +341,7 @@ def _continues(prev: _Line, line: _Line, text: str, so_far: str, left: float, ri
     if classify_line(so_far)[0] == "heading" and not is_all_caps(text):
         return False
     if not centered:
-        if line.x0 > left + 12:  # first-line indent opens a paragraph
+        if line.x0 > prev.x0 + 8 and line.x0 > left + 12:  # a first-line indent opens a paragraph
             return False
         if prev.x1 < right - 40 and so_far.rstrip().endswith((".", ":", ";", "!", "?")):
             return False
@@ -349,9 +349,15 @@ def _continues(prev: _Line, line: _Line, text: str, so_far: str, left: float, ri
 
 
 def _join_tables(items: list[_Item]) -> list[_Item]:
-    """A table continued on the next page (same column count, nothing in between) becomes one table."""
+    """A table continued on the next page (same column count, nothing in between) becomes one table;
+    a paragraph cut by the page break ('... chính quyền' / 'địa phương hai cấp.') becomes one paragraph."""
     out: list[_Item] = []
     for it in items:
+        if (it.kind == "para" and out and out[-1].kind == "para" and it.page == out[-1].page + 1 and not it.band
+                and not out[-1].band and it.text[:1].islower() and not starts_new_item(it.text)
+                and not out[-1].text.rstrip().endswith((".", ":", ";", "!", "?"))):
+            out[-1].text += " " + it.text
+            continue
         if (it.kind == "table" and out and out[-1].kind == "table" and it.page == out[-1].page + 1
                 and it.grid and out[-1].grid and len(it.grid[0]) == len(out[-1].grid[0])):
             out[-1].grid.extend(it.grid)

@@ -20,7 +20,7 @@ from parlens.model import Block, BlockKind
 _ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
 _PATTERNS: list[tuple[re.Pattern[str], BlockKind | None, int]] = [
     # (pattern capturing the numbering, kind (None = heading when short, else list item), level)
-    (re.compile(r"^((?:PHẦN|Phần|CHƯƠNG|Chương|MỤC|Mục)\s+(?:\d+|" + _ROMAN + r"|[A-Z])\b\.?)\s*"), "heading", 1),
+    (re.compile(r"^((?:PHẦN|Phần|CHƯƠNG|Chương|MỤC|Mục)\s+(?:\d+|(?=[IVXL])" + _ROMAN + r"|[A-Z])\b\.?)(?:\s|$)"), "heading", 1),
     (re.compile(r"^((?:ĐIỀU|Điều)\s+\d+[a-zđ]?\s*[.:])\s*"), "heading", 2),
     (re.compile(r"^((?=[IVX])" + _ROMAN + r"\s*[.)/-])\s+"), None, 1),
     (re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{1,2}\.?)\s+"), "list_item", 4),

@@ -169,3 +169,27 @@ def test_tcvn3_text_layer_converted_by_content():
     doc = read_bytes(buf.getvalue(), "legacy.pdf")
     assert doc.text == line
     assert doc.pages[0].quality == 1.0
+
+
+def test_hanging_indent_items_and_paragraph_across_page_break():
+    from reportlab.lib.pagesizes import A6
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from .conftest import _pdf_fonts
+
+    _pdf_fonts()
+    item = ParagraphStyle("i", fontName="VN", fontSize=9, leading=12, leftIndent=14, spaceAfter=3)
+    body = ParagraphStyle("b", fontName="VN", fontSize=9, leading=12, firstLineIndent=14, spaceAfter=3)
+    bullets = [f"- Chỉ tiêu {k}: tỷ lệ hồ sơ giải quyết đúng hạn của các cơ quan chuyên môn đạt trên 9{k}%." for k in range(3)]
+    story = [Paragraph(b, item) for b in bullets]
+    story += [Paragraph("Các cơ quan, đơn vị rà soát thủ tục hành chính thuộc thẩm quyền " * 6 + "đúng quy định.", body)
+              for _ in range(4)]
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A6, leftMargin=20, rightMargin=20, topMargin=20, bottomMargin=20).build(story)
+    doc = read_bytes(buf.getvalue(), "a6.pdf")
+    assert [b.text for b in doc.blocks[:3]] == bullets
+    assert all(b.kind == "list_item" and b.numbering == "-" for b in doc.blocks[:3])
+    paragraphs = [b for b in doc.blocks if b.kind == "paragraph"]
+    assert len(doc.pages) > 1 and len(paragraphs) == 4
+    assert all(p.text.endswith("đúng quy định.") for p in paragraphs)

@@ -49,3 +49,9 @@ def test_signature_band_unrolled_with_page_centre():
     assert [t for t, _, _ in ordered] == ["Nơi nhận:", "- Sở Nội vụ;", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH",
                                           "Một dòng văn bản trải rộng hết trang giấy"]
     assert [band for _, _, band in ordered] == [True, True, True, True, False]
+
+
+def test_words_that_start_like_outline_markers_are_not_numbering():
+    assert classify_line("Chương trình tổng thể cải cách hành chính") == ("paragraph", 0, None)
+    assert classify_line("Mục tiêu của kế hoạch") == ("paragraph", 0, None)
+    assert classify_line("Chương III. TỔ CHỨC THỰC HIỆN")[2] == "Chương III."
