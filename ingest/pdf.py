@@ -45,6 +45,7 @@ class _Item:
     grid: list[list[object]] = field(default_factory=list)
     texts: dict[object, str] = field(default_factory=dict)
     band: bool = False
+    last_page: int = 0  # a table joined across pages ends here
 
 
 def _open(data: bytes, name: str):
@@ -358,10 +359,25 @@ def _join_tables(items: list[_Item]) -> list[_Item]:
                 and not out[-1].text.rstrip().endswith((".", ":", ";", "!", "?"))):
             out[-1].text += " " + it.text
             continue
-        if (it.kind == "table" and out and out[-1].kind == "table" and it.page == out[-1].page + 1
+        if (it.kind == "table" and out and out[-1].kind == "table" and it.page == max(out[-1].page, out[-1].last_page) + 1
                 and it.grid and out[-1].grid and len(it.grid[0]) == len(out[-1].grid[0])):
-            out[-1].grid.extend(it.grid)
-            out[-1].texts.update(it.texts)
+            prev = out[-1]
+            first = it.grid[0]
+            if not it.texts.get(first[0], "").strip() and any(it.texts.get(k, "").strip() for k in first):
+                # a row cut by the page break: its cells continue the previous part's last row
+                done: set[object] = set()
+                for c, key in enumerate(first):
+                    target = prev.grid[-1][c]
+                    extra = it.texts.get(key, "").strip()
+                    if extra and target not in done:
+                        prev.texts[target] = f"{prev.texts[target]} {extra}".strip()
+                        done.add(target)
+                rest = it.grid[1:]
+            else:
+                rest = it.grid
+            prev.grid.extend(rest)
+            prev.texts.update({k: v for k, v in it.texts.items() if any(k in row for row in rest)})
+            prev.last_page = it.page
             continue
         out.append(it)
     return out

@@ -193,3 +193,22 @@ def test_hanging_indent_items_and_paragraph_across_page_break():
     paragraphs = [b for b in doc.blocks if b.kind == "paragraph"]
     assert len(doc.pages) > 1 and len(paragraphs) == 4
     assert all(p.text.endswith("đúng quy định.") for p in paragraphs)
+
+
+def test_table_continued_over_pages_is_one_table():
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A6
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    from .conftest import _pdf_fonts
+
+    _pdf_fonts()
+    rows = [["STT", "Nhiệm vụ", "Chủ trì"]] + [[str(k), f"Nhiệm vụ số {k}", "Sở Nội vụ"] for k in range(1, 41)]
+    table = Table(rows, colWidths=[30, 120, 90])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONT", (0, 0), (-1, -1), "VN", 8)]))
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A6, topMargin=20, bottomMargin=20).build([table])
+    doc = read_bytes(buf.getvalue(), "annex.pdf")
+    tables = [b for b in doc.blocks if b.kind == "table"]
+    assert len(doc.pages) >= 3 and len(tables) == 1
+    assert [r[0].text for r in tables[0].rows] == [r[0] for r in rows]
