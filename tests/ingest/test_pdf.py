@@ -203,7 +203,7 @@ def test_table_continued_over_pages_is_one_table():
     from .conftest import _pdf_fonts
 
     _pdf_fonts()
-    rows = [["STT", "Nhiệm vụ", "Chủ trì"]] + [[str(k), f"Nhiệm vụ số {k}", "Sở Nội vụ"] for k in range(1, 41)]
+    rows = [["STT", "Nhiệm vụ", "Chủ trì"]] + [[str(k), f"Nhiệm vụ số {k}", "Sở Nội vụ"] for k in range(1, 71)]
     table = Table(rows, colWidths=[30, 120, 90])
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONT", (0, 0), (-1, -1), "VN", 8)]))
     buf = io.BytesIO()
