@@ -30,11 +30,6 @@ from parlens.task_extraction.addressees import resolve
 from parlens.task_extraction.textdoc import document_from_text, header_date, split_devset_header
 
 SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
-CRITERIA_FIELDS = {
-    "1": "direction & management", "2": "legal documents", "3": "administrative procedure reform",
-    "4": "organisation", "5": "civil service", "6": "public finance", "7": "e-government",
-    "8": "socio-economic impact",
-}
 CONTAINMENT_MIN = 0.6
 DICE_MIN = 0.25
 
@@ -115,19 +110,12 @@ def task_overlap(pred_text: str, gold_text: str) -> tuple[float, float]:
 
 
 def criteria_fields(task: Task) -> set[str]:
-    """Devset field names for a task's criteria codes ("PAR.7.2" -> "e-government", "SIPAS.1" -> "SIPAS")."""
-    out = set()
-    for link in task.criteria:
-        code = link.code.upper()
-        if code.startswith("PAR."):
-            name = CRITERIA_FIELDS.get(code.split(".")[1])
-            if name:
-                out.add(name)
-        elif code.startswith("SIPAS"):
-            out.add("SIPAS")
-        elif code.startswith("PAPI"):
-            out.add("PAPI")
-    return out
+    """Devset field labels of a task's criteria codes, per the taxonomy ("PAR.7.2" -> "e-government")."""
+    try:
+        from parlens.task_extraction.criteria.taxonomy import field_label
+    except ImportError:
+        return set()
+    return {label for link in task.criteria if (label := field_label(link.code))}
 
 
 def score_document(doc_name: str, tasks: list[Task], gold: list[dict]) -> Score:

@@ -250,3 +250,13 @@ def test_corpus_gold_floor_on_held_out_folds():
         jaccard += result["field_jaccard"] * len(held)
     assert hits / len(gold) >= 0.85
     assert jaccard / len(gold) >= 0.72
+
+
+def test_pipeline_eval_maps_codes_to_fields_through_the_taxonomy():
+    from parlens.model import CriterionLink
+    from parlens.task_extraction.evaluate import criteria_fields
+
+    task = _task("x")
+    task.criteria = [CriterionLink("PAR.8.1", "SIPAS", 0.9, ""), CriterionLink("PAR.7.2", "DVC", 0.8, ""), CriterionLink("PAPI.3", "p", 0.5, "")]
+    # PAR.8.1 is the SIPAS sub-field of field 8 in the taxonomy: a prefix guess would say socio-economic impact.
+    assert criteria_fields(task) == {"SIPAS", "e-government", "PAPI"}
