@@ -5,7 +5,6 @@ Pages with no text layer, or one too garbled to read, go to OCR (``parlens.inges
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -116,6 +115,100 @@ def _has_rules(page) -> bool:
     return False
 
 
+def _page_edges(page) -> list[dict]:
+    """Straight ruling edges of a page in pdfplumber's form (top measured from the top edge).
+
+    Read from pypdfium2 path objects (lines and rectangles, matrices applied), so finding ruled tables
+    does not need a second full parse of the page.
+    """
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    height = page.get_height()
+    edges: list[dict] = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3):
+        a, b, c, d, e, f = obj.get_matrix().get()
+        points: list[tuple[float, float]] = []
+        start: tuple[float, float] | None = None
+
+        def add(p0: tuple[float, float], p1: tuple[float, float]) -> None:
+            (x0, y0), (x1, y1) = p0, p1
+            if abs(y0 - y1) < 0.5 and abs(x1 - x0) >= 1:
+                lo, hi = sorted((x0, x1))
+                edges.append({"x0": lo, "x1": hi, "top": height - y0, "bottom": height - y0, "width": hi - lo,
+                              "height": 0, "orientation": "h", "object_type": "line"})
+            elif abs(x0 - x1) < 0.5 and abs(y1 - y0) >= 1:
+                lo, hi = sorted((height - y0, height - y1))
+                edges.append({"x0": x0, "x1": x0, "top": lo, "bottom": hi, "width": 0, "height": hi - lo,
+                              "orientation": "v", "object_type": "line"})
+
+        for k in range(raw.FPDFPath_CountSegments(obj.raw)):
+            seg = raw.FPDFPath_GetPathSegment(obj.raw, k)
+            raw.FPDFPathSegment_GetPoint(seg, x, y)
+            point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+            kind = raw.FPDFPathSegment_GetType(seg)
+            if kind == raw.FPDF_SEGMENT_MOVETO:
+                start = point
+            elif kind == raw.FPDF_SEGMENT_LINETO and points:
+                add(points[-1], point)
+            points.append(point)
+            if raw.FPDFPathSegment_GetClose(seg) and start is not None:
+                add(point, start)
+    return edges
+
+
+@dataclass
+class _Frozen:
+    """A table's box, rows of cell boxes and extracted cell texts, kept after its page is closed."""
+
+    bbox: tuple[float, float, float, float]
+    rows: list
+    values: list[list[str | None]]
+
+    def extract(self) -> list[list[str | None]]:
+        return self.values
+
+
+class _Table:
+    """A ruled table found from page edges: its bounding box and pdfplumber-style rows of cell boxes."""
+
+    def __init__(self, cells: list[tuple[float, float, float, float]], textpage, height: float) -> None:
+        from pdfplumber.table import Table
+
+        self._table = Table(None, cells)  # rows/columns only need the cell boxes
+        self.bbox = self._table.bbox
+        self.rows = self._table.rows
+        self._textpage, self._height = textpage, height
+
+    def extract(self) -> list[list[str | None]]:
+        out = []
+        for row in self.rows:
+            values: list[str | None] = []
+            for box in row.cells:
+                if box is None:
+                    values.append(None)
+                    continue
+                x0, top, x1, bottom = box
+                text = self._textpage.get_text_bounded(x0 + 0.5, self._height - bottom + 0.5, x1 - 0.5, self._height - top - 0.5)
+                values.append(" ".join(text.replace("\ufffe", "").split()))
+            out.append(values)
+        return out
+
+
+def _find_tables(page, textpage) -> list[_Table]:
+    """Ruled tables of a page (pdfplumber's lattice algorithm on edges read with pypdfium2)."""
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+
+    edges = [e for e in merge_edges(_page_edges(page), 3, 3, 3, 3) if (e["width"] if e["orientation"] == "h" else e["height"]) >= 3]
+    if len(edges) < 4:
+        return []
+    cells = intersections_to_cells(edges_to_intersections(edges, 3, 3))
+    height = page.get_height()
+    return [_Table(group, textpage, height) for group in cells_to_tables(cells) if len(group) >= 2]
+
+
 def _lines_from_runs(runs: list[tuple[float, float, float, float, str]]) -> list[_Line]:
     """Group text runs into lines by vertical position; runs far apart on a line stay separate segments."""
     runs = sorted(runs, key=lambda r: (round(r[1]), r[0]))
@@ -204,12 +297,12 @@ def _running_keys(pages_lines: list[list[_Line]], heights: list[float]) -> set[s
 def read_pdf(data: bytes, name: str, settings: Settings) -> Draft:
     """Read a PDF into a Draft (blocks, pages with quality, running headers, warnings).
 
-    Text runs come from pypdfium2 (fast); pages that draw rules also go through pdfplumber's table finder.
+    Text runs and ruling lines come from pypdfium2 (fast); ruled tables are found with pdfplumber's
+    lattice algorithm (edges -> intersections -> cells -> tables) on those lines.
     """
     from parlens.ingest import ocr
 
     pdf = _open(data, name)
-    plumber = None
     draft = Draft(builder=DocumentBuilder(), media_type="application/pdf")
     try:
         raw_pages = []
@@ -220,8 +313,11 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> Draft:
                 runs = _page_segments(page)
                 tables = []
                 if runs and _has_rules(page):
-                    plumber = plumber or _open_plumber(data, name)
-                    tables = plumber.pages[index].find_tables()
+                    textpage = page.get_textpage()
+                    try:
+                        tables = [_Frozen(t.bbox, t.rows, t.extract()) for t in _find_tables(page, textpage)]
+                    finally:
+                        textpage.close()
             except ParlensError:
                 raise
             except Exception as exc:
@@ -261,18 +357,7 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> Draft:
         _emit(_join_tables(items), draft.builder)
     finally:
         pdf.close()
-        if plumber is not None:
-            plumber.close()
     return draft
-
-
-def _open_plumber(data: bytes, name: str):
-    import pdfplumber
-
-    try:
-        return pdfplumber.open(io.BytesIO(data))
-    except Exception as exc:
-        raise ParlensError("PARLENS-E003", f"{name}: {type(exc).__name__}: {exc}") from exc
 
 
 def _paragraphs(text: str) -> list[str]:
