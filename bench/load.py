@@ -1,10 +1,11 @@
 """Load check of the served app on loopback: upload latency of a 20-page text PDF, then N concurrent searches.
 
-    .venv/bin/python bench/load.py --clients 50 --seconds 30
+    .venv/bin/python bench/load.py --clients 50 --seconds 30 [--no-cache]
 
 Starts `parlens serve` on 127.0.0.1 (a free port, a temporary data folder), uploads corpora/samples, times
 "upload a generated 20-page plan PDF -> its tasks listed by GET /tasks", then runs ``--clients`` async
-httpx clients searching the project's query set for ``--seconds``. Prints p50/p95/p99, throughput, errors.
+httpx clients searching the project's query set (48 queries, so repeats hit the service's result cache
+unless ``--no-cache``) for ``--seconds``. Prints p50/p95/p99, throughput, errors.
 """
 
 from __future__ import annotations
@@ -47,10 +48,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(data_dir: Path, *, log: Path | None = None) -> Iterator[str]:
+def served(data_dir: Path, *, log: Path | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
     """`parlens serve` on 127.0.0.1 over ``data_dir``; yields the base URL once /health answers."""
     port = free_port()
-    env = {**os.environ, "PARLENS_DATA_DIR": str(data_dir)}
+    env = {**os.environ, **(env or {}), "PARLENS_DATA_DIR": str(data_dir)}
     out = open(log or os.devnull, "ab")
     proc = subprocess.Popen([str(PARLENS), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
                             stdout=out, stderr=out)
@@ -170,9 +171,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--pages", type=int, default=20, help="Pages of the generated PDF whose upload is timed.")
+    parser.add_argument("--no-cache", action="store_true", help="Serve with PARLENS_SEARCH_CACHE_SIZE=0 (every search runs).")
     args = parser.parse_args()
+    env = {"PARLENS_SEARCH_CACHE_SIZE": "0"} if args.no_cache else {}
     with tempfile.TemporaryDirectory(prefix="parlens-load-") as tmp:
-        with served(Path(tmp), log=Path(tmp) / "serve.log") as base:
+        with served(Path(tmp), log=Path(tmp) / "serve.log", env=env) as base:
             corpus = upload_samples(base)
             counts: dict[str, int] = {}
             for f in corpus.get("files", []):

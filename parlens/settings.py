@@ -39,6 +39,7 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="Address `parlens serve` binds.")
     port: int = Field(8000, description="Port `parlens serve` binds.")
+    search_cache_size: int = Field(512, ge=0, description="Search results the service keeps until the index changes (0 = off).")
 
     @property
     def store_path(self) -> Path:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -27,6 +29,41 @@ def catch_up(service: Any) -> None:
         service.sync()
 
 
+class ResultCache:
+    """The newest search results, keyed by query and the index's applied change sequence.
+
+    A sync moves the sequence on, so a cached result is never served for an index that changed since.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Any:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value: Any) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def _cache(service: Any) -> ResultCache:
+    cache = service.cache.get("search")
+    if cache is None:
+        cache = service.cache["search"] = ResultCache(service.settings.search_cache_size)
+    return cache
+
+
 def run_search(service: Any, q: str, *, limit: int = 10, offset: int = 0, filters: list[str] | None = None,
                mode: str = "folded") -> Any:
     """The SearchResult for a query and ``field=value`` filters; PARLENS-E040 when the backend is down."""
@@ -36,7 +73,18 @@ def run_search(service: Any, q: str, *, limit: int = 10, offset: int = 0, filter
         raise ParlensError("PARLENS-E040", service.backend_error or "no search backend")
     parsed = parse_filters(filters)
     catch_up(service)
-    return search(q, limit=limit, offset=offset, filters=parsed, mode=mode, backend=service.backend)
+    cache = _cache(service)
+    key = None
+    if cache.size > 0:
+        key = (q, tuple(sorted((k, tuple(v)) for k, v in parsed.items())), limit, offset, mode,
+               service.backend.last_applied_seq())
+        found = cache.get(key)
+        if found is not None:
+            return found
+    result = search(q, limit=limit, offset=offset, filters=parsed, mode=mode, backend=service.backend)
+    if key is not None:
+        cache.put(key, result)
+    return result
 
 
 @router.get("/search", summary="Ranked passages with highlights, positions and facets", response_class=JSONResponse)

@@ -229,3 +229,19 @@ def test_openapi_documents_every_api_route(client) -> None:
         assert path in spec["paths"], path
     assert "delete" in spec["paths"]["/documents/{doc_id}"]
     assert not any(p.startswith("/tim-kiem") for p in spec["paths"])
+
+
+def test_result_cache_evicts_oldest_and_is_keyed_by_index_state(client) -> None:
+    from parlens.search_api.http.search import ResultCache
+
+    cache = ResultCache(2)
+    cache.put(("a", 1), "A")
+    cache.put(("b", 1), "B")
+    assert cache.get(("a", 1)) == "A"  # now the newest
+    cache.put(("c", 1), "C")
+    assert cache.get(("b", 1)) is None and cache.get(("a", 1)) == "A" and cache.get(("a", 2)) is None
+    upload(client, DIRECTIVE_TXT)
+    first = client.get("/search", params={"q": "ky luat"}).json()
+    assert first["total"] > 0 and client.get("/search", params={"q": "ky luat"}).json() == first
+    upload(client, ("them.txt", "Kỷ luật hành chính: Sở Nội vụ chủ trì kiểm tra kỷ luật, kỷ cương.\n".encode()))
+    assert client.get("/search", params={"q": "ky luat"}).json()["total"] > first["total"]
