@@ -245,3 +245,29 @@ def test_result_cache_evicts_oldest_and_is_keyed_by_index_state(client) -> None:
     assert first["total"] > 0 and client.get("/search", params={"q": "ky luat"}).json() == first
     upload(client, ("them.txt", "Kỷ luật hành chính: Sở Nội vụ chủ trì kiểm tra kỷ luật, kỷ cương.\n".encode()))
     assert client.get("/search", params={"q": "ky luat"}).json()["total"] > first["total"]
+
+
+def test_many_files_go_to_a_job_automatically(client) -> None:
+    from parlens.search_api.http.documents import BACKGROUND_FILES
+
+    files = [(f"ke-hoach-{i}.txt", f"Kế hoạch {i}\nSở Nội vụ chủ trì rà soát hồ sơ đợt {i}.\n".encode()) for i in range(BACKGROUND_FILES + 1)]
+    answer = upload(client, *files)
+    assert answer.status_code == 202
+    job_id = answer.json()["id"]
+    for _ in range(400):
+        status = client.get(f"/jobs/{job_id}").json()
+        if status["status"] == "done":
+            break
+        time.sleep(0.05)
+    assert [f["status"] for f in status["files"]] == ["ingested"] * len(files)
+    assert client.get("/documents").json()["total"] == len(files)
+
+
+def test_original_with_a_vietnamese_name_downloads_with_both_filename_forms(client) -> None:
+    doc_id = upload(client, ("Kế hoạch số 5.txt", "Kế hoạch\nSở Tư pháp chủ trì.\n".encode())).json()["files"][0]["document_id"]
+    answer = client.get(f"/documents/{doc_id}/file")
+    disposition = answer.headers["content-disposition"]
+    assert "filename*=UTF-8''K%E1%BA%BF%20ho%E1%BA%A1ch%20s%E1%BB%91%205.txt" in disposition
+    assert 'filename="K hoch s 5.txt"' in disposition
+    meta = client.get(f"/documents/{doc_id}", params={"text": "false"}).json()
+    assert "text" not in meta and meta["source_name"] == "Kế hoạch số 5.txt"
