@@ -7,7 +7,7 @@ paragraph is decoded every way and the reading with the most valid Vietnamese sy
 >>> repair_text("Ho\u0300a bi\u0300nh")
 'Hòa bình'
 >>> repair_text("C\u00e9ng hoµ x· héi", encoding="tcvn3")
-'Cộng hoà xã hội'
+'Cộng hòa xã hội'
 """
 
 from __future__ import annotations

@@ -1,0 +1,17 @@
+"""The examples in the ingest docstrings run and hold."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["parlens.ingest", "parlens.ingest.columns", "parlens.ingest.metadata", "parlens.ingest.repair",
+           "parlens.ingest.sniff", "parlens.ingest.structure", "parlens.ingest.syllables", "parlens.ingest.text"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0 and result.failed == 0
