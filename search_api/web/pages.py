@@ -308,10 +308,12 @@ def criteria_page(request: Request, store: StoreDep, caller: Reader) -> HTMLResp
 
     counts: dict[str, int] = {}
     for st in store.get_tasks():
-        for code in {l.code for l in st.task.criteria}:
-            parts = code.split(".")
-            for i in range(1, len(parts) + 1):
-                counts[".".join(parts[:i])] = counts.get(".".join(parts[:i]), 0) + 1
+        codes = set()  # a task counts once for each code it is linked to and each ancestor of those
+        for link in st.task.criteria:
+            parts = link.code.split(".")
+            codes.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+        for code in codes:
+            counts[code] = counts.get(code, 0) + 1
     _, documents = store.list_documents(limit=500)
     return render(request, "criteria.html", tree=criteria_tree(3), counts=counts, documents=documents, api="/criteria")
 

@@ -102,3 +102,11 @@ def test_unknown_page_renders_html_and_unknown_api_json(corpus_client) -> None:
     api = corpus_client.get("/documents/424242")
     assert api.json()["error"]["code"] == "PARLENS-E020"
     assert corpus_client.get("/", follow_redirects=False).headers["location"] == "/tim-kiem"
+
+
+def test_criteria_tree_counts_each_task_once_per_item(corpus_client) -> None:
+    tasks = corpus_client.get("/tasks", params={"limit": 5000}).json()["tasks"]
+    linked_to_par = sum(any(c["code"] == "PAR" or c["code"].startswith("PAR.") for c in t["criteria"]) for t in tasks)
+    tree = corpus_client.get("/tieu-chi").text
+    shown = re.search(r'href="/tieu-chi/PAR" class="code">PAR</a>.*?<span class="count"[^>]*>(\d+) nhiệm vụ', tree, re.S)
+    assert shown and int(shown.group(1)) == linked_to_par
