@@ -56,9 +56,12 @@ def read_bytes(data: bytes, name: str, *, settings: Settings | None = None) -> D
     if kind in ("zip", "unknown", "rtf"):
         if claimed == "docx":
             raise ParlensError("PARLENS-E006", f"{name}: not a DOCX package")
+        what = {"rtf": "an RTF document", "zip": "a zip archive"}.get(kind, "an unrecognised binary format")
+        if kind in ("zip", "rtf") and claimed is not None:  # a known format under another name, not readable
+            raise ParlensError("PARLENS-E011", f"{name}: named as {_KIND_NAMES.get(claimed, claimed)} but contains {what}")
         if claimed == "pdf":
             raise ParlensError("PARLENS-E003", f"{name}: no PDF header")
-        raise ParlensError("PARLENS-E002", f"{name}: content is {'RTF' if kind == 'rtf' else 'an unrecognised binary format'}")
+        raise ParlensError("PARLENS-E002", f"{name}: content is {what}")
     warnings: list[str] = []
     if claimed and claimed != kind and not (claimed == "text" and kind == "text"):
         warnings.append(f"PARLENS-E011 mislabelled file: {name} is named as {_KIND_NAMES.get(claimed, claimed)} but contains {_KIND_NAMES[kind]}; read as {_KIND_NAMES[kind]}")

@@ -12,6 +12,9 @@ from functools import lru_cache
 from parlens.settings import Settings
 
 
+_PAGE_TIMEOUT = 180  # seconds; a page that takes longer gets a warning instead of blocking the batch
+
+
 @lru_cache(maxsize=1)
 def tesseract_available() -> bool:
     """Whether the tesseract binary can be run."""
@@ -36,7 +39,7 @@ def ocr_image(image, settings: Settings) -> str:
 
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-    return pytesseract.image_to_string(image, lang=settings.ocr_languages, config="--psm 4")
+    return pytesseract.image_to_string(image, lang=settings.ocr_languages, config="--psm 4", timeout=_PAGE_TIMEOUT)
 
 
 def render_pdf_page(data: bytes, index: int, dpi: int):

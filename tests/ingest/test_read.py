@@ -39,7 +39,19 @@ def test_missing_path_or_folder_e010(tmp_path):
 
 def test_unknown_binary_e002():
     assert _code(lambda: read_bytes(b"\x00\x01\x02\x03\xfe\xfd" * 100, "data.bin")) == "PARLENS-E002"
-    assert _code(lambda: read_bytes(b"{\\rtf1\\ansi Ke hoach}", "kh.rtf")) == "PARLENS-E002"
+    assert _code(lambda: read_bytes(b"{\\rtf1\\ansi Ke hoach}", "kh")) == "PARLENS-E002"
+
+
+def test_unreadable_content_under_another_name_e011():
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("a.txt", "Kế hoạch")
+    assert _code(lambda: read_bytes(buf.getvalue(), "ke-hoach.pdf")) == "PARLENS-E011"
+    assert _code(lambda: read_bytes(b"{\\rtf1\\ansi Ke hoach}", "kh.txt")) == "PARLENS-E011"
+    assert _code(lambda: read_bytes(bytes(range(256)) * 4, "ke-hoach.pdf")) == "PARLENS-E003"
 
 
 def test_legacy_ole_doc_e012():
@@ -80,3 +92,35 @@ def test_read_document_path_roundtrip(write):
     doc = read_document(path)
     assert doc.source_name == "kh.txt" and doc.size == path.stat().st_size
     assert doc.metadata.title == "Kế hoạch Cải cách hành chính"
+
+
+def _png(text: str) -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from .conftest import FONT
+
+    image = Image.new("L", (900, 120), 255)
+    ImageDraw.Draw(image).text((20, 30), text, font=ImageFont.truetype(FONT, 40), fill=0)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_image_file_is_ocred():
+    from parlens.ingest import ocr
+
+    if not ocr.tesseract_available():
+        pytest.skip("tesseract not installed")
+    doc = read_bytes(_png("Sở Nội vụ chủ trì thực hiện"), "anh-chup.png")
+    assert "Sở Nội vụ" in doc.text and doc.pages[0].ocr and doc.media_type == "image/*"
+
+
+def test_image_without_tesseract_e009(monkeypatch):
+    from parlens.ingest import ocr
+
+    monkeypatch.setattr(ocr, "tesseract_available", lambda: False)
+    with pytest.raises(ParlensError) as err:
+        read_bytes(_png("Sở Nội vụ"), "anh.png")
+    assert err.value.code == "PARLENS-E009" and "tesseract" in str(err.value)
