@@ -50,8 +50,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             service.close()
 
+    offline_docs = _swagger_ui_dir()
     app = FastAPI(title="parlens", version=_version(), description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None if offline_docs else "/docs",
                   openapi_tags=[{"name": n} for n in ("documents", "jobs", "search", "tasks", "criteria", "system", "keys")])
+    if offline_docs:
+        _serve_docs_offline(app, offline_docs)
     app.state.settings = settings
     install_error_handlers(app)
     for module in (documents, search, tasks, criteria, system):
@@ -61,6 +65,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+def _swagger_ui_dir() -> Path | None:
+    """Swagger UI's files from the swagger-ui-bundle-v2 package, so /docs works without internet."""
+    try:
+        from swagger_ui_bundle import swagger_ui_path
+    except ImportError:
+        return None
+    path = Path(swagger_ui_path)
+    return path if (path / "swagger-ui-bundle.js").exists() else None
+
+
+def _serve_docs_offline(app: FastAPI, assets: Path) -> None:
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    app.mount("/docs-static", StaticFiles(directory=assets), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs():
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="parlens API",
+                                   swagger_js_url="/docs-static/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-static/swagger-ui.css",
+                                   swagger_favicon_url="/docs-static/favicon-32x32.png")
 
 
 def _version() -> str:

@@ -271,3 +271,9 @@ def test_original_with_a_vietnamese_name_downloads_with_both_filename_forms(clie
     assert 'filename="K hoch s 5.txt"' in disposition
     meta = client.get(f"/documents/{doc_id}", params={"text": "false"}).json()
     assert "text" not in meta and meta["source_name"] == "Kế hoạch số 5.txt"
+
+
+def test_api_docs_are_served_without_internet(client) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200 and "/docs-static/swagger-ui-bundle.js" in page.text and "cdn." not in page.text
+    assert client.get("/docs-static/swagger-ui-bundle.js").status_code == 200

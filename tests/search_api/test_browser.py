@@ -174,3 +174,10 @@ def test_script_document_renders_as_text(page, server) -> None:
     page.wait_for_selector("article.hit")
     assert page.dialogs == []
     shot(page, "script-as-text")
+
+
+def test_api_docs_render_offline(page) -> None:
+    page.goto("/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+    assert page.locator(".swagger-ui .opblock").count() >= 12
+    shot(page, "docs")
