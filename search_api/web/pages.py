@@ -62,8 +62,14 @@ def templates() -> Jinja2Templates:
     return engine
 
 
+ROLE_NAMES_VI = {"reader": "chỉ đọc", "editor": "biên tập", "admin": "quản trị"}
+
+
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("active", "/" + request.url.path.strip("/").split("/")[0])
+    caller = getattr(request.state, "caller", None)
+    context.setdefault("caller", caller)
+    context.setdefault("caller_role", ROLE_NAMES_VI.get(caller.role, caller.role) if caller else None)
     response = templates().TemplateResponse(request, name, context, status_code=status)
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "

@@ -89,11 +89,14 @@ def test_login_cookie_opens_pages_and_cross_site_writes_are_refused(client, keys
     assert client.post("/dang-nhap", data={"key": "sai"}, follow_redirects=False).status_code == 401
     answer = client.post("/dang-nhap", data={"key": keys["editor"]}, follow_redirects=False)
     assert answer.status_code == 303 and "httponly" in answer.headers["set-cookie"].lower()
-    assert client.get("/van-ban").status_code == 200
+    page = client.get("/van-ban")
+    assert page.status_code == 200 and "biên tập" in page.text and 'action="/dang-xuat"' in page.text
     evil = upload(client, DIRECTIVE_TXT, headers={"Origin": "https://evil.example"})
     assert evil.status_code == 403 and _code(evil) == "PARLENS-E051"
     same = upload(client, DIRECTIVE_TXT, headers={"Origin": "http://testserver"})
     assert same.status_code == 201
+    client.post("/dang-xuat")
+    assert client.get("/van-ban").status_code == 401
 
 
 def test_keys_cli_create_list_revoke(settings) -> None:
