@@ -248,9 +248,9 @@ class EmbeddedBackend:
         """The matching-and-ranking query for an analysed query (None when it has no terms).
 
         Every typed term must occur (folded) in the passage, or, with ``conjunctive=False``, any of them;
-        an abbreviation group is satisfied by the typed form or any expansion (as a phrase). Exact
-        accented syllables, title terms and (``segmented`` mode) words add to the score. Phrase and
-        proximity bonuses are applied afterwards to the best candidates (:meth:`phrase_query`).
+        an abbreviation group is satisfied by the typed form or any expansion (as a phrase); in
+        ``segmented`` mode words add to the score. Phrase, proximity, accent and title bonuses are
+        added afterwards to the best candidates (:meth:`bonus_queries`).
         """
         schema = self.schema
         if mode == "syllable":
@@ -276,11 +276,6 @@ class EmbeddedBackend:
         for phrase in aq.phrases:
             q = Query.phrase_query(schema, "fold", list(phrase)) if len(phrase) > 1 else Query.term_query(schema, "fold", phrase[0])
             clauses.append((Occur.Must, q))
-        for original in dict.fromkeys(aq.original):
-            if has_diacritics(original):
-                clauses.append((Occur.Should, Query.boost_query(Query.term_query(schema, "orig", original), BOOST_ACCENTED)))
-        for folded in dict.fromkeys(aq.folded):
-            clauses.append((Occur.Should, Query.boost_query(Query.term_query(schema, "title", folded), BOOST_TITLE)))
         if mode == "segmented" and self.has_segmented_field():
             words = segment_words(aq.text)
             if words:
@@ -288,15 +283,19 @@ class EmbeddedBackend:
                 clauses.append((Occur.Should, Query.boost_query(seg, BOOST_SEGMENTED)))
         return Query.boolean_query(clauses)
 
-    def phrase_query(self, aq: AnalyzedQuery) -> Query | None:
-        """The bonus for the query's terms as an exact phrase and within a few words of each other."""
-        if len(aq.folded) < 2:
-            return None
-        terms = list(aq.folded)
-        return Query.boolean_query([
-            (Occur.Should, Query.boost_query(Query.phrase_query(self.schema, "fold", terms), BOOST_PHRASE)),
-            (Occur.Should, Query.boost_query(Query.phrase_query(self.schema, "fold", terms, slop=PROXIMITY_SLOP), BOOST_PROXIMITY)),
-        ])
+    def bonus_queries(self, aq: AnalyzedQuery) -> list[Query]:
+        """Score bonuses for the best candidates: exact phrase, proximity, exact accented syllables, title terms."""
+        schema, terms = self.schema, list(aq.folded)
+        bonuses = []
+        if len(terms) > 1:
+            bonuses.append(Query.boost_query(Query.phrase_query(schema, "fold", terms), BOOST_PHRASE))
+            bonuses.append(Query.boost_query(Query.phrase_query(schema, "fold", terms, slop=PROXIMITY_SLOP), BOOST_PROXIMITY))
+        for original in dict.fromkeys(aq.original):
+            if has_diacritics(original):
+                bonuses.append(Query.boost_query(Query.term_query(schema, "orig", original), BOOST_ACCENTED))
+        for folded in dict.fromkeys(terms):
+            bonuses.append(Query.boost_query(Query.term_query(schema, "title", folded), BOOST_TITLE))
+        return bonuses
 
     def has_segmented_field(self) -> bool:
         """True when any passage was indexed with its word segmentation."""
@@ -339,22 +338,31 @@ class EmbeddedBackend:
             if result.count or text_q is None:
                 break
         scored = [(float(score), address) for score, address in result.hits]
-        bonus_q = self.phrase_query(aq) if query.mode != "syllable" else None
-        if bonus_q is not None and scored:
-            scored = self._add_phrase_bonus(searcher, scored, bonus_q)
+        if query.mode != "syllable" and scored:
+            scored = self._add_bonuses(searcher, scored, self.bonus_queries(aq))
         terms = aq.highlight_terms if query.mode != "syllable" else frozenset(fold_terms(aq.text))
         hits = [_hit(searcher.doc(address), score, terms) for score, address in scored[query.offset : want]]
         facets = self._facets(searcher, final) if query.facets and result.count else {}
         return SearchResult(total=result.count, hits=hits, facets=facets)
 
-    def _add_phrase_bonus(self, searcher: tantivy.Searcher, scored: list, bonus_q: Query) -> list:
-        """Re-rank the candidate pool: add phrase/proximity scores computed on those passages only."""
+    def _add_bonuses(self, searcher: tantivy.Searcher, scored: list, bonuses: list[Query]) -> list:
+        """Re-rank the candidate pool: add each bonus query's score, computed on those passages only.
+
+        Each bonus is intersected separately with the candidates (a union of single-term postings),
+        so the candidates drive the intersection: a phrase of very common syllables costs under a
+        millisecond on 1M passages instead of a scan of every passage holding them.
+        """
+        if not bonuses:
+            return scored
         uids = searcher.fast_field_values("uid", [a for _, a in scored])
-        # a union of single-term postings drives the intersection (a term-set query would not)
         candidates = Query.boolean_query([(Occur.Should, Query.term_query(self.schema, "uid", u)) for u in uids if u is not None])
         restrict = Query.const_score_query(candidates, 0.0)
-        bonus = searcher.search(Query.boolean_query([(Occur.Must, restrict), (Occur.Must, bonus_q)]), limit=len(scored), count=False)
-        extra = {(a.segment_ord, a.doc): float(s) for s, a in bonus.hits}
+        extra: dict[tuple[int, int], float] = {}
+        for bonus in bonuses:
+            found = searcher.search(Query.boolean_query([(Occur.Must, restrict), (Occur.Must, bonus)]), limit=len(scored), count=False)
+            for s, a in found.hits:
+                key = (a.segment_ord, a.doc)
+                extra[key] = extra.get(key, 0.0) + float(s)
         rescored = [(score + extra.get((a.segment_ord, a.doc), 0.0), a) for score, a in scored]
         rescored.sort(key=lambda sa: -sa[0])
         return rescored
