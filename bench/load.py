@@ -151,7 +151,7 @@ async def search_load(base: str, clients: int, seconds: float, queries: list[str
                 latencies.append(time.perf_counter() - began)
                 statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
             except httpx.HTTPError as exc:
-                errors.append(type(exc).__name__)
+                errors.append(f"{type(exc).__name__}: {exc}"[:120])
 
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
         await asyncio.gather(*(client_loop(i, http) for i in range(clients)))
@@ -163,7 +163,8 @@ async def search_load(base: str, clients: int, seconds: float, queries: list[str
     return {"clients": clients, "seconds": seconds, "requests": len(latencies),
             "rps": round(len(latencies) / seconds, 1), "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
             "mean_ms": round(1000 * statistics.fmean(latencies), 1) if latencies else None,
-            "statuses": statuses, "5xx": sum(v for k, v in statuses.items() if k >= 500), "transport_errors": len(errors)}
+            "statuses": statuses, "5xx": sum(v for k, v in statuses.items() if k >= 500), "transport_errors": len(errors),
+            "error_kinds": sorted(set(errors))[:5]}
 
 
 def main() -> None:
