@@ -419,7 +419,9 @@ def _signature(lines: list[str], meta: DocumentMetadata) -> None:
         if lines[i].strip().startswith(prefixes):
             start = i
             # walk up over the other prefix lines (TM. above KT.)
-            while start > 0 and lines[start - 1].strip().startswith(prefixes):
+            while start > 0 and (lines[start - 1].strip().startswith(prefixes) or (
+                    start > 1 and lines[start - 2].strip().startswith(prefixes) and is_all_caps(lines[start - 1].strip())
+                    and len(lines[start - 1].split()) <= 3)):  # 'TM. ỦY BAN' / 'NHÂN DÂN' wrapped above 'KT. ...'
                 start -= 1
             break
     if start is None:
@@ -430,22 +432,34 @@ def _signature(lines: list[str], meta: DocumentMetadata) -> None:
     if start is None:
         return
     titles: list[str] = []
+    parts: list[str] = []
     j = start
-    while j < len(lines) and len(titles) < 4:
+    while j < len(lines) and len(parts) < 6:
         s = lines[j].strip()
-        if s.startswith(prefixes) or (is_all_caps(s) and not _looks_name(s) and (s in v["signing_titles"] or any(s.startswith(t) for t in v["signing_titles"]) or s.startswith(("ỦY BAN", "UBND")))):
-            titles.extend(_split_prefixes(s, prefixes))
+        if _title_line(s, prefixes, v, first=not parts):
+            parts.append(s)
             j += 1
+            if any(c.islower() for c in s):  # 'TỊCH Mai Sơn': the name ends the block
+                name = [w for w in s.split() if any(c.islower() for c in w)]
+                nxt = lines[j].strip() if j < len(lines) else ""
+                if len(name) == 1 and nxt and len(nxt.split()) <= 3 and _NAME_WORD.match(nxt.split()[0]) and all(
+                        w[:1].isupper() and any(c.islower() for c in w) for w in nxt.split()):
+                    parts.append(nxt)  # 'CHỦ TỊCH Võ' / 'Minh Châu'
+                    j += 1
+                break
         else:
             break
-    if titles:  # a flattened block 'TM. ỦY BAN NHÂN DÂN CHỦ TỊCH Võ Tấn Đức': the name ends the last line
-        words = titles[-1].split()
+    if parts:
+        words = " ".join(parts).split()
+        # a flattened or wrapped block 'TM. ỦY BAN NHÂN DÂN CHỦ TỊCH Võ Tấn Đức': the name ends it
         k = len(words)
-        while k > 0 and words[k - 1][:1].isupper() and not is_all_caps(words[k - 1]) and _NAME_WORD.match(words[k - 1]):
+        while k > 0 and words[k - 1][:1].isupper() and any(c.islower() for c in words[k - 1]) and _NAME_WORD.match(words[k - 1]):
             k -= 1
         if 2 <= len(words) - k <= 5 and k > 0:
             meta.signer = " ".join(words[k:])
-            titles[-1] = " ".join(words[:k])
+            words = words[:k]
+        for piece in _split_prefixes(" ".join(words), prefixes):
+            titles.extend(_split_title(piece, prefixes, v["signing_titles"]))
     meta.signer_title = " / ".join(titles) or None
     if meta.signer:
         return
@@ -457,6 +471,37 @@ def _signature(lines: list[str], meta: DocumentMetadata) -> None:
                               and not any(c.isdigit() for c in s)):
             meta.signer = s
         break
+
+
+def _title_line(s: str, prefixes: tuple[str, ...], v: dict, *, first: bool) -> bool:
+    """Whether a line belongs to the signing-title block (a prefix line, a title, or a wrapped piece of one)."""
+    if not s or _SIGNED.match(s) or _SEPARATOR.match(s):
+        return False
+    if s.startswith(prefixes):
+        return True
+    if is_all_caps(s):
+        if _looks_name(s) or (2 <= len(s.split()) <= 5 and s.split()[0] in v["surnames_upper"] and not first):
+            return False
+        if s in v["signing_titles"] or any(s.startswith(t) for t in v["signing_titles"]) or s.startswith(("ỦY BAN", "UBND")):
+            return True
+        return not first and len(s.split()) <= 4 and not _title_of(s) and not s.startswith("PHỤ LỤC")
+    words = s.split()  # 'TỊCH Mai Sơn': capitals then a name
+    caps = 0
+    while caps < len(words) and not any(c.islower() for c in words[caps]):
+        caps += 1
+    return not first and 0 < caps < len(words) and len(words) - caps <= 5
+
+
+def _split_title(piece: str, prefixes: tuple[str, ...], known: list[str]) -> list[str]:
+    """'KT. CHỦ TỊCH PHÓ CHỦ TỊCH' -> ['KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH']: a prefix line flattened with the title under it."""
+    if not piece.startswith(prefixes):
+        return [piece]
+    words = piece.split()
+    for k in range(2, len(words)):
+        tail = " ".join(words[k:])
+        if tail in known:
+            return [" ".join(words[:k]), tail]
+    return [piece]
 
 
 def _split_prefixes(line: str, prefixes: tuple[str, ...]) -> list[str]:
