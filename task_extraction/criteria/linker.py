@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -58,11 +59,19 @@ CLASSIFIER_WEIGHT = 0.8
 AGENCY_WEIGHT = 0.2
 EMBEDDING_WEIGHT = 0.6
 EMBEDDING_RANGE = (0.3, 0.8)  # cosine similarity mapped linearly onto [0, 1] over this range
-RELATIVE_CUT = 0.65
-SUBJECT_FACTOR = 0.8
+RELATIVE_CUT = 0.6
 SUBJECT_CHARS = 600
 BEST_FIELD_FLOOR = 0.5  # the best field is kept down to half the threshold: a weak lone signal still points somewhere
-PHRASE_SIGNALS = ("alias", "ref", "keyword")
+PHRASE_SIGNALS = ("alias", "ref", "keyword")  # the signals by which a text names a field itself
+# Document context (see ``task_context``): the weight of a context text's field score, by where it sits and by
+# whether the task names a field itself (then context only tips a balance) or not (then context decides).
+CONTEXT_WEIGHTS = {  # kind: (task names a field, task names none)
+    "table_section": (0.6, 0.9),
+    "section": (0.4, 0.85),
+    "table_title": (0.33, 0.8),
+    "subject": (0.2, 0.75),
+}
+CONTEXT_SIGNALS = ("alias", "ref", "keyword")  # what a context text may contribute (no classifier, no prior)
 
 _PUNCT = re.compile(r"[^\w]+")
 _REF = re.compile(
@@ -74,6 +83,23 @@ class Encoder(Protocol):
     """What the embedding signal needs: sentence-transformers' ``encode``."""
 
     def encode(self, sentences: list[str], **kwargs: Any) -> Any: ...
+
+
+class _FoldTable(dict):
+    """``str.translate`` table folding one character at a time, filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        folded = fold(chr(code))
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def _fold(text: str) -> str:
+    """``fold`` for the hot paths: per character through a cached table (the same result on NFC text)."""
+    return unicodedata.normalize("NFC", text).lower().translate(_FOLD_TABLE)
 
 
 def _tokens(text: str) -> list[str]:
@@ -166,7 +192,7 @@ class PhraseMatcher:
         covered = {(i, j) for i, j, _, _ in spans}
         folded = fold(" ".join(toks)).split()  # one call: folding never splits or joins tokens
         if len(folded) != len(toks):
-            folded = [fold(t) for t in toks]
+            folded = [_fold(t) for t in toks]
         for i, j, entries in self._scan(folded, self.folded, self.folded_prefixes):
             if (i, j) not in covered:
                 spans.append((i, j, entries, FOLDED_FACTOR))
@@ -224,7 +250,7 @@ def _key(text: str) -> str:
 
 
 def _fold_key(text: str) -> str:
-    return fold(_key(text))
+    return _fold(_key(text))
 
 
 @dataclass
@@ -330,10 +356,18 @@ class CriteriaLinker:
         return [links for links, _ in self.link_texts_detailed(texts, agencies)]
 
     def link_texts_detailed(
-        self, texts: Sequence[str], agencies: Sequence[str | None] | None = None
+        self,
+        texts: Sequence[str],
+        agencies: Sequence[str | None] | None = None,
+        contexts: Sequence[Sequence[tuple[str, str]]] | None = None,
     ) -> list[tuple[list[CriterionLink], bool]]:
-        """Like ``link_texts``, with a flag per text: did the text itself name a criterion (alias, ref, keyword)?"""
+        """Like ``link_texts``, with a flag per text: did the text itself name a criterion (alias, ref, keyword)?
+
+        ``contexts`` gives, per text, ``(kind, text)`` pairs from its document (``task_context``): the fields
+        those texts name join the task's evidence as the ``context`` signal, weighted by ``CONTEXT_WEIGHTS``.
+        """
         agencies = list(agencies) if agencies is not None else [None] * len(texts)
+        context_fields: dict[str, dict[str, float]] = {}
         probs = None
         classifier = self.classifier
         if classifier is not None and texts:
@@ -349,6 +383,15 @@ class CriteriaLinker:
             evidence: dict[str, _Evidence] = {}
             self._phrase_evidence(text, evidence)
             named = any(r[0] in PHRASE_SIGNALS for ev in evidence.values() for r in ev.reasons)
+            if contexts is not None:
+                for kind, ctx in contexts[row]:
+                    fields = context_fields.get(ctx)
+                    if fields is None:
+                        fields = context_fields[ctx] = self._field_scores(ctx)
+                    factor = CONTEXT_WEIGHTS.get(kind, (0.0, 0.0))[0 if named else 1]
+                    signal = "subject" if kind == "subject" else "context"
+                    for code, score in fields.items():
+                        evidence.setdefault(code, _Evidence()).add(signal, f"{kind}: {_snippet(ctx)}", score * factor)
             if probs is not None:
                 for col, code in enumerate(classifier.classes):
                     p = float(probs[row, col])
@@ -373,18 +416,36 @@ class CriteriaLinker:
 
     def _phrase_evidence(self, text: str, evidence: dict[str, _Evidence]) -> None:
         seen: set[tuple[str, str]] = set()
-        for entry, weight in sorted(self.matcher.matches(text), key=lambda m: -m[1]):
+        folded = _fold(text)
+        found: list[tuple[_Entry, float]] = []
+        for part, factor in _purpose_parts(text, folded):
+            found.extend((e, w * factor) for e, w in self.matcher.matches(part))
+        for entry, weight in sorted(found, key=lambda m: -m[1]):
             if (entry.code, entry.phrase_key) in seen:  # a phrase counts once, however often written
                 continue
             seen.add((entry.code, entry.phrase_key))
             evidence.setdefault(entry.code, _Evidence()).add(entry.kind, entry.phrase, weight)
-        folded = fold(text)
         for m in _REF.finditer(folded):
             context = folded[max(0, m.start() - 60) : m.start()]
             index = "PAPI" if "papi" in context else "SIPAS" if "sipas" in context else "PAR"
             code = f"{index}.{m.group(1)}"
             if code in self.top_of:
                 evidence.setdefault(code, _Evidence()).add("ref", m.group(0), REF_WEIGHT)
+
+    def _field_scores(self, text: str) -> dict[str, float]:
+        """Field (top) scores from the phrases a context text names; criteria count for their field."""
+        evidence: dict[str, _Evidence] = {}
+        self._phrase_evidence(text, evidence)
+        tops: dict[str, _Evidence] = {}
+        for code, ev in evidence.items():
+            top = self.top_of.get(code)
+            if top is None:
+                continue
+            factor = 1.0 if code == top else CHILD_TO_PARENT
+            for signal, detail, w in ev.reasons:
+                if signal in CONTEXT_SIGNALS:
+                    tops.setdefault(top, _Evidence()).add(signal, detail, w * factor)
+        return {code: ev.score() for code, ev in tops.items()}
 
     def _calibrated(self, raw: float) -> float:
         """A raw field score mapped through the isotonic calibration built from our own examples (if present)."""
@@ -394,7 +455,7 @@ class CriteriaLinker:
         return float(np.interp(raw, xs, ys))
 
     def _agency_prior(self, agency: str) -> list[tuple[str, str]]:
-        key = " " + " ".join(_PUNCT.sub(" ", fold(agency.replace("-", " "))).split()) + " "
+        key = " " + " ".join(_PUNCT.sub(" ", _fold(agency.replace("-", " "))).split()) + " "
         hits: list[tuple[str, str]] = []
         for names, codes, label in self.priors:
             if any(f" {n} " in key for n in names):
@@ -416,7 +477,8 @@ class CriteriaLinker:
         top_scores = {c: self._calibrated(ev.score()) for c, ev in tops.items()}
         best = max(top_scores.values(), default=0.0)
         # A field supported only by the classifier (or prior/embedding) yields to fields the text names.
-        phrase_tops = {c for c, ev in tops.items() if any(r[0] in PHRASE_SIGNALS for r in ev.reasons)}
+        # A section heading or table section row naming a field counts as naming it (the document subject does not).
+        phrase_tops = {c for c, ev in tops.items() if any(r[0] in PHRASE_SIGNALS or r[0] == "context" for r in ev.reasons)}
         links: list[CriterionLink] = []
         kept_tops = set()
         for code, score in top_scores.items():
@@ -444,6 +506,45 @@ class CriteriaLinker:
 
     def _link(self, code: str, score: float, ev: _Evidence) -> CriterionLink:
         return CriterionLink(code=code, name=self.taxonomy.get(code).name, score=round(min(1.0, score), 4), explanation=_explain(ev))
+
+
+PURPOSE_FACTOR = 0.45
+_CLAUSE = re.compile(r"[;.!?](?:\s|$)|\n")
+
+
+@lru_cache(maxsize=1)
+def _purpose_pattern() -> re.Pattern[str]:
+    raw = yaml.safe_load((DATA_DIR / "context.yaml").read_text(encoding="utf-8"))
+    words = sorted((fold(m).lower() for m in raw["purpose_markers"]), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")(?!\w)")
+
+
+def _purpose_parts(text: str, folded: str | None = None) -> list[tuple[str, float]]:
+    """The text cut into (part, factor): a purpose clause ("… phục vụ phát triển kinh tế số") weighs less.
+
+    A marker opening its clause (within its first two words) is the clause's main verb, not a purpose.
+    """
+    folded = _fold(text) if folded is None else folded
+    if len(folded) != len(text) or not _purpose_pattern().search(folded):
+        return [(text, 1.0)]
+    parts: list[tuple[str, float]] = []
+    pos = 0
+    bounds = [m.end() for m in _CLAUSE.finditer(text)] + [len(text)]
+    for end in bounds:
+        if end <= pos:
+            continue
+        m = _purpose_pattern().search(folded, pos, end)
+        if m and len(folded[pos : m.start()].split()) >= 2:
+            parts += [(text[pos : m.start()], 1.0), (text[m.start() : end], PURPOSE_FACTOR)]
+        else:
+            parts.append((text[pos:end], 1.0))
+        pos = end
+    return parts
+
+
+def _snippet(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
 
 
 def _explain(ev: _Evidence) -> str:
@@ -527,26 +628,123 @@ def _task_agency(task: Task) -> str | None:
 def link_tasks(tasks: list[Task], doc: Document | None = None) -> list[Task]:
     """Fill ``task.criteria`` for every task (in place; also returned).
 
-    A task whose text names no criterion (only the classifier, prior or embedding spoke) also takes the
-    document subject's links at ``SUBJECT_FACTOR`` of their score: a bare "triển khai các nhiệm vụ tại
-    mục IV" row of a digital-transformation plan is about what the plan is about.
+    With the document at hand, each task also reads its context (``task_context``): the section heading above
+    it, the section row and title of its table, and the document subject. A bare "triển khai các nhiệm vụ tại
+    mục IV" row takes its fields from that context; a task that names its own fields only has them tipped.
     """
     linker = default_linker()
-    results = linker.link_texts_detailed([t.task for t in tasks], [_task_agency(t) for t in tasks])
-    doc_links: list[CriterionLink] | None = None
-    for task, (links, named) in zip(tasks, results):
-        if not named and doc is not None:
-            if doc_links is None:
-                doc_links = _subject_links(linker, doc)
-            merged = {l.code: l for l in links}
-            for l in doc_links:
-                score = round(l.score * SUBJECT_FACTOR, 4)
-                if score >= linker.threshold and score > (merged[l.code].score if l.code in merged else 0):
-                    merged[l.code] = CriterionLink(l.code, l.name, score, f"from the document subject; {l.explanation}")
-            best = max((l.score for l in merged.values()), default=0.0)
-            links = sorted((l for l in merged.values() if l.score >= linker.relative_cut * best), key=lambda l: (-l.score, l.code))
+    contexts = None
+    if doc is not None:
+        index = _ContextIndex(doc)
+        contexts = [index.context(t.start, t.end) for t in tasks]
+    results = linker.link_texts_detailed([t.task for t in tasks], [_task_agency(t) for t in tasks], contexts)
+    for task, (links, _) in zip(tasks, results):
         task.criteria = links
     return tasks
+
+
+_NUMBERING = re.compile(r"^\s*(?:[IVXLC]+|[A-Z]|\d+(?:\.\d+)*|[a-zđ])\s*[.)/:-]?(?:\s+|$)", re.IGNORECASE)
+_ROMAN = re.compile(r"^\s*[IVXLC]+\s*[.)]?(?:\s|$)")
+_SECTION_ROW = re.compile(r"^\s*(?:[IVXLC]+|[A-Z])\s*[.)]?(?:\s|$)")
+SECTION_CHARS = 200  # a heading-like paragraph is short
+TITLE_GAP = 400  # a table's title sits at most this many characters above it
+
+
+@lru_cache(maxsize=1)
+def _structural_headings() -> frozenset[str]:
+    raw = yaml.safe_load((DATA_DIR / "context.yaml").read_text(encoding="utf-8"))
+    return frozenset(_heading_key(h) for h in raw["structural_headings"])
+
+
+@lru_cache(maxsize=4096)
+def _heading_key(text: str) -> str:
+    return " ".join(_PUNCT.sub(" ", fold(_NUMBERING.sub("", text, count=1))).split())
+
+
+def _topical(text: str) -> bool:
+    """A heading that says what a part is about (not "VI. TỔ CHỨC THỰC HIỆN", not a bare number)."""
+    key = _heading_key(text)
+    return bool(key) and key not in _structural_headings() and not key.isdigit()
+
+
+class _ContextIndex:
+    """Where a task sits in its document: section headings, its table's section row and title, the subject."""
+
+    def __init__(self, doc: Document) -> None:
+        import bisect
+
+        self._bisect = bisect.bisect_right
+        self.doc = doc
+        self.blocks = sorted(doc.blocks or [], key=lambda b: b.start)
+        self.starts = [b.start for b in self.blocks]
+        meta = doc.metadata
+        parts = [p for p in dict.fromkeys((meta.title, meta.subject)) if p] if meta else []
+        if not parts and doc.text:
+            parts = [doc.text[:SUBJECT_CHARS]]  # the title block of an official document sits in its first lines
+        self.subject = ". ".join(parts)
+        self._cache: dict[tuple[int, int], list[tuple[str, str]]] = {}
+
+    def _section_like(self, i: int) -> bool:
+        b = self.blocks[i]
+        if b.kind == "heading":
+            return b.level is not None and b.level >= 1 or bool(b.numbering and _ROMAN.match(b.numbering))
+        if b.kind in ("paragraph", "list_item") and len(b.text) <= SECTION_CHARS:
+            return bool(_ROMAN.match(b.text)) and not b.text.rstrip().endswith(":")
+        return False
+
+    def _section_text(self, j: int) -> str:
+        """A section heading's text; a bare numeral ("V" on its own line, a flattened table) takes the next line."""
+        text = self.blocks[j].text
+        if not _heading_key(text) and j + 1 < len(self.blocks) and len(self.blocks[j + 1].text) <= SECTION_CHARS:
+            text = f"{text.strip()} {self.blocks[j + 1].text}"
+        return text
+
+    def context(self, start: int, end: int) -> list[tuple[str, str]]:
+        """``(kind, text)`` pairs, nearest first: table_section, section, table_title, subject."""
+        i = self._bisect(self.starts, start) - 1
+        row_key = -1
+        out: list[tuple[str, str]] = []
+        table = self.blocks[i] if 0 <= i < len(self.blocks) and self.blocks[i].kind == "table" and start < self.blocks[i].end else None
+        if table is not None and table.rows:
+            row_key = next((r for r, row in enumerate(table.rows) if any(c.start <= start < max(c.end, c.start + 1) for c in row)), -1)
+        key = (i, row_key)
+        if key in self._cache:
+            return self._cache[key]
+        if table is not None and table.rows:
+            seen_letter = seen_roman = False
+            for row in reversed(table.rows[: max(row_key, 0)]):
+                texts = list(dict.fromkeys(c.text.strip() for c in row if c.text.strip()))
+                if not texts or len(texts) > 2 or sum(map(len, texts)) > SECTION_CHARS:
+                    continue
+                head = " ".join(texts)
+                if not _SECTION_ROW.match(head) or not _topical(head):
+                    continue
+                roman = bool(_ROMAN.match(head))
+                if (roman and seen_roman) or (not roman and seen_letter):
+                    continue
+                out.append(("table_section", head))
+                seen_roman |= roman
+                seen_letter |= not roman
+                if seen_roman and seen_letter:
+                    break
+            j = i - 1
+            while j >= 0 and table.start - self.blocks[j].end <= TITLE_GAP and self.blocks[j].kind != "table":
+                b = self.blocks[j]
+                if len(b.text) <= 2 * SECTION_CHARS and _topical(b.text) and b.kind in ("heading", "paragraph"):
+                    out.append(("table_title", b.text))
+                    break
+                j -= 1
+        # The nearest section-like heading above (within the body, not inside a table).
+        for j in range(i if table is None else i - 1, -1, -1):
+            if j < len(self.blocks) and self._section_like(j):
+                text = self._section_text(j)
+                if _topical(text):
+                    out.append(("section", text))
+                break
+        if self.subject:
+            out.append(("subject", self.subject))
+        self._cache[key] = out
+        return out
 
 
 def _subject_links(linker: CriteriaLinker, doc: Document) -> list[CriterionLink]:
@@ -589,20 +787,84 @@ def link_document(doc: Document, tasks: list[Task] | None = None) -> list[Criter
     return out
 
 
-def evaluate_linker(gold_path: Path | str, *, linker: CriteriaLinker | None = None) -> dict[str, Any]:
-    """Field-level any-hit and Jaccard of ``link_text(task, agency)`` against gold ``criteria``.
+def evaluate_linker(
+    gold_path: Path | str, *, linker: CriteriaLinker | None = None, docs_dir: Path | str | None = None, context: bool = True
+) -> dict[str, Any]:
+    """Field-level any-hit and Jaccard of the linker against gold ``criteria``.
 
-    Gold records follow the devset format (``task``, ``agency_norm``, ``criteria`` as field labels or codes);
-    records noted BORDERLINE are skipped.
+    Gold records follow the devset format (``doc``, ``task``, ``agency_norm``, ``criteria`` as field labels or
+    codes); records noted BORDERLINE are skipped. When a record's ``doc`` is found (in ``docs_dir``, else in
+    ``docs/``, ``full/`` or the folder beside the gold file) and ``context`` is on, the task is located in it
+    and linked with its document context, as ``link_tasks`` does in the pipeline; otherwise text and agency only.
     """
     linker = linker or default_linker()
-    examples = load_examples([Path(gold_path)], taxonomy=linker.taxonomy)
-    return {"gold": str(gold_path), **score_examples(linker, examples)}
+    gold_path = Path(gold_path)
+    records = _gold_records(gold_path)
+    examples, contexts, located = [], [], 0
+    indexes: dict[str, tuple[Document, _ContextIndex] | None] = {}
+    for rec in records:
+        codes = [c if c in linker.taxonomy else linker.taxonomy.code_for_label(c) for c in rec.get("criteria") or []]
+        codes = [c for c in codes if c]
+        if not rec.get("task") or not codes:
+            continue
+        examples.append(Example(rec["task"], codes, rec.get("agency_norm") or rec.get("agency")))
+        ctx: list[tuple[str, str]] = []
+        name = rec.get("doc")
+        if context and name:
+            if name not in indexes:
+                indexes[name] = _open_gold_doc(name, gold_path, docs_dir)
+            if indexes[name] is not None:
+                doc, index = indexes[name]
+                span = locate(doc.text, rec["task"])
+                located += span is not None
+                ctx = index.context(*span) if span else [("subject", index.subject)] if index.subject else []
+        contexts.append(ctx)
+    result = score_examples(linker, examples, contexts if any(contexts) else None)
+    return {"gold": str(gold_path), "documents": sum(v is not None for v in indexes.values()), "located": located, **result}
 
 
-def score_examples(linker: CriteriaLinker, examples: Sequence[Example]) -> dict[str, Any]:
-    """Field-level any-hit, Jaccard and per-label counts of the linker on annotated examples."""
-    results = linker.link_texts([e.text for e in examples], [e.agency for e in examples])
+def _gold_records(path: Path) -> list[dict]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            if not str(rec.get("note") or "").startswith("BORDERLINE"):
+                out.append(rec)
+    return out
+
+
+def _open_gold_doc(name: str, gold_path: Path, docs_dir: Path | str | None) -> tuple[Document, _ContextIndex] | None:
+    folders = [Path(docs_dir)] if docs_dir else [gold_path.parent / "docs", gold_path.parent / "full", gold_path.parent]
+    for folder in folders:
+        path = folder / name
+        if path.is_file():
+            from parlens.task_extraction.evaluate import read_for_eval
+
+            try:
+                doc, _ = read_for_eval(path, ref_date_from_header=False)
+            except Exception:  # an unreadable document: score that record without context
+                return None
+            return doc, _ContextIndex(doc)
+    return None
+
+
+def locate(text: str, task: str) -> tuple[int, int] | None:
+    """The span of ``task`` in ``text``: exact, else its words in order with any spacing or punctuation between."""
+    pos = text.find(task)
+    if pos >= 0:
+        return pos, pos + len(task)
+    words = re.findall(r"\w+", task)[:12]
+    if not words:
+        return None
+    m = re.search(r"\W+".join(map(re.escape, words)), text, flags=re.IGNORECASE)
+    return (m.start(), m.start() + len(task)) if m else None
+
+
+def score_examples(
+    linker: CriteriaLinker, examples: Sequence[Example], contexts: Sequence[Sequence[tuple[str, str]]] | None = None
+) -> dict[str, Any]:
+    """Field-level any-hit, Jaccard and per-label counts of the linker on annotated examples (with contexts if given)."""
+    results = [links for links, _ in linker.link_texts_detailed([e.text for e in examples], [e.agency for e in examples], contexts)]
     hits, jaccards = 0, []
     per_label: dict[str, dict[str, int]] = {}
     for ex, links in zip(examples, results):

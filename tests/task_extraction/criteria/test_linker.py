@@ -167,7 +167,7 @@ def test_link_tasks_fills_criteria_and_falls_back_to_the_document_subject():
     link_tasks(tasks, doc)
     assert tasks[0].criteria[0].code == "PAR.6"
     inherited = tasks[1].criteria
-    assert inherited and inherited[0].code == "PAR.7" and "document subject" in inherited[0].explanation
+    assert inherited and inherited[0].code == "PAR.7" and "decided by subject" in inherited[0].explanation and "subject: " in inherited[0].explanation
 
 
 def test_link_document_combines_subject_and_tasks():
@@ -260,3 +260,120 @@ def test_pipeline_eval_maps_codes_to_fields_through_the_taxonomy():
     task.criteria = [CriterionLink("PAR.8.1", "SIPAS", 0.9, ""), CriterionLink("PAR.7.2", "DVC", 0.8, ""), CriterionLink("PAPI.3", "p", 0.5, "")]
     # PAR.8.1 is the SIPAS sub-field of field 8 in the taxonomy: a prefix guess would say socio-economic impact.
     assert criteria_fields(task) == {"SIPAS", "e-government", "PAPI"}
+
+
+# -- document context ---------------------------------------------------------------------------------
+from parlens.model import Block, TableCell  # noqa: E402
+
+
+def _plan(parts, title="Kế hoạch thực hiện nhiệm vụ năm 2026"):
+    """A document from (kind, text) parts, one per line, with a task span for each ("task", text)."""
+    text, blocks, spans, pos = [], [], [], 0
+    for kind, value in parts:
+        if kind == "table":
+            rows, lines = [], []
+            for row in value:
+                cells, line_pos = [], pos
+                for k, cell in enumerate(row):
+                    cells.append(TableCell(text=cell, start=line_pos, end=line_pos + len(cell)))
+                    line_pos += len(cell) + 3
+                rows.append(cells)
+                line = " | ".join(row)
+                lines.append(line)
+                pos += len(line) + 1
+            body = "\n".join(lines)
+            blocks.append(Block(kind="table", text=body, start=pos - len(body) - 1, end=pos - 1, rows=rows))
+            text.append(body)
+            continue
+        block_kind = "paragraph" if kind == "task" else kind
+        blocks.append(Block(kind=block_kind, text=value, start=pos, end=pos + len(value), level=1 if kind == "heading" else 0))
+        if kind == "task":
+            spans.append((pos, pos + len(value)))
+        text.append(value)
+        pos += len(value) + 1
+    doc = Document(text="\n".join(text), blocks=blocks, metadata=DocumentMetadata(title=title))
+    return doc, spans
+
+
+BARE = "Triển khai các nhiệm vụ được giao tại mục này của Kế hoạch"
+
+
+def _linked(doc, span, text=BARE):
+    task = Task(agency="Sở Nội vụ", role="lead", task=text, start=span[0], end=span[1], agency_name="Sở Nội vụ")
+    return link_tasks([task], doc)[0].criteria
+
+
+def test_a_bare_task_takes_its_field_from_the_section_heading_above():
+    doc, spans = _plan([("heading", "II. CẢI CÁCH THỦ TỤC HÀNH CHÍNH"), ("task", BARE)])
+    links = _linked(doc, spans[0])
+    assert links[0].code == "PAR.3" and "section: 'II. CẢI CÁCH THỦ TỤC HÀNH CHÍNH'" in links[0].explanation
+    # without the heading the same task has no PAR.3
+    doc2, spans2 = _plan([("task", BARE)])
+    assert "PAR.3" not in codes(_linked(doc2, spans2[0]))
+
+
+def test_structural_headings_are_not_context():
+    doc, spans = _plan([("heading", "VI. TỔ CHỨC THỰC HIỆN"), ("task", BARE)])
+    assert all("section:" not in l.explanation for l in _linked(doc, spans[0]))
+
+
+def test_a_table_row_reads_its_section_row_and_the_table_title():
+    rows = [
+        ["TT", "Nhiệm vụ", "Chủ trì"],
+        ["I", "Phát triển doanh nghiệp số, thương mại điện tử", ""],
+        ["1", BARE, "Sở Công Thương"],
+        ["II", "Cải cách tài chính công", ""],
+        ["2", BARE, "Sở Tài chính"],
+    ]
+    doc, _ = _plan([("paragraph", "PHỤ LỤC"), ("table", rows)])
+    table = doc.blocks[-1]
+    first, second = table.rows[2][1], table.rows[4][1]
+    a = _linked(doc, (first.start, first.end))
+    b = _linked(doc, (second.start, second.end))
+    assert a[0].code == "PAR.8" and "table_section" in a[0].explanation
+    assert b[0].code == "PAR.6" and "PAR.8" not in codes(b)  # the nearest section row, not the first one
+    titled, _ = _plan([("paragraph", "PHÂN CÔNG NHIỆM VỤ CẢI CÁCH TÀI CHÍNH CÔNG NĂM 2026"), ("table", [rows[0], rows[2]])])
+    row = titled.blocks[-1].rows[1][1]
+    c = _linked(titled, (row.start, row.end))
+    assert c[0].code == "PAR.6" and "table_title" in c[0].explanation
+
+
+def test_context_tips_a_task_that_names_two_fields_towards_its_section():
+    text = "Triển khai chương trình hỗ trợ doanh nghiệp chuyển đổi số"
+    plain = {l.code: l.score for l in link_text(text)}
+    doc, spans = _plan([("heading", "III. PHÁT TRIỂN KINH TẾ SỐ, THƯƠNG MẠI ĐIỆN TỬ"), ("task", text)])
+    tipped = _linked(doc, spans[0], text)
+    scores = {l.code: l.score for l in tipped}
+    assert abs(plain["PAR.8"] - plain["PAR.7"]) < 0.05  # alone, the text hesitates between the two
+    assert scores["PAR.8"] > plain["PAR.8"] + 0.1 and scores["PAR.7"] == plain["PAR.7"]
+    assert tipped[0].code == "PAR.8" and "context" in tipped[0].explanation
+
+
+def test_purpose_clause_weighs_less_than_the_action(monkeypatch):
+    text = "Xây dựng cơ sở dữ liệu dùng chung của tỉnh phục vụ phát triển kinh tế - xã hội"
+    linker = CriteriaLinker(use_classifier=False, threshold=0.1, relative_cut=0.0)
+    with_purpose = {l.code: l.score for l in linker.link_text(text)}
+    monkeypatch.setattr(linker_module, "PURPOSE_FACTOR", 1.0)
+    flat = {l.code: l.score for l in linker.link_text(text)}
+    assert with_purpose["PAR.7"] == flat["PAR.7"]
+    assert with_purpose["PAR.8"] < flat["PAR.8"]
+    # a marker opening the clause is its main verb, not a purpose
+    assert linker_module._purpose_parts("Phục vụ người dân tại Bộ phận Một cửa") == [("Phục vụ người dân tại Bộ phận Một cửa", 1.0)]
+
+
+def test_locate_tolerates_spacing_and_punctuation():
+    text = "Mở đầu.\nSở Nội vụ:  rà soát,\nsắp xếp tổ chức bộ máy; báo cáo."
+    start, end = linker_module.locate(text, "rà soát, sắp xếp tổ chức bộ máy")
+    assert text[start:].startswith("rà soát,\nsắp xếp")
+    assert linker_module.locate(text, "không có trong văn bản") is None
+
+
+def test_evaluate_linker_reads_the_gold_documents_for_context(tmp_path):
+    (tmp_path / "docs").mkdir()
+    body = "KẾ HOẠCH\nCải cách thủ tục hành chính năm 2026\nII. CẢI CÁCH THỦ TỤC HÀNH CHÍNH\n" + BARE + "\n"
+    (tmp_path / "docs" / "k1.txt").write_text(body, encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"doc": "k1.txt", "task": BARE, "agency_norm": "Sở Nội vụ", "criteria": ["administrative procedure reform"]}, ensure_ascii=False), encoding="utf-8")
+    with_doc = evaluate_linker(gold)
+    assert with_doc["documents"] == 1 and with_doc["located"] == 1 and with_doc["field_any_hit"] == 1.0
+    assert evaluate_linker(gold, context=False)["field_any_hit"] == 0.0
