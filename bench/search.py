@@ -128,8 +128,8 @@ def time_queries(run, queries: list[str]) -> tuple[float, float]:
     return percentile(times, 50), percentile(times, 95)
 
 
-def bench_embedded(texts: list[str], queries: list[str], workdir: Path, threads: int, facets: bool) -> dict:
-    backend = EmbeddedBackend(workdir / "tantivy", heap_size=400_000_000, threads=threads)
+def bench_embedded(texts: list[str], queries: list[str], workdir: Path, threads: int, facets: bool, heap_mb: int = 400) -> dict:
+    backend = EmbeddedBackend(workdir / "tantivy", heap_size=heap_mb * 1_000_000, threads=threads)
     rng = random.Random(3)
     types = ["Kế hoạch", "Chỉ thị", "Công văn", "Quyết định", "Bài báo"]
 
@@ -210,6 +210,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--passages", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--threads", type=int, default=2, help="tantivy indexing threads")
+    parser.add_argument("--heap-mb", type=int, default=400, help="tantivy indexing memory budget (fewer, larger segments when higher)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["embedded", "fts5", "bm25s"])
     parser.add_argument("--no-facets", action="store_true", help="skip the with-facets latency of the embedded backend")
     parser.add_argument("--workdir", type=Path, default=None, help="where indexes are written (removed afterwards)")
@@ -225,7 +226,7 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     try:
         if "embedded" not in args.skip:
-            rows.append(bench_embedded(texts, queries, workdir, args.threads, not args.no_facets))
+            rows.append(bench_embedded(texts, queries, workdir, args.threads, not args.no_facets, args.heap_mb))
             print(rows[-1], flush=True)
         if "fts5" not in args.skip:
             rows.append(bench_fts5(texts, queries, workdir))
