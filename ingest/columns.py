@@ -12,6 +12,7 @@ unrolled into its left column, then its right column.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,8 +147,14 @@ def _trim_trailing_left(lines: list[list[Segment]], i: int, j: int, ref: float) 
         return j
     end = last_right + 1
     in_subject = False
+    recipients = any(seg.text.lower().startswith("nơi nhận") for k in range(i, end) for seg in lines[k])
+    archived = any(re.search(r"lưu\s*:?\s*\w", seg.text.lower()) for k in range(i, end) for seg in lines[k])
     while end < j:
         text = " ".join(s.text for s in lines[end]).strip()
+        if recipients and not archived and _one_sided(lines[end][0], ref) == "left":
+            archived = bool(re.search(r"lưu\s*:?\s*\w", text.lower()))  # a 'Nơi nhận' list flowing on below the signer, up to 'Lưu: VT'
+            end += 1
+            continue
         if text[:3].lower() == "v/v" or text.lower().startswith("về việc"):
             in_subject = True
         elif not (in_subject and text[:1].islower()) and not text.startswith(("-", "+", "•", "–")):

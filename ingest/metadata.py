@@ -394,11 +394,24 @@ def _recipients(lines: list[str]) -> list[str]:
     for i, line in enumerate(lines):
         if line[:8].lower() in ("nơi nhận", "noi nhan") or fold(line[:8]) == "noi nhan":
             rest = line.split(":", 1)[1] if ":" in line else ""
+            k = i + 1
+            # recipients flowing over several lines ('- Thường' / 'trực Tỉnh ủy; - ...') up to the archive line
+            while k < len(lines) and not _BULLET.match(lines[k]) and "luu" not in fold(rest) and _flows(lines[k]):
+                rest += " " + lines[k].strip()
+                k += 1
+            i = k - 1
             items = [p for p in re.split(r"(?:^|(?<=[;.,:]))\s*[-–•+]\s+", rest) if p.strip()]
             out = [p.strip().rstrip(" ;.,—–-_") for p in items]
             out += _bullets(lines[i + 1:])
             return [r for r in out if r and not fold(r).startswith("luu")]
     return []
+
+
+def _flows(line: str) -> bool:
+    """A line that can continue a recipients list: not a signing line, title or name."""
+    s = line.strip()
+    v = _vocab()
+    return bool(s) and not s.startswith(tuple(v["signing_prefixes"])) and not is_all_caps(s) and not _looks_name(s)
 
 
 def _looks_name(line: str) -> bool:

@@ -20,6 +20,7 @@ from parlens.settings import Settings
 
 _PAGE_NUMBER = re.compile(r"^(?:trang\s*)?[-–(]?\s*\d{1,4}\s*[-–)]?(?:\s*/\s*\d{1,4})?$", re.I)
 _MARGIN_SHARE = 0.12
+_ARCHIVED = re.compile(r"lưu\s*:?\s*\w")  # 'Lưu: VT' closes a 'Nơi nhận' list
 
 
 @dataclass
@@ -209,8 +210,12 @@ def _find_tables(page, textpage) -> list[_Table]:
     return [_Table(group, textpage, height) for group in cells_to_tables(cells) if len(group) >= 2]
 
 
-def _lines_from_runs(runs: list[tuple[float, float, float, float, str]]) -> list[_Line]:
-    """Group text runs into lines by vertical position; runs far apart on a line stay separate segments."""
+def _lines_from_runs(runs: list[tuple[float, float, float, float, str]], mid: float | None = None) -> list[_Line]:
+    """Group text runs into lines by vertical position; runs far apart on a line stay separate segments.
+
+    Right of the page centre (``mid``) a smaller gap already separates: the signing column set beside
+    'Nơi nhận' often starts only a word or two of space after the recipients' text.
+    """
     runs = sorted(runs, key=lambda r: (round(r[1]), r[0]))
     rows: list[list[tuple[float, float, float, float, str]]] = []
     for r in runs:
@@ -224,7 +229,8 @@ def _lines_from_runs(runs: list[tuple[float, float, float, float, str]]) -> list
         size = max(r[3] - r[1] for r in rs) or 10.0
         segments: list[Segment] = []
         for r in rs:
-            if segments and r[0] - segments[-1].x1 <= 2.5 * size:
+            gap = r[0] - segments[-1].x1 if segments else 0.0
+            if segments and gap <= 2.5 * size and not (mid is not None and r[0] > mid and gap > 0.6 * size and r[4][:1].isupper()):
                 last = segments[-1]
                 segments[-1] = Segment(last.x0, r[2], f"{last.text} {r[4]}")
             else:
@@ -326,12 +332,14 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> Draft:
                 page.close()
             bboxes = [t.bbox for t in tables]
             free = [r for r in runs if not any(b[0] - 1 <= (r[0] + r[2]) / 2 <= b[2] + 1 and b[1] - 1 <= (r[1] + r[3]) / 2 <= b[3] + 1 for b in bboxes)]
-            raw_pages.append((index + 1, width, height, _lines_from_runs(free), tables))
+            raw_pages.append((index + 1, width, height, _lines_from_runs(free, width / 2), tables))
         running = _running_keys([p[3] for p in raw_pages], [p[2] for p in raw_pages])
         items: list[_Item] = []
         headers: list[str] = []
-        for number, width, height, lines, tables in raw_pages:
-            kept = []
+        carry: list[_Line] = []
+        for pi, (number, width, height, lines, tables) in enumerate(raw_pages):
+            kept = list(carry)
+            carry = []
             for k, ln in enumerate(lines):
                 text = ln.text.strip()
                 if _is_margin(ln, height) and _isolated(lines, k) and (_PAGE_NUMBER.match(text) or re.sub(r"\d+", "#", text) in running):
@@ -339,6 +347,8 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> Draft:
                         headers.append(repair_text(text))
                     continue
                 kept.append(ln)
+            if pi + 1 < len(raw_pages):
+                kept, carry = _split_open_signature(kept, tables, height)
             page_items = _page_items(kept, tables, number, width)
             page_text = "\n".join(it.text if it.kind == "para" else "\n".join(it.texts.values()) for it in page_items)
             quality = text_quality(page_text)
@@ -358,6 +368,21 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> Draft:
     finally:
         pdf.close()
     return draft
+
+
+def _split_open_signature(lines: list[_Line], tables, height: float) -> tuple[list[_Line], list[_Line]]:
+    """Lines of a 'Nơi nhận' / signer band still open at the page's end, to read with the next page's top.
+
+    A page break inside the band would otherwise unroll its two columns separately on each page, interleaving
+    the recipients with the signing title. The carried lines move above the next page (tops shifted up).
+    """
+    start = next((k for k in range(len(lines) - 1, -1, -1) if lines[k].segments[0].text.lower().startswith("nơi nhận")), None)
+    if start is None or any(t.bbox[1] > lines[start].top for t in tables):
+        return lines, []
+    if any(_ARCHIVED.search(seg.text.lower()) for ln in lines[start:] for seg in ln.segments):
+        return lines, []
+    moved = [_Line(ln.top - height, ln.bottom - height, ln.x0, ln.x1, ln.size, ln.segments) for ln in lines[start:]]
+    return lines[:start], moved
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -387,6 +412,7 @@ def _page_items(lines: list[_Line], tables, number: int, width: float) -> list[_
                 s.info = seg
         ordered = order_lines([ln.segments for ln in run], mid=width / 2)
         prev: _Line | None = None
+        recipients_x0 = -1e9
         for text, segs, band in ordered:
             line = segs[0].info
             text = repair_text(text, detect=True)
@@ -395,8 +421,13 @@ def _page_items(lines: list[_Line], tables, number: int, width: float) -> list[_
             if (items and items[-1].kind == "para" and not band and not items[-1].band and prev is not None
                     and _continues(prev, line, text, items[-1].text, left_margin, right_margin, width)):
                 items[-1].text += " " + text
+            elif (band and items and items[-1].band and items[-1].text.lower().startswith("nơi nhận") and prev is not None
+                  and abs(segs[0].x0 - recipients_x0) < 12 and not _ARCHIVED.search(items[-1].text.lower())):
+                items[-1].text += " " + text  # the recipients list flows on in the left column
             else:
                 items.append(_Item("para", number, text=text, band=band))
+                if text.lower().startswith("nơi nhận"):
+                    recipients_x0 = segs[0].x0
             prev = line
         run.clear()
 

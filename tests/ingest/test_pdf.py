@@ -212,3 +212,47 @@ def test_table_continued_over_pages_is_one_table():
     tables = [b for b in doc.blocks if b.kind == "table"]
     assert len(doc.pages) >= 3 and len(tables) == 1
     assert [r[0].text for r in tables[0].rows] == [r[0] for r in rows]
+
+
+def _signature_pdf(*, break_after: int) -> bytes:
+    """A plan whose 'Nơi nhận' list (left) and signing column (right, set tight beside it) run over a page break."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from .conftest import _pdf_fonts
+
+    _pdf_fonts()
+    left = ["Nơi nhận: - Bộ Nội vụ; - Thường trực", "Tỉnh ủy; - Thường trực HĐND tỉnh; - Các", "sở, ban, ngành;",
+            "- UBND các xã, phường; - Lưu: VT, NC."]
+    right = ["TM. ỦY BAN", "NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ", "TỊCH Lê Văn Tâm"]
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont("VN", 12)
+    y = 780
+    for k in range(40 - 3 * break_after):
+        c.drawString(60, y, f"Dòng {k + 1} của phần nội dung kế hoạch cải cách hành chính năm 2026.")
+        y -= 17
+    rows = max(len(left), len(right))
+    for k in range(rows):
+        if k == break_after:
+            c.showPage()
+            c.setFont("VN", 12)
+            y = 780
+        if k < len(left):
+            c.drawString(60, y, left[k])
+        if k < len(right):
+            c.drawString(60 + max(c.stringWidth(t, "VN", 12) for t in left) + 9, y, right[k])  # a 9 pt gap only
+        y -= 17
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("break_after", [1, 3, 99])
+def test_signature_band_beside_recipients_even_over_a_page_break(break_after):
+    doc = read_bytes(_signature_pdf(break_after=break_after), "sig.pdf")
+    meta = doc.metadata
+    assert meta.signer == "Lê Văn Tâm"
+    assert meta.signer_title == "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+    assert meta.recipients == ["Bộ Nội vụ", "Thường trực Tỉnh ủy", "Thường trực HĐND tỉnh", "Các sở, ban, ngành",
+                               "UBND các xã, phường"]
