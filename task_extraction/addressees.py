@@ -30,6 +30,9 @@ _COLLECTIVE_NOUNS = (
 )
 
 
+_ROLE_CUE = re.compile(r"(?<=\s)(?:Chủ trì|Phối hợp|Tham mưu|Chịu trách nhiệm|Có trách nhiệm)(?!\w)")
+
+
 @dataclass
 class Member:
     """One body in an addressee phrase, with offsets relative to the phrase's text."""
@@ -75,6 +78,10 @@ def phrase_end(text: str, pos: int, limit: int | None = None) -> int:
     search_from = head.end() if head else pos
     verb = _verb_regex().search(text, search_from, limit)
     end = verb.start() if verb else limit
+    # A capitalised role cue ends the name too: a PDF heading "2. Sở Tư pháp" joined to "Chủ trì, …".
+    cue = _ROLE_CUE.search(text, search_from, end)
+    if cue:
+        end = cue.start()
     # A long parenthesis ("(lĩnh vực …)") or a dash ends a name; a short abbreviation "(KHĐT)" does not.
     for m in re.finditer(r"\s*\((?P<inner>[^()]*)\)|\s+[-–]\s+(?=lĩnh vực|về\s)|(?<!các Sở)(?<!các sở)(?<!các Bộ)[.:]\s", text[search_from:end]):
         inner = m.groupdict().get("inner")

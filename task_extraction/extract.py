@@ -94,7 +94,10 @@ def _non_task(sentence: str) -> str | None:
     for kind, words in lexicon()["non_task"].items():
         for w in words:
             if w == "đã ":
-                if re.search(r"(?<!\w)đã (?!được giao)", low) and not re.search(r"(?<!\w)(phải|cần|yêu cầu|giao)(?!\w)", low):
+                # "đã giao/yêu cầu" and "được giao … đã hoàn thành" report earlier instructions: the
+                # assignment verbs there are not a present instruction.
+                rest = re.sub(r"(?<!\w)(?:đã|được)\s+(?:giao|yêu cầu|đề nghị)(?!\w)", " ", low)
+                if re.search(r"(?<!\w)đã (?!được giao)", low) and not re.search(r"(?<!\w)(phải|cần|yêu cầu|giao)(?!\w)", rest):
                     return "past"
                 continue
             if w in low:
@@ -135,6 +138,14 @@ class _Extractor:
         for index, block in enumerate(self.doc.blocks):
             prev = out[-1][1] if out else None
             first = block.text.lstrip()[:1]
+            if (prev is not None and self.doc.media_type == "application/pdf" and prev.kind != "table"
+                    and re.match(r"\s*[-–]\s+[a-zà-ỹđ]", block.text) and re.search(r"\w$", prev.text)
+                    and block.start >= prev.end):
+                # A line wrapped at a hyphenated compound ("chính trị" / "- xã hội") read as a bullet.
+                merged = Block(prev.kind, self.text[prev.start:block.end], prev.start, block.end, prev.page,
+                               prev.level, prev.numbering, None, prev.style)
+                out[-1] = (out[-1][0], merged)
+                continue
             if (prev is not None and prev.kind != "table" and block.kind == "paragraph"
                     and (first.islower() or first.isdigit() or first == "("
                          or (self.doc.media_type == "application/pdf"
@@ -200,7 +211,8 @@ class _Extractor:
         self.area_pending = False
         self.field_items = []
         self.in_operative = "to chuc thuc hien" in f or "phan cong" in f or "trach nhiem" in f
-        self.skipping = "noi nhan" in f
+        # "ĐỀ XUẤT, KIẾN NGHỊ" in a report asks higher bodies for something: recommendations, not tasks.
+        self.skipping = "noi nhan" in f or bool(re.match(r"(?:[ivxlc]+\.\s*)?(?:de xuat, )?kien nghi|de xuat\b", f))
 
     def _agency_heading(self, block, body: str, body_off: int, style: str) -> bool:
         """ "3. Sở Tư pháp" (or "5. Sở Y tế: Chủ trì …") sets the subject of the items under it.
@@ -295,7 +307,7 @@ class _Extractor:
         for c in self.out[first:]:
             prev = next((p for p in reversed(merged) if p.agency == c.agency and p.role == c.role), None)
             if (prev is not None and prev.rule == c.rule and c.start > prev.end and c.deadline is None
-                    and c.rule in ("heading", "leadin")):
+                    and prev.deadline is None and c.rule in ("heading", "leadin")):
                 prev.end = c.end
                 prev.task = self.text[prev.start:c.end].strip().rstrip(".;")
                 continue
@@ -327,8 +339,17 @@ class _Extractor:
         if self._area_list(s, sent):
             return False
         assigner = cue_regex("assigner_verbs").search(sent)
+        if stripped.endswith(":") and re.search(r"(?:kết luận|chỉ đạo|thống nhất|quán triệt)\s+(?:\S+\s+){0,3}?(?:như sau|các nội dung sau|một số nội dung sau)", sent, re.I):
+            self.in_operative = True  # "… kết luận như sau:" then items that carry their own subjects
+            return False
         opener = re.match(r"^\s*(?:(?:Cụ thể|Đồng thời|Ngoài ra|Theo đó|Bên cạnh đó)\s*,\s*|(?:Yêu cầu|Khuyến khích|Đề nghị|Giao)\s+)", sent)
         pos = opener.end() if opener else 0
+        if not opener and not head_at(sent, 0):
+            adverbial = self._adverbial_end(sent)
+            if adverbial:
+                pos, opener = adverbial, True
+        if self._narrowed(s, sent, next_text, next_start):
+            return False
         # "X yêu cầu A, B, C … các nội dung sau:" opens a lead-in list.
         closer = re.search(alternation_closers(), sent, re.I)
         if assigner and re.search(r"(?:yêu cầu|đề nghị|giao)\s*:$", stripped):
@@ -349,7 +370,7 @@ class _Extractor:
                 self.in_operative = True
                 return False
         for am in cue_regex("assigner_verbs").finditer(sent):
-            if am.start() == 0 or (opener and opener.end() >= am.end()):
+            if am.start() == 0 or (opener and opener is not True and opener.end() >= am.end()):
                 continue
             after = self._skip_cho(sent, am.end())
             if head_at(sent, after):
@@ -379,12 +400,42 @@ class _Extractor:
                 return False
         # Subjectless: inherit from the heading, the lead-in or the previous sentence ("Đồng thời, …").
         inherit = self.heading or self.leadin
-        if opener and opener.group(0).strip().lower().startswith("đồng thời") and self.last_subject:
+        if opener and opener is not True and opener.group(0).strip().lower().startswith("đồng thời") and self.last_subject:
             inherit = Subject(self.last_subject.text, self.last_subject.start, "", "continuation")
         if inherit and not head_at(sent, pos):
             self._emit(inherit.text, inherit.start, sent[pos:].rstrip(" ."), s + pos, inherit.rule,
                        None, whole_list=True, sentence=(s, e), next_text=next_text, next_start=next_start)
         return False
+
+    @staticmethod
+    def _adverbial_end(sent: str) -> int | None:
+        """After a leading adverbial clause ("Kết luận cuộc họp, ", "Cũng theo Phó Chủ tịch UBND tỉnh, "):
+        where the capitalised agency that is the sentence's subject starts, else None."""
+        if not cue_regex("adverbial_openers").match(sent.lstrip()):
+            return None
+        for m in re.finditer(r",\s*", sent[:120]):
+            p = m.end()
+            if p < len(sent) and sent[p].isupper() and head_at(sent, p):
+                if cue_regex("assigner_verbs").search(sent, 0, m.start()):
+                    return None
+                end = phrase_end(sent, p)
+                return None if sent[end:end + 1] == "," else p  # "Bà X, Giám đốc Sở Y, cho biết": apposition
+        return None
+
+    def _narrowed(self, s: int, sent: str, next_text: str, next_start: int) -> bool:
+        """ "Đối với UBND các xã, phường: bố trí …" names the one addressee of the rest of the sentence."""
+        m = re.match(r"\s*Đối với\s+", sent)
+        if not m or not head_at(sent, m.end()):
+            return False
+        end = phrase_end(sent, m.end())
+        sep = re.match(r"\s*[:,]\s*", sent[end:])
+        if not sep or cue_regex("assigner_verbs").search(sent, end):
+            return False
+        task_from = end + sep.end()
+        if head_at(sent, task_from):
+            return False
+        self._subject_duty(sent, s, m.end(), end, "subject", next_text, next_start, task_from=task_from)
+        return True
 
     @staticmethod
     def _skip_cho(sent: str, pos: int) -> int:
