@@ -14,7 +14,7 @@ from parlens.ingest.columns import Segment, order_lines
 from parlens.ingest.draft import Draft
 from parlens.ingest.repair import decode_legacy, encoding_of_font, repair_text
 from parlens.ingest.structure import DocumentBuilder, classify_line, is_all_caps, starts_new_item
-from parlens.ingest.syllables import text_quality
+from parlens.ingest.syllables import joins_across_break, text_quality
 from parlens.model import PageInfo
 from parlens.settings import Settings
 
@@ -185,6 +185,7 @@ class _Table:
 
     def extract(self) -> list[list[str | None]]:
         out = []
+        chars: list[tuple[float, float, float, float, str]] | None = None
         for row in self.rows:
             values: list[str | None] = []
             for box in row.cells:
@@ -193,9 +194,61 @@ class _Table:
                     continue
                 x0, top, x1, bottom = box
                 text = self._textpage.get_text_bounded(x0 + 0.5, self._height - bottom + 0.5, x1 - 0.5, self._height - top - 0.5)
-                values.append(" ".join(text.replace("\ufffe", "").split()))
+                lines = [ln.split() for ln in text.replace("\ufffe", "").replace("\r", "").split("\n")]
+                if any(joins_across_break(a, b) for ln in lines for a, b in zip(ln, ln[1:])):
+                    # a break pdfium reported as a space ('1. 1'): rebuild the cell's lines from its characters
+                    if chars is None:
+                        chars = _page_chars(self._textpage, self._height)
+                    lines = _lines_in_box(chars, box) or lines
+                values.append(join_cell_lines(lines))
             out.append(values)
         return out
+
+
+def join_cell_lines(lines: list[list[str]]) -> str:
+    """A table cell's wrapped lines as one text: a word cut by the narrow column ('ST' / 'T') is rejoined.
+
+    >>> join_cell_lines([["S"], ["T"], ["T"]]), join_cell_lines([["1."], ["1"]]), join_cell_lines([["Sở", "Tư"], ["pháp"]])
+    ('STT', '1.1', 'Sở Tư pháp')
+    """
+    words: list[str] = []
+    for ln in lines:
+        for k, w in enumerate(ln):
+            if k == 0 and words and joins_across_break(words[-1], w):
+                words[-1] += w
+            else:
+                words.append(w)
+    return " ".join(words)
+
+
+def _page_chars(textpage, height: float) -> list[tuple[float, float, float, float, str]]:
+    """Every visible character of a page as (x0, top, x1, bottom, char), top measured from the top edge."""
+    out = []
+    for i in range(textpage.count_chars()):
+        ch = textpage.get_text_range(i, 1)
+        if not ch or ch in "\r\n\ufffe":
+            continue
+        left, bottom, right, top = textpage.get_charbox(i)
+        out.append((left, height - top, right, height - bottom, ch))
+    return out
+
+
+def _lines_in_box(chars, box) -> list[list[str]]:
+    """Words per visual line of the characters inside a cell box (a new line where the baseline drops)."""
+    x0, top, x1, bottom = box
+    inside = [c for c in chars if x0 - 0.5 <= (c[0] + c[2]) / 2 <= x1 + 0.5 and top - 0.5 <= (c[1] + c[3]) / 2 <= bottom + 0.5]
+    lines: list[list[tuple]] = []
+    for c in inside:
+        if c[4].isspace():  # spaces (pdfium also generates them at line ends) separate words
+            if lines:
+                lines[-1].append(c)
+            continue
+        glyphs = [g for g in lines[-1] if not g[4].isspace()] if lines else []
+        if glyphs and abs(glyphs[-1][3] - c[3]) <= 0.5 * max(1.0, c[3] - c[1]) and c[0] >= glyphs[-1][0] - 0.5:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    return [("".join(c[4] for c in ln)).split() for ln in lines]
 
 
 def _find_tables(page, textpage) -> list[_Table]:

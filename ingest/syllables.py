@@ -131,3 +131,34 @@ def text_quality(text: str) -> float:
     """Share of words in ``text`` that are valid Vietnamese syllables (0.0 when there are none)."""
     valid, counted = syllable_counts(text)
     return valid / counted if counted else 0.0
+
+
+_NUMBERING_PIECE = re.compile(r"^\d+(?:\.\d+)*\.$")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+
+
+def joins_across_break(left: str, right: str) -> bool:
+    """Whether ``left`` (ending a line) and ``right`` (opening the next) are one word cut by a narrow column.
+
+    Two valid syllables stay two words; numbering ('1.' + '1'), Roman numerals ('V' + 'II'), a syllable cut
+    inside ('ng' + 'ười') and single capitals of an acronym ('S' + 'T') are joined.
+
+    >>> joins_across_break("1.", "1"), joins_across_break("V", "II"), joins_across_break("ST", "T")
+    (True, True, True)
+    >>> joins_across_break("Sở", "Tư"), joins_across_break("UBND", "tỉnh"), joins_across_break("2026", "2030")
+    (False, False, False)
+    """
+    if not left or not right:
+        return False
+    if _NUMBERING_PIECE.match(left) and right[:1].isdigit() and re.match(r"^\d+(?:\.\d+)*\.?$", right):
+        return True
+    a, b = left.strip(".,;:()"), right.strip(".,;:()")
+    if not a or not b or a != left or not b.isalpha() or not a.isalpha():
+        return False
+    if _ROMAN.match(a) and _ROMAN.match(a + b):
+        return True
+    if is_valid_syllable(a) and is_valid_syllable(b):
+        return False
+    if is_valid_syllable(a + b):
+        return True
+    return a.isupper() and b.isupper() and min(len(a), len(b)) == 1 and len(a + b) <= 5

@@ -256,3 +256,61 @@ def test_signature_band_beside_recipients_even_over_a_page_break(break_after):
     assert meta.signer_title == "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
     assert meta.recipients == ["Bộ Nội vụ", "Thường trực Tỉnh ủy", "Thường trực HĐND tỉnh", "Các sở, ban, ngành",
                                "UBND các xã, phường"]
+
+
+def _narrow_cell_table_pdf(cells: list[list[list[str]]]) -> bytes:
+    """A ruled table drawn line by line: each cell is a list of the lines printed in it (a narrow column)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from .conftest import _pdf_fonts
+
+    _pdf_fonts()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont("VN", 11)
+    c.drawString(60, 780, "Phụ lục: phân công nhiệm vụ cải cách hành chính năm 2026.")
+    xs = [60, 84, 300, 420]
+    y = 760
+    for row in cells:
+        height = 14 * max(len(cell) for cell in row) + 6
+        for k, cell in enumerate(row):
+            for n, line in enumerate(cell):
+                c.drawString(xs[k] + 3, y - 14 * (n + 1), line)
+        c.line(xs[0], y, xs[-1], y)
+        for x in xs:
+            c.line(x, y, x, y - height)
+        y -= height
+    c.line(xs[0], y, xs[-1], y)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_words_wrapped_inside_narrow_cells_are_rejoined():
+    cells = [
+        [["S", "T", "T"], ["Nhiệm vụ"], ["Cơ quan chủ", "trì"]],
+        [["V", "II"], ["Cải cách thủ tục hành chính"], [""]],
+        [["1.", "1"], ["Rà soát quy trình nội bộ"], ["UBND", "tỉnh"]],
+        [["2"], ["Số hóa hồ sơ, kết quả giải", "quyết thủ tục hành chính"], ["Sở Tư", "pháp"]],
+    ]
+    doc = read_bytes(_narrow_cell_table_pdf(cells), "narrow.pdf")
+    table = next(b for b in doc.blocks if b.kind == "table")
+    got = [[cell.text for cell in row] for row in table.rows]
+    assert got == [
+        ["STT", "Nhiệm vụ", "Cơ quan chủ trì"],
+        ["VII", "Cải cách thủ tục hành chính", ""],
+        ["1.1", "Rà soát quy trình nội bộ", "UBND tỉnh"],
+        ["2", "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính", "Sở Tư pháp"],
+    ]
+
+
+def test_cell_lines_rebuilt_from_characters_when_the_break_reads_as_a_space():
+    from parlens.ingest.pdf import _lines_in_box, join_cell_lines
+
+    # '1.' on one line, '1' on the next; the text layer gives '1. 1' (a space generated at the line end)
+    chars = [(91.7, 106.0, 96.5, 115.6, "1"), (99.6, 114.0, 101.3, 115.6, "."), (102.5, 115.6, 102.5, 115.6, " "),
+             (91.7, 121.0, 96.5, 130.6, "1"), (200.0, 106.0, 205.0, 115.6, "x")]
+    lines = _lines_in_box(chars, (84.6, 103.0, 108.1, 140.0))
+    assert lines == [["1."], ["1"]]
+    assert join_cell_lines(lines) == "1.1"
