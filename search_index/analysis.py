@@ -12,15 +12,10 @@ This module is the single source of truth for how text becomes terms. Backends e
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-
 from parlens.nlp.normalize import fold, normalize_text
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # A term is a run of letters/digits (Unicode): the same split as tantivy's `simple` tokenizer.
 _TERM = re.compile(r"[^\W_]+")
@@ -62,33 +57,17 @@ def segment_words(text: str) -> list[str]:
     return words
 
 
-@lru_cache(maxsize=1)
 def abbreviation_table() -> dict[str, str]:
-    """Abbreviation -> expansion, from ``parlens.nlp.abbreviations`` when present, else our data file."""
-    try:
-        from parlens.nlp import abbreviations as nlp_abbreviations  # type: ignore[attr-defined]
+    """Abbreviation -> expansion: the project dictionary ``parlens.nlp.abbreviations`` (nlp/data/abbreviations.json)."""
+    from parlens.nlp.abbreviations import load_abbreviations
 
-        table = dict(getattr(nlp_abbreviations, "ABBREVIATIONS", {}) or {})
-    except ImportError:
-        table = {}
-    table = {k: (v if isinstance(v, str) else _first_expansion(v)) for k, v in table.items()}
-    table = {k: v for k, v in table.items() if v}
-    ours = json.loads((DATA_DIR / "abbreviations.json").read_text(encoding="utf-8"))
-    for key, value in ours.items():
-        if not key.startswith("_"):
-            table.setdefault(key, value)
-    return table
+    return load_abbreviations()
 
 
-def _first_expansion(value: object) -> str | None:
-    """An entry of the nlp dictionary may be a list of senses or a dict; take the first expansion."""
-    if isinstance(value, (list, tuple)) and value:
-        return _first_expansion(value[0])
-    if isinstance(value, dict):
-        for key in ("expansion", "text", "full"):
-            if isinstance(value.get(key), str):
-                return value[key]
-    return value if isinstance(value, str) else None
+def _is_syllable(term: str) -> bool:
+    from parlens.ingest.syllables import is_valid_syllable
+
+    return is_valid_syllable(term)
 
 
 @lru_cache(maxsize=1)
@@ -97,6 +76,8 @@ def abbreviation_alternatives() -> dict[tuple[str, ...], tuple[tuple[str, ...], 
     links: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
     for short, long in abbreviation_table().items():
         a, b = tuple(fold_terms(short)), tuple(fold_terms(long))
+        if len(a) == 1 and _is_syllable(a[0]):
+            continue  # "CA" (Công an) folds to the syllable "ca" (cá, cả): expanding it would flood results
         if a and b and a != b:
             links.setdefault(a, set()).add(b)
             links.setdefault(b, set()).add(a)

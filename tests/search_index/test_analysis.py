@@ -95,3 +95,13 @@ def test_passage_filter_fields_come_from_tasks_and_links():
 
 def test_criterion_ancestors():
     assert criterion_ancestors("SIPAS.2.1") == ["SIPAS", "SIPAS.2", "SIPAS.2.1"]
+
+
+def test_abbreviations_come_from_the_nlp_dictionary_and_skip_syllable_lookalikes():
+    from parlens.nlp.abbreviations import load_abbreviations
+    from parlens.search_index.analysis import abbreviation_alternatives
+
+    table = abbreviation_alternatives()
+    assert ("ubnd",) in table and ("uy", "ban", "nhan", "dan") in table[("ubnd",)]
+    assert load_abbreviations().get("CA") and ("ca",) not in table  # "ca" is also cá, cả, ca
+    assert analyze_query("cong an tinh").groups[0].alternatives == (("cong",),)
