@@ -571,7 +571,7 @@ class _Extractor:
     def _deadline(self, start: int, end: int, next_text: str, next_start: int):
         found = [d for d in timing.find(self.text[start:end], self.ref) if d.decoy is None]
         if found:
-            merged = timing._merge(found, self.text[start:end]) if all(f.recurrence for f in found) and len(found) > 1 else found[0]
+            merged = timing.merge(found, self.text[start:end]) if all(f.recurrence for f in found) and len(found) > 1 else found[0]
             return timing.to_deadline(merged, start)
         if next_text and re.match(r"\s*(?:Thời (?:gian|hạn)|Hoàn thành|Chậm nhất|Trước ngày)", next_text, re.I):
             nxt = [d for d in timing.find(next_text, self.ref) if d.decoy is None]

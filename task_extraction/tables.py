@@ -71,7 +71,7 @@ def _title_deadline(doc: Document, index: int, ref_date: date | None):
     for block in reversed(doc.blocks[max(0, index - 4):index]):
         m = re.search(r"(?:ĐẾN|đến)\s+(?:NĂM|năm)\s+((?:19|20)\d\d)", block.text)
         if m and block.kind != "table":
-            return timing.Mention(m.start(), m.end(), m.group(0), due=date(int(m.group(1)), 12, 31), rule="table_title"), block.start
+            return timing.DeadlineMention(m.start(), m.end(), m.group(0), due=date(int(m.group(1)), 12, 31), rule="table_title"), block.start
     return None, 0
 
 
@@ -116,7 +116,7 @@ def table_records(doc: Document, index: int, ref_date: date | None,
             if tcell.text.strip():
                 deadline, dl_off = timing.parse_cell(tcell.text, ref_date), tcell.start
                 if deadline is None:
-                    deadline = timing.Mention(0, len(tcell.text.strip()), tcell.text.strip(), decoy="event")
+                    deadline = timing.DeadlineMention(0, len(tcell.text.strip()), tcell.text.strip(), decoy="event")
         if "lead" in cols and cols["lead"] < len(row):
             out.extend(_lead_cell(row[cols["lead"]], task_cell, task_text, deadline, dl_off, ref_date))
         if "support" in cols and cols["support"] < len(row):
@@ -159,7 +159,7 @@ def _lead_cell(cell: TableCell, task_cell: TableCell, task_text: str, deadline, 
         for m in members:
             if own_task:
                 found = [d for d in timing.find(rest, ref_date) if d.decoy is None]
-                own_dl = timing._merge(found, rest) if found else None
+                own_dl = timing.merge(found, rest) if found else None
                 rest_start = cell.start + offset + clause.find(rest)
                 out.append(TableRecord(m.text, cell.start + offset + m.start, "lead", rest, rest_start,
                                        rest_start + len(rest), own_dl, rest_start, "table_lead_clause"))

@@ -32,3 +32,23 @@ def test_time_cells(cell, due):
 ])
 def test_gold_codes(deadline, code):
     assert to_gold_code(deadline) == code
+
+
+def test_cells_go_through_the_one_grammar():
+    """Cells are read by parlens.nlp.deadlines: starts and events keep their text with no value."""
+    from parlens.nlp.deadlines import DeadlineMention
+
+    start = parse_cell("Từ 01/7/2025")
+    assert isinstance(start, DeadlineMention) and start.decoy == "start_date" and start.due is None
+    assert to_gold_code(parse_cell("Hằng quý")) == "R/quarterly"
+    assert parse_cell("2026 - 2027").due == date(2027, 12, 31)
+
+
+def test_merge_joins_stacked_recurrences():
+    from parlens.task_extraction.timing import find, merge
+
+    text = "báo cáo định kỳ hằng quý, 6 tháng và hằng năm"
+    real = [m for m in find(text, date(2026, 1, 1)) if m.decoy is None]
+    merged = merge(real, text)
+    assert to_gold_code(merged) == "R/quarterly;R/semiannual;R/annual"
+    assert text[merged.start:merged.end] == merged.text
