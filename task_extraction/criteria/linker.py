@@ -69,7 +69,7 @@ CONTEXT_WEIGHTS = {  # kind: (task names a field, task names none)
     "table_section": (0.6, 0.9),
     "section": (0.4, 0.85),
     "table_title": (0.33, 0.8),
-    "subject": (0.2, 0.75),
+    "subject": (0.2, 0.6),
 }
 CONTEXT_SIGNALS = ("alias", "ref", "keyword")  # what a context text may contribute (no classifier, no prior)
 
@@ -393,10 +393,13 @@ class CriteriaLinker:
                     for code, score in fields.items():
                         evidence.setdefault(code, _Evidence()).add(signal, f"{kind}: {_snippet(ctx)}", score * factor)
             if probs is not None:
+                # A task pointing elsewhere ("các nhiệm vụ tại mục IV") with a context: the classifier only saw the pointer.
+                pointer = not named and contexts is not None and bool(contexts[row]) and _refers_elsewhere(text)
+                weight = CLASSIFIER_WEIGHT * (REFERENCE_CLASSIFIER_FACTOR if pointer else 1.0)
                 for col, code in enumerate(classifier.classes):
                     p = float(probs[row, col])
                     if p >= 0.2:
-                        evidence.setdefault(code, _Evidence()).add("classifier", f"p={p:.2f}", p * CLASSIFIER_WEIGHT)
+                        evidence.setdefault(code, _Evidence()).add("classifier", f"p={p:.2f}", p * weight)
             if emb is not None:
                 codes, sims = emb
                 for col in np.argsort(-sims[row])[:2]:
@@ -419,7 +422,12 @@ class CriteriaLinker:
         folded = _fold(text)
         found: list[tuple[_Entry, float]] = []
         for part, factor in _purpose_parts(text, folded):
-            found.extend((e, w * factor) for e, w in self.matcher.matches(part))
+            matches = self.matcher.matches(part)
+            economy = _economy_clauses(part, matches)
+            for e, w in matches:
+                if economy and e.kind != "alias" and e.code == _E_GOVERNMENT and e.phrase_key in _digital_terms()["generic"]:
+                    w *= ECONOMY_FACTOR
+                found.append((e, w * factor))
         for entry, weight in sorted(found, key=lambda m: -m[1]):
             if (entry.code, entry.phrase_key) in seen:  # a phrase counts once, however often written
                 continue
@@ -509,6 +517,44 @@ class CriteriaLinker:
 
 
 PURPOSE_FACTOR = 0.45
+REFERENCE_CLASSIFIER_FACTOR = 0.3
+
+
+@lru_cache(maxsize=1)
+def _cross_reference_pattern() -> re.Pattern[str]:
+    raw = yaml.safe_load((DATA_DIR / "context.yaml").read_text(encoding="utf-8"))
+    words = sorted((fold(m).lower() for m in raw["cross_references"]), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")(?!\w)")
+
+
+def _refers_elsewhere(text: str) -> bool:
+    """Does the task point at content elsewhere in its document ("các nhiệm vụ tại mục IV")?"""
+    return _cross_reference_pattern().search(_fold(text)) is not None
+ECONOMY_FACTOR = 0.4
+_E_GOVERNMENT = "PAR.7"
+
+
+@lru_cache(maxsize=1)
+def _digital_terms() -> dict[str, Any]:
+    raw = yaml.safe_load((DATA_DIR / "context.yaml").read_text(encoding="utf-8"))
+
+    def keys(words: list[str]) -> list[str]:
+        return [" ".join(_tokens(w)) for w in words]
+
+    return {
+        "generic": frozenset(match_key(w) for w in raw["generic_digital"]),
+        "economy": keys(raw["economy_subjects"]),
+        "government": keys(raw["government_markers"]),
+    }
+
+
+def _economy_clauses(text: str, matches: list[tuple[_Entry, float]]) -> bool:
+    """Does this text speak of the economy going digital (an economic subject, nothing of government)?"""
+    if not any(e.code == _E_GOVERNMENT for e, _ in matches):
+        return False
+    key = " " + " ".join(_tokens(text)) + " "
+    terms = _digital_terms()
+    return any(f" {w} " in key for w in terms["economy"]) and not any(f" {w} " in key for w in terms["government"])
 _CLAUSE = re.compile(r"[;.!?](?:\s|$)|\n")
 
 
@@ -520,20 +566,22 @@ def _purpose_pattern() -> re.Pattern[str]:
 
 
 def _purpose_parts(text: str, folded: str | None = None) -> list[tuple[str, float]]:
-    """The text cut into (part, factor): a purpose clause ("… phục vụ phát triển kinh tế số") weighs less.
+    """The text cut into clauses (at ';', '.', new lines), each as (part, factor); a purpose clause ("… phục vụ
+    phát triển kinh tế số") is cut off its clause and weighs PURPOSE_FACTOR.
 
     A marker opening its clause (within its first two words) is the clause's main verb, not a purpose.
     """
     folded = _fold(text) if folded is None else folded
-    if len(folded) != len(text) or not _purpose_pattern().search(folded):
+    if len(folded) != len(text):
         return [(text, 1.0)]
+    has_purpose = _purpose_pattern().search(folded) is not None
     parts: list[tuple[str, float]] = []
     pos = 0
     bounds = [m.end() for m in _CLAUSE.finditer(text)] + [len(text)]
     for end in bounds:
         if end <= pos:
             continue
-        m = _purpose_pattern().search(folded, pos, end)
+        m = _purpose_pattern().search(folded, pos, end) if has_purpose else None
         if m and len(folded[pos : m.start()].split()) >= 2:
             parts += [(text[pos : m.start()], 1.0), (text[m.start() : end], PURPOSE_FACTOR)]
         else:
@@ -685,11 +733,13 @@ class _ContextIndex:
         self._cache: dict[tuple[int, int], list[tuple[str, str]]] = {}
 
     def _section_like(self, i: int) -> bool:
+        """A heading of level >= 1, or a short heading/paragraph numbered with a Roman numeral ("IV.", "VIII")."""
         b = self.blocks[i]
-        if b.kind == "heading":
-            return b.level is not None and b.level >= 1 or bool(b.numbering and _ROMAN.match(b.numbering))
-        if b.kind in ("paragraph", "list_item") and len(b.text) <= SECTION_CHARS:
-            return bool(_ROMAN.match(b.text)) and not b.text.rstrip().endswith(":")
+        if b.kind == "heading" and b.level is not None and b.level >= 1:
+            return True
+        if b.kind in ("heading", "paragraph", "list_item") and len(b.text) <= SECTION_CHARS:
+            roman = bool(_ROMAN.match(b.numbering or "") or _ROMAN.match(b.text))
+            return roman and not b.text.rstrip().endswith(":")
         return False
 
     def _section_text(self, j: int) -> str:
