@@ -531,6 +531,9 @@ def _join_tables(items: list[_Item]) -> list[_Item]:
         if (it.kind == "table" and out and out[-1].kind == "table" and it.page == max(out[-1].page, out[-1].last_page) + 1
                 and it.grid and out[-1].grid and len(it.grid[0]) == len(out[-1].grid[0])):
             prev = out[-1]
+            if len(it.grid) > 1 and _row_texts(it.grid[0], it.texts) == _row_texts(prev.grid[0], prev.texts) and any(_row_texts(it.grid[0], it.texts)):
+                # the header row repeated at the top of each page
+                it.grid = it.grid[1:]
             first = it.grid[0]
             if not it.texts.get(first[0], "").strip() and any(it.texts.get(k, "").strip() for k in first):
                 # a row cut by the page break: its cells continue the previous part's last row
@@ -550,6 +553,10 @@ def _join_tables(items: list[_Item]) -> list[_Item]:
             continue
         out.append(it)
     return out
+
+
+def _row_texts(row: list[object], texts: dict[object, str]) -> list[str]:
+    return [" ".join(texts.get(k, "").split()) for k in row]
 
 
 def _emit(items: list[_Item], builder: DocumentBuilder) -> None:

@@ -314,3 +314,30 @@ def test_cell_lines_rebuilt_from_characters_when_the_break_reads_as_a_space():
     lines = _lines_in_box(chars, (84.6, 103.0, 108.1, 140.0))
     assert lines == [["1."], ["1"]]
     assert join_cell_lines(lines) == "1.1"
+
+
+def test_header_row_repeated_on_each_page_is_dropped():
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A6
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    from .conftest import _pdf_fonts
+
+    _pdf_fonts()
+    style = ParagraphStyle("c", fontName="VN", fontSize=8, leading=10)
+    long_task = "Rà soát, đơn giản hóa thủ tục hành chính " * 14 + "xong trong quý IV."
+    rows = [["STT", "Nhiệm vụ", "Chủ trì"]] + [[str(k), Paragraph(f"Nhiệm vụ số {k}", style), "Sở Nội vụ"] for k in range(1, 9)]
+    rows.append(["9", Paragraph(long_task, style), "Sở Tư pháp"])
+    rows += [[str(k), Paragraph(f"Nhiệm vụ số {k}", style), "Sở Nội vụ"] for k in range(10, 30)]
+    table = Table(rows, colWidths=[30, 140, 70], repeatRows=1)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONT", (0, 0), (-1, -1), "VN", 8)]))
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A6, topMargin=20, bottomMargin=20).build([table])
+    doc = read_bytes(buf.getvalue(), "annex.pdf")
+    tables = [b for b in doc.blocks if b.kind == "table"]
+    assert len(doc.pages) >= 2 and len(tables) == 1
+    first = [r[0].text for r in tables[0].rows]
+    assert first == ["STT"] + [str(k) for k in range(1, 30)]
+    nine = tables[0].rows[9]
+    assert " ".join(nine[1].text.split()) == " ".join(long_task.split())
