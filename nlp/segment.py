@@ -84,8 +84,12 @@ def _wrap_width(text: str, lines: list[tuple[int, int]]) -> int | None:
     return width if 40 <= width <= _PARAGRAPH_LINE else None
 
 
-def _hard_chunks(text: str) -> list[tuple[int, int]]:
-    """Split at blank lines, numbered lines, table rows, headings and line-final punctuation."""
+def _hard_chunks(text: str, colon_ends: bool = True) -> list[tuple[int, int]]:
+    """Split at blank lines, numbered lines, table rows, headings and line-final punctuation.
+
+    With ``colon_ends`` False a line ending with ":" runs on into the next line (an elliptical list
+    "Giám đốc các Sở:" / "Nội vụ, Tư pháp …" broken after its colon stays one sentence).
+    """
     lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if m.end() > m.start()]
     wrap = _wrap_width(text, lines)
     unwrapped = wrap is None and any(b - a > _PARAGRAPH_LINE for a, b in lines)
@@ -112,7 +116,7 @@ def _hard_chunks(text: str) -> list[tuple[int, int]]:
                 boundary = True
             elif NUMBERING.match(line) or " | " in line or " | " in p:
                 boundary = True
-            elif p.endswith((":", ";", "!", "?")):
+            elif p.endswith((";", "!", "?")) or (colon_ends and p.endswith(":")):
                 boundary = True
             elif p.endswith(".") and not _ends_with_abbreviation(text, prev_start + len(p) - 1):
                 boundary = stripped[:1].isupper() or stripped[:1].isdigit() or stripped[:1] in "\"“("
@@ -141,15 +145,19 @@ def _trim(text: str, start: int, end: int, chars: str = " \t\r\n") -> tuple[int,
     return start, end
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
+def split_sentences(text: str, *, colon_ends: bool = True) -> list[tuple[int, int]]:
     """Sentence spans (start, end) over ``text``; numbering stays at the start of its sentence.
+
+    ``colon_ends`` (default True): a line ending with ":" ends its sentence (a lead-in before its
+    items). The task extractor passes False, so a colon never ends a sentence: "Giám đốc các Sở:
+    Nội vụ, Tư pháp" and "Sở Y tế: Chủ trì …" stay whole wherever the line breaks.
 
     >>> t = "Căn cứ Kế hoạch số 12/KH-UBND ngày 15.10.2021. Giao Sở Tư pháp."
     >>> [t[s:e] for s, e in split_sentences(t)]
     ['Căn cứ Kế hoạch số 12/KH-UBND ngày 15.10.2021.', 'Giao Sở Tư pháp.']
     """
     out: list[tuple[int, int]] = []
-    for cs, ce in _hard_chunks(text):
+    for cs, ce in _hard_chunks(text, colon_ends):
         start = cs
         lead = NUMBERING.match(text, cs, ce)
         for m in _SENT_END.finditer(text, lead.end() if lead else cs, ce):

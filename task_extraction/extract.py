@@ -22,6 +22,7 @@ from datetime import date
 
 from parlens.model import Block, Document, Task
 from parlens.nlp.normalize import fold
+from parlens.nlp.segment import split_sentences
 from parlens.task_extraction import timing
 from parlens.task_extraction.addressees import head_at, phrase_end, resolve, split_members
 from parlens.task_extraction.lexicon import cue_regex, lexicon
@@ -70,23 +71,6 @@ def _style(num: str | None) -> str:
     if num.endswith(")"):
         return "a)"
     return "-"
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of a block's text: splits after . ! ? before a capital, never at ":" or ";".
-
-    Colons stay inside (elliptical lists "Giám đốc các Sở: Nội vụ, Tư pháp"), so this is not
-    ``parlens.nlp.segment.split_sentences``, which ends a sentence at a colon.
-    """
-    spans, pos = [], 0
-    for m in re.finditer(r"(?<=[.!?])[\s]+(?=[A-ZĐÀ-Ỹ\"“(])|\n+", text):
-        before = text[max(0, m.start() - 6):m.start()]
-        if re.search(r"(?:\bTP|\bSố|\bNĐ|\bQĐ|\bKH|\bTT)\.$", before):
-            continue
-        spans.append((pos, m.start()))
-        pos = m.end()
-    spans.append((pos, len(text)))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
 def _non_task(sentence: str) -> str | None:
@@ -287,7 +271,7 @@ class _Extractor:
 
     # ------------------------------------------------------------ sentences
     def _sentences(self, start: int, end: int) -> None:
-        spans = split_sentences(self.text[start:end])
+        spans = split_sentences(self.text[start:end], colon_ends=False)
         first_out = len(self.out)
         skip_next = False
         for i, (s, e) in enumerate(spans):

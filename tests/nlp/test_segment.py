@@ -35,3 +35,11 @@ def test_numbering_of() -> None:
 def test_empty_and_whitespace_text() -> None:
     assert split_sentences("") == [] and split_sentences(" \n\n ") == []
     assert split_clauses("   ") == []
+
+
+def test_colon_ends_option_keeps_a_list_broken_after_its_colon():
+    text = "Giám đốc các Sở:\nNội vụ, Tư pháp rà soát quy trình.\nSở Y tế báo cáo."
+    default = [text[s:e] for s, e in split_sentences(text)]
+    assert default[0] == "Giám đốc các Sở:"
+    joined = [text[s:e] for s, e in split_sentences(text, colon_ends=False)]
+    assert joined == ["Giám đốc các Sở:\nNội vụ, Tư pháp rà soát quy trình.", "Sở Y tế báo cáo."]
