@@ -12,7 +12,6 @@ a stored document (the index catches up later from the store's change log).
 from __future__ import annotations
 
 import hashlib
-import importlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -62,40 +61,23 @@ class Stages:
     link_tasks: Callable[[list[Task], Document], Any] | None = None
     link_document: Callable[[Document, list[Task]], list[CriterionLink]] | None = None
     sync_index: Callable[[Store], Any] | None = None
-    skipped: tuple[str, ...] = field(default=())
-
-
-# The one place that tolerates absent stages (until every module lands): each is resolved once by name.
-_STAGE_NAMES = {
-    "read_bytes": ("parlens.ingest", "read_bytes"),
-    "extract": ("parlens.task_extraction.extract", "extract_tasks"),
-    "link_tasks": ("parlens.task_extraction.criteria.linker", "link_tasks"),
-    "link_document": ("parlens.task_extraction.criteria.linker", "link_document"),
-    "sync_index": ("parlens.search_index", "sync"),
-}
-
-
-def _resolve(module_name: str, attr: str) -> Callable[..., Any] | None:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            return None
-        raise
-    return getattr(module, attr, None)
 
 
 @lru_cache(maxsize=1)
 def resolve_stages() -> Stages:
-    """The project's stages, imported once; a stage whose module is not there yet is skipped with a notice."""
-    found: dict[str, Any] = {}
-    skipped: list[str] = []
-    for stage, (module_name, attr) in _STAGE_NAMES.items():
-        found[stage] = _resolve(module_name, attr)
-        if found[stage] is None:
-            skipped.append(f"{module_name}.{attr}")
-            log.warning("pipeline stage %s skipped: %s.%s is not available", stage, module_name, attr)
-    return Stages(**found, skipped=tuple(skipped))
+    """The project's stages, imported once (the heavy objects behind them load lazily on first use)."""
+    from parlens.ingest import read_bytes
+    from parlens.search_index import sync
+    from parlens.task_extraction.criteria.linker import link_document, link_tasks
+    from parlens.task_extraction.extract import extract_tasks
+
+    return Stages(
+        read_bytes=read_bytes,
+        extract=extract_tasks,
+        link_tasks=link_tasks,
+        link_document=link_document,
+        sync_index=sync,
+    )
 
 
 def expand_paths(paths: Iterable[str | Path], recursive: bool = False, skipped_dirs: list[Path] | None = None) -> list[Path]:

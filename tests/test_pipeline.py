@@ -145,24 +145,15 @@ def test_expand_paths_skips_hidden_and_recurses_on_request(tmp_path: Path) -> No
         "a.pdf", "b.txt", "sub/c.docx", "sub/deeper/d.html", "nope.txt"]
 
 
-def test_resolve_stages_skips_absent_modules_with_a_notice(monkeypatch: pytest.MonkeyPatch, caplog) -> None:
-    resolve_stages.cache_clear()
-    monkeypatch.setattr(pipeline, "_STAGE_NAMES", {
-        "read_bytes": ("parlens.nlp.normalize", "normalize_text"),
-        "extract": ("parlens.task_extraction.no_such_module", "extract_tasks"),
-        "link_tasks": ("parlens.nlp.normalize", "no_such_function"),
-        "link_document": ("parlens.nlp.normalize", "fold"),
-        "sync_index": ("parlens.nlp.normalize", "match_key"),
-    })
-    try:
-        stages = resolve_stages()
-    finally:
-        resolve_stages.cache_clear()
-    from parlens.nlp import normalize
+def test_resolve_stages_wires_the_project_stages():
+    from parlens import ingest, search_index
+    from parlens.task_extraction import extract
+    from parlens.task_extraction.criteria import linker
 
-    assert stages.read_bytes is normalize.normalize_text and stages.extract is None and stages.link_tasks is None
-    assert stages.skipped == ("parlens.task_extraction.no_such_module.extract_tasks", "parlens.nlp.normalize.no_such_function")
-    assert "no_such_module" in caplog.text
+    stages = resolve_stages()
+    assert stages.read_bytes is ingest.read_bytes and stages.extract is extract.extract_tasks
+    assert stages.link_tasks is linker.link_tasks and stages.link_document is linker.link_document
+    assert stages.sync_index is search_index.sync
 
 
 KILL_SCRIPT = textwrap.dedent(
