@@ -12,6 +12,15 @@ Signals, combined by noisy-or per criterion (each signal is a probability-like w
 * ``agency``: the field the agency usually leads (``data/agency_priors.yaml``): weak, never enough alone.
 * ``embedding``: cosine similarity to the criterion descriptions, when ``settings.embedding_model`` names
   a local sentence-transformers model (or an encoder is injected).
+* ``context`` / ``subject`` (``link_tasks`` with the document): the fields named by the section heading above
+  the task, its table's section row and title, and the document subject (``task_context`` kinds, weights in
+  ``CONTEXT_WEIGHTS``): they decide a task that names no field and only tip one that does. A task pointing
+  elsewhere ("các nhiệm vụ tại mục IV") weighs the classifier less. Structural headings ("TỔ CHỨC THỰC HIỆN")
+  are skipped (``data/context.yaml``).
+
+Phrase evidence is read clause by clause (``data/context.yaml``): a purpose clause ("… phục vụ phát triển kinh
+tế số") weighs ``PURPOSE_FACTOR``; in a clause about businesses going digital with nothing of government, the
+generic digital words count for e-government (PAR.7) at ``ECONOMY_FACTOR`` (that is the digital economy, PAR.8).
 
 Fields (and the SIPAS / PAPI roots) are scored from every signal; a criterion below a field scores
 ``field score × its own evidence``. Links below ``settings.criteria_threshold`` are dropped, and fields
@@ -67,11 +76,14 @@ PHRASE_SIGNALS = ("alias", "ref", "keyword")  # the signals by which a text name
 # whether the task names a field itself (then context only tips a balance) or not (then context decides).
 CONTEXT_WEIGHTS = {  # kind: (task names a field, task names none)
     "table_section": (0.6, 0.9),
+    "table_part": (0.2, 0.6),  # an outer section row ("A. PHÁT TRIỂN NỀN MÓNG …" above "VII. …"): almost a subject
     "section": (0.4, 0.85),
     "table_title": (0.33, 0.8),
     "subject": (0.2, 0.6),
 }
-CONTEXT_SIGNALS = ("alias", "ref", "keyword")  # what a context text may contribute (no classifier, no prior)
+CONTEXT_SIGNALS = ("alias", "ref", "keyword")
+# Context kinds that only tip a task naming its own fields (never add another field to it).
+CONTEXT_TIPS_ONLY = frozenset({"table_part", "table_title", "subject"})  # what a context text may contribute (no classifier, no prior)
 
 _PUNCT = re.compile(r"[^\w]+")
 _REF = re.compile(
@@ -384,6 +396,7 @@ class CriteriaLinker:
             self._phrase_evidence(text, evidence)
             named = any(r[0] in PHRASE_SIGNALS for ev in evidence.values() for r in ev.reasons)
             if contexts is not None:
+                own_fields = {self.top_of.get(c) for c, ev in evidence.items() if any(r[0] in PHRASE_SIGNALS for r in ev.reasons)}
                 for kind, ctx in contexts[row]:
                     fields = context_fields.get(ctx)
                     if fields is None:
@@ -391,6 +404,8 @@ class CriteriaLinker:
                     factor = CONTEXT_WEIGHTS.get(kind, (0.0, 0.0))[0 if named else 1]
                     signal = "subject" if kind == "subject" else "context"
                     for code, score in fields.items():
+                        if named and kind in CONTEXT_TIPS_ONLY and code not in own_fields:
+                            continue  # a task naming its fields: context tips among them, never adds one
                         evidence.setdefault(code, _Evidence()).add(signal, f"{kind}: {_snippet(ctx)}", score * factor)
             if probs is not None:
                 # A task pointing elsewhere ("các nhiệm vụ tại mục IV") with a context: the classifier only saw the pointer.
@@ -691,6 +706,18 @@ def link_tasks(tasks: list[Task], doc: Document | None = None) -> list[Task]:
     return tasks
 
 
+def task_context(doc: Document, start: int, end: int) -> list[tuple[str, str]]:
+    """``(kind, text)`` pairs around a span, nearest first: table_section, table_title, section, subject.
+
+    >>> from parlens.model import Block, DocumentMetadata
+    >>> doc = Document(text="II. CẢI CÁCH TÀI CHÍNH CÔNG Triển khai", blocks=[Block("heading", "II. CẢI CÁCH TÀI CHÍNH CÔNG", 0, 27, level=1),
+    ...     Block("paragraph", "Triển khai", 28, 38)], metadata=DocumentMetadata(title="Kế hoạch năm 2026"))
+    >>> task_context(doc, 28, 38)
+    [('section', 'II. CẢI CÁCH TÀI CHÍNH CÔNG'), ('subject', 'Kế hoạch năm 2026')]
+    """
+    return _ContextIndex(doc).context(start, end)
+
+
 _NUMBERING = re.compile(r"^\s*(?:[IVXLC]+|[A-Z]|\d+(?:\.\d+)*|[a-zđ])\s*[.)/:-]?(?:\s+|$)", re.IGNORECASE)
 _ROMAN = re.compile(r"^\s*[IVXLC]+\s*[.)]?(?:\s|$)")
 _SECTION_ROW = re.compile(r"^\s*(?:[IVXLC]+|[A-Z])\s*[.)]?(?:\s|$)")
@@ -772,7 +799,7 @@ class _ContextIndex:
                 roman = bool(_ROMAN.match(head))
                 if (roman and seen_roman) or (not roman and seen_letter):
                     continue
-                out.append(("table_section", head))
+                out.append(("table_section" if not (seen_roman or seen_letter) else "table_part", head))
                 seen_roman |= roman
                 seen_letter |= not roman
                 if seen_roman and seen_letter:

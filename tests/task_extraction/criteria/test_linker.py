@@ -413,3 +413,22 @@ def test_a_pointer_task_defers_to_its_context_over_the_classifier():
     assert with_context == pytest.approx(linker_module.CLASSIFIER_WEIGHT * linker_module.REFERENCE_CLASSIFIER_FACTOR, abs=0.03)
     assert classifier_share(None) == pytest.approx(linker_module.CLASSIFIER_WEIGHT, abs=0.03)
     assert with_context < 0.5 * classifier_share(None)  # the pointer really cuts the classifier
+
+
+def test_outer_table_parts_and_the_subject_never_add_a_field_to_a_task_naming_its_own():
+    named = "Triển khai dịch vụ công trực tuyến toàn trình"
+    rows = [
+        ["STT", "Nhiệm vụ", "Chủ trì"],
+        ["A", "PHÁT TRIỂN DOANH NGHIỆP SỐ, THƯƠNG MẠI ĐIỆN TỬ", ""],
+        ["I", "Phát triển hạ tầng", ""],
+        ["1", named, "Văn phòng UBND tỉnh"],
+        ["2", BARE, "Sở Công Thương"],
+    ]
+    doc, _ = _plan([("table", rows)], title="Kế hoạch phát triển kinh tế số, thương mại điện tử")
+    table = doc.blocks[-1]
+    kinds = [k for k, _ in linker_module.task_context(doc, table.rows[3][1].start, table.rows[3][1].end)]
+    assert kinds == ["table_section", "table_part", "subject"]  # "I" is nearest, "A" is the outer part
+    own = _linked(doc, (table.rows[3][1].start, table.rows[3][1].end), named)
+    assert "PAR.7" in codes(own) and "PAR.8" not in codes(own)
+    bare = _linked(doc, (table.rows[4][1].start, table.rows[4][1].end))
+    assert bare[0].code == "PAR.8"  # a task naming nothing still takes the part's and the subject's field
