@@ -81,9 +81,7 @@ CONTEXT_WEIGHTS = {  # kind: (task names a field, task names none)
     "table_title": (0.33, 0.8),
     "subject": (0.2, 0.6),
 }
-CONTEXT_SIGNALS = ("alias", "ref", "keyword")
-# Context kinds that only tip a task naming its own fields (never add another field to it).
-CONTEXT_TIPS_ONLY = frozenset({"table_part", "table_title", "subject"})  # what a context text may contribute (no classifier, no prior)
+CONTEXT_SIGNALS = ("alias", "ref", "keyword")  # what a context text may contribute (no classifier, no prior)
 
 _PUNCT = re.compile(r"[^\w]+")
 _REF = re.compile(
@@ -396,7 +394,6 @@ class CriteriaLinker:
             self._phrase_evidence(text, evidence)
             named = any(r[0] in PHRASE_SIGNALS for ev in evidence.values() for r in ev.reasons)
             if contexts is not None:
-                own_fields = {self.top_of.get(c) for c, ev in evidence.items() if any(r[0] in PHRASE_SIGNALS for r in ev.reasons)}
                 for kind, ctx in contexts[row]:
                     fields = context_fields.get(ctx)
                     if fields is None:
@@ -404,8 +401,6 @@ class CriteriaLinker:
                     factor = CONTEXT_WEIGHTS.get(kind, (0.0, 0.0))[0 if named else 1]
                     signal = "subject" if kind == "subject" else "context"
                     for code, score in fields.items():
-                        if named and kind in CONTEXT_TIPS_ONLY and code not in own_fields:
-                            continue  # a task naming its fields: context tips among them, never adds one
                         evidence.setdefault(code, _Evidence()).add(signal, f"{kind}: {_snippet(ctx)}", score * factor)
             if probs is not None:
                 # A task pointing elsewhere ("các nhiệm vụ tại mục IV") with a context: the classifier only saw the pointer.

@@ -415,7 +415,7 @@ def test_a_pointer_task_defers_to_its_context_over_the_classifier():
     assert with_context < 0.5 * classifier_share(None)  # the pointer really cuts the classifier
 
 
-def test_outer_table_parts_and_the_subject_never_add_a_field_to_a_task_naming_its_own():
+def test_an_outer_table_part_weighs_like_a_subject_not_like_the_nearest_section_row():
     named = "Triển khai dịch vụ công trực tuyến toàn trình"
     rows = [
         ["STT", "Nhiệm vụ", "Chủ trì"],
