@@ -81,6 +81,7 @@ CONTEXT_WEIGHTS = {  # kind: (task names a field, task names none)
     "table_title": (0.33, 0.8),
     "subject": (0.2, 0.6),
 }
+FARTHER_CONTEXT_FACTOR = 0.3  # a context farther than the nearest one that names a field
 CONTEXT_SIGNALS = ("alias", "ref", "keyword")  # what a context text may contribute (no classifier, no prior)
 
 _PUNCT = re.compile(r"[^\w]+")
@@ -394,11 +395,13 @@ class CriteriaLinker:
             self._phrase_evidence(text, evidence)
             named = any(r[0] in PHRASE_SIGNALS for ev in evidence.values() for r in ev.reasons)
             if contexts is not None:
+                spoken = False  # contexts come nearest first: once one names a field, farther ones only back it up
                 for kind, ctx in contexts[row]:
                     fields = context_fields.get(ctx)
                     if fields is None:
                         fields = context_fields[ctx] = self._field_scores(ctx)
-                    factor = CONTEXT_WEIGHTS.get(kind, (0.0, 0.0))[0 if named else 1]
+                    factor = CONTEXT_WEIGHTS.get(kind, (0.0, 0.0))[0 if named else 1] * (FARTHER_CONTEXT_FACTOR if spoken else 1.0)
+                    spoken = spoken or bool(fields)
                     signal = "subject" if kind == "subject" else "context"
                     for code, score in fields.items():
                         evidence.setdefault(code, _Evidence()).add(signal, f"{kind}: {_snippet(ctx)}", score * factor)

@@ -432,3 +432,18 @@ def test_an_outer_table_part_weighs_like_a_subject_not_like_the_nearest_section_
     assert "PAR.7" in codes(own) and "PAR.8" not in codes(own)
     bare = _linked(doc, (table.rows[4][1].start, table.rows[4][1].end))
     assert bare[0].code == "PAR.8"  # a task naming nothing still takes the part's and the subject's field
+
+
+def test_the_nearest_context_naming_a_field_decides_farther_ones_only_back_it_up(monkeypatch):
+    rows = [
+        ["STT", "Nhiệm vụ", "Chủ trì"],
+        ["A", "PHÁT TRIỂN KINH TẾ SỐ, THƯƠNG MẠI ĐIỆN TỬ", ""],
+        ["III", "Bảo đảm an toàn thông tin, an ninh mạng", ""],
+        ["1", BARE, "Công an tỉnh"],
+    ]
+    doc, _ = _plan([("table", rows)], title="Kế hoạch phát triển kinh tế số năm 2026")
+    cell = doc.blocks[-1].rows[3][1]
+    assert codes(_linked(doc, (cell.start, cell.end)))[:1] == ["PAR.7"]
+    assert "PAR.8" not in codes(_linked(doc, (cell.start, cell.end)))
+    monkeypatch.setattr(linker_module, "FARTHER_CONTEXT_FACTOR", 1.0)
+    assert "PAR.8" in codes(_linked(doc, (cell.start, cell.end)))
