@@ -447,3 +447,16 @@ def test_the_nearest_context_naming_a_field_decides_farther_ones_only_back_it_up
     assert "PAR.8" not in codes(_linked(doc, (cell.start, cell.end)))
     monkeypatch.setattr(linker_module, "FARTHER_CONTEXT_FACTOR", 1.0)
     assert "PAR.8" in codes(_linked(doc, (cell.start, cell.end)))
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        ("Ứng dụng IoT để giám sát hạ tầng đô thị", "PAR.7"),
+        ("Phòng, chống tội phạm công nghệ cao và lừa đảo trên không gian mạng", "PAR.7"),
+        ("Bảo đảm an sinh xã hội cho người lao động mất việc", "PAR.8"),
+        ("Mở rộng tài chính toàn diện ở khu vực nông thôn", "PAR.8"),
+    ],
+)
+def test_digital_infrastructure_and_social_impact_keywords(rules_only, text, field):
+    assert codes(rules_only.link_text(text))[:1] == [field]
