@@ -136,7 +136,9 @@ _NOISE = re.compile(r"[_\"“”|]+")
 def _clean(line: str) -> str:
     """OCR and layout noise off a header line: underscores, stray quotes and bars, a trailing dash or dot."""
     line = " ".join(_NOISE.sub(" ", line).split())
-    line = line.rstrip(" -–.,")
+    line = line.rstrip(" -–.")
+    if not (line[:1].islower() or _SUBJECT_LINE.match(line)):  # a wrapped subject keeps 'một số xã,'
+        line = line.rstrip(" -–.,")
     return line.lstrip(" .,")
 
 
@@ -472,7 +474,8 @@ def _signature(lines: list[str], meta: DocumentMetadata) -> None:
             meta.signer = " ".join(words[k:])
             words = words[:k]
         for piece in _split_prefixes(" ".join(words), prefixes):
-            titles.extend(_split_title(piece, prefixes, v["signing_titles"]))
+            for part in piece.split(" / "):  # a title already written 'KT. X / PHÓ X'
+                titles.extend(t.strip(" /") for t in _split_title(part.strip(" /"), prefixes, v["signing_titles"]))
     meta.signer_title = " / ".join(titles) or None
     if meta.signer:
         return

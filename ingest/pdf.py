@@ -20,6 +20,7 @@ from parlens.settings import Settings
 
 _PAGE_NUMBER = re.compile(r"^(?:trang\s*)?[-–(]?\s*\d{1,4}\s*[-–)]?(?:\s*/\s*\d{1,4})?$", re.I)
 _MARGIN_SHARE = 0.12
+_SIGNING_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.", "T/M", "K/T", "T/L")
 _ARCHIVED = re.compile(r"lưu\s*:?\s*\w")  # 'Lưu: VT' closes a 'Nơi nhận' list
 
 
@@ -46,6 +47,7 @@ class _Item:
     texts: dict[object, str] = field(default_factory=dict)
     band: bool = False
     last_page: int = 0  # a table joined across pages ends here
+    open_end: bool = False  # the last line ran to the right margin with no closing punctuation
 
 
 def _open(data: bytes, name: str):
@@ -263,32 +265,46 @@ def _find_tables(page, textpage) -> list[_Table]:
     return [_Table(group, textpage, height) for group in cells_to_tables(cells) if len(group) >= 2]
 
 
-def _lines_from_runs(runs: list[tuple[float, float, float, float, str]], mid: float | None = None) -> list[_Line]:
+def _lines_from_runs(runs: list[tuple[float, float, float, float, str]], mid: float | None = None,
+                     state: dict | None = None) -> list[_Line]:
     """Group text runs into lines by vertical position; runs far apart on a line stay separate segments.
 
-    Right of the page centre (``mid``) a smaller gap already separates: the signing column set beside
-    'Nơi nhận' often starts only a word or two of space after the recipients' text.
+    Right of the page centre (``mid``) the signing column set beside 'Nơi nhận' often starts only a word
+    or two of space after the recipients' text: a run opening with a signing prefix (TM., KT., ...) starts
+    a segment there, and so do runs on the next lines that start at that column's left edge (``state``
+    carries that edge to the next page, where the block may go on).
     """
+    state = {} if state is None else state
     runs = sorted(runs, key=lambda r: (round(r[1]), r[0]))
     rows: list[list[tuple[float, float, float, float, str]]] = []
+    extent = (0.0, 0.0)
     for r in runs:
-        if rows and abs(rows[-1][0][1] - r[1]) <= max(2.0, 0.35 * (r[3] - r[1])):
+        centre = (r[1] + r[3]) / 2
+        if rows and (abs(rows[-1][0][1] - r[1]) <= max(2.0, 0.35 * (r[3] - r[1])) or extent[0] < centre < extent[1]):
             rows[-1].append(r)
+            extent = (min(extent[0], r[1]), max(extent[1], r[3]))
         else:
             rows.append([r])
+            extent = (r[1], r[3])
     out = []
+    column: float | None = state.get("column")  # left edge of a signing column found on an earlier line
     for rs in rows:
         rs.sort(key=lambda r: r[0])
         size = max(r[3] - r[1] for r in rs) or 10.0
         segments: list[Segment] = []
         for r in rs:
             gap = r[0] - segments[-1].x1 if segments else 0.0
-            if segments and gap <= 2.5 * size and not (mid is not None and r[0] > mid and gap > 0.6 * size and r[4][:1].isupper()):
+            signing = (mid is not None and segments and r[0] > mid and gap > 0.5 * size
+                       and (r[4].startswith(_SIGNING_PREFIXES) or (column is not None and abs(r[0] - column) < 3)))
+            if signing and r[4].startswith(_SIGNING_PREFIXES):
+                column = r[0]
+            if segments and gap <= 2.5 * size and not signing:
                 last = segments[-1]
                 segments[-1] = Segment(last.x0, r[2], f"{last.text} {r[4]}")
             else:
                 segments.append(Segment(r[0], r[2], r[4]))
         out.append(_Line(min(r[1] for r in rs), max(r[3] for r in rs), rs[0][0], rs[-1][2], size, segments))
+    state["column"] = column
     return out
 
 
@@ -365,6 +381,7 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> Draft:
     draft = Draft(builder=DocumentBuilder(), media_type="application/pdf")
     try:
         raw_pages = []
+        line_state: dict = {}
         for index in range(len(pdf)):
             page = pdf[index]
             try:
@@ -385,7 +402,7 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> Draft:
                 page.close()
             bboxes = [t.bbox for t in tables]
             free = [r for r in runs if not any(b[0] - 1 <= (r[0] + r[2]) / 2 <= b[2] + 1 and b[1] - 1 <= (r[1] + r[3]) / 2 <= b[3] + 1 for b in bboxes)]
-            raw_pages.append((index + 1, width, height, _lines_from_runs(free, width / 2), tables))
+            raw_pages.append((index + 1, width, height, _lines_from_runs(free, width / 2, line_state), tables))
         running = _running_keys([p[3] for p in raw_pages], [p[2] for p in raw_pages])
         items: list[_Item] = []
         headers: list[str] = []
@@ -453,6 +470,8 @@ def _page_items(lines: list[_Line], tables, number: int, width: float) -> list[_
     events += [(t.bbox[1], 1, t) for t in tables]
     events.sort(key=lambda e: (e[0], e[1]))
     items: list[_Item] = []
+    steps = sorted(b.top - a.top for a, b in zip(lines, lines[1:]) if 0.8 * a.size <= b.top - a.top <= 2.2 * a.size)
+    pitch = steps[len(steps) // 2] if len(steps) >= 4 else None  # the usual distance between wrapped lines
     left_margin = min((ln.x0 for ln in lines), default=0.0)
     right_margin = max((ln.x1 for ln in lines), default=width)
     run: list[_Line] = []
@@ -472,7 +491,7 @@ def _page_items(lines: list[_Line], tables, number: int, width: float) -> list[_
             if not text:
                 continue
             if (items and items[-1].kind == "para" and not band and not items[-1].band and prev is not None
-                    and _continues(prev, line, text, items[-1].text, left_margin, right_margin, width)):
+                    and _continues(prev, line, text, items[-1].text, left_margin, right_margin, width, pitch)):
                 items[-1].text += " " + text
             elif (band and items and items[-1].band and items[-1].text.lower().startswith("nơi nhận") and prev is not None
                   and abs(segs[0].x0 - recipients_x0) < 12 and not _ARCHIVED.search(items[-1].text.lower())):
@@ -482,6 +501,9 @@ def _page_items(lines: list[_Line], tables, number: int, width: float) -> list[_
                 if text.lower().startswith("nơi nhận"):
                     recipients_x0 = segs[0].x0
             prev = line
+            if items and items[-1].kind == "para":
+                items[-1].open_end = (not band and right_margin - line.x1 < 2 * line.size / 1.15
+                                      and items[-1].text[-1:].isalnum())
         run.clear()
 
     for _, kind, obj in events:
@@ -499,8 +521,24 @@ def _centered(line: _Line, left: float, width: float) -> bool:
     return abs((line.x0 + line.x1) / 2 - width / 2) < 20 and line.x0 > left + 30
 
 
-def _continues(prev: _Line, line: _Line, text: str, so_far: str, left: float, right: float, width: float) -> bool:
+def _upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and not any(c.islower() for c in letters)
+
+
+def _continues(prev: _Line, line: _Line, text: str, so_far: str, left: float, right: float, width: float,
+               pitch: float | None = None) -> bool:
     """Whether ``line`` wraps the paragraph that ``prev`` ended."""
+    font = max(prev.size, line.size) / 1.15
+    gap_ok = line.top - prev.bottom <= 0.9 * max(prev.size, line.size)
+    if pitch and line.top - prev.top > 1.3 * pitch:
+        return False  # spacing between paragraphs wider than the page's usual line pitch
+    full = right - prev.x1 < 2 * font  # the previous line ran to the right margin
+    if gap_ok and full and _upper(text) and _upper(so_far) and abs(line.x0 - prev.x0) < 8:
+        return True  # an upper-case title wrapped onto a second line
+    if (gap_ok and full and so_far[-1:].isalnum() and abs(line.x0 - prev.x0) < 8
+            and re.match(r"^(?:[-–+]\s+[a-zà-ỹđ]|\([^\W\d]{2,})", text)):
+        return True  # '- nhà trường ...', '(Big Data) ...': a dash or bracket that only wraps the sentence
     if starts_new_item(text):
         return False
     if line.top - prev.bottom > 0.9 * max(prev.size, line.size):
@@ -508,9 +546,12 @@ def _continues(prev: _Line, line: _Line, text: str, so_far: str, left: float, ri
     prev_centered, centered = _centered(prev, left, width), _centered(line, left, width)
     if prev_centered != centered:
         return False
-    if classify_line(so_far)[0] == "heading" and not is_all_caps(text):
+    if classify_line(so_far)[0] == "heading" and not _upper(text):
         return False
     if not centered:
+        words = text.split()
+        if words and right - prev.x1 > 0.6 * font * len(words[0]) + 1.5 * font:
+            return False  # the next line's first word would have fitted: the previous line ended its paragraph
         if line.x0 > prev.x0 + 8 and line.x0 > left + 12:  # a first-line indent opens a paragraph
             return False
         if prev.x1 < right - 40 and so_far.rstrip().endswith((".", ":", ";", "!", "?")):
@@ -524,7 +565,7 @@ def _join_tables(items: list[_Item]) -> list[_Item]:
     out: list[_Item] = []
     for it in items:
         if (it.kind == "para" and out and out[-1].kind == "para" and it.page == out[-1].page + 1 and not it.band
-                and not out[-1].band and it.text[:1].islower() and not starts_new_item(it.text)
+                and not out[-1].band and (it.text[:1].islower() or out[-1].open_end) and not starts_new_item(it.text)
                 and not out[-1].text.rstrip().endswith((".", ":", ";", "!", "?"))):
             out[-1].text += " " + it.text
             continue

@@ -341,3 +341,72 @@ def test_header_row_repeated_on_each_page_is_dropped():
     assert first == ["STT"] + [str(k) for k in range(1, 30)]
     nine = tables[0].rows[9]
     assert " ".join(nine[1].text.split()) == " ".join(long_task.split())
+
+
+def _page_of_lines(pages: list[list[tuple[str, bool, float]]]) -> bytes:
+    """Pages of left-aligned lines: (text, justified to the full measure?, space above in points)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from .conftest import _pdf_fonts
+
+    _pdf_fonts()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    for lines in pages:
+        c.setFont("VN", 11)
+        y = 780.0
+        for text, justified, space in lines:
+            y -= 17 + space
+            if not justified:
+                c.drawString(72, y, text)
+                continue
+            words = text.split()
+            gap = (430 - sum(c.stringWidth(w, "VN", 11) for w in words)) / (len(words) - 1)
+            x = 72.0
+            for w in words:
+                c.drawString(x, y, w)
+                x += c.stringWidth(w, "VN", 11) + gap
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+FULL = "Các cơ quan, đơn vị rà soát thủ tục hành chính thuộc thẩm quyền giải quyết"
+
+
+def test_paragraph_ends_where_the_next_word_would_have_fitted_or_spacing_widens():
+    lines = [(FULL, True, 0), (FULL, True, 0), ("và báo cáo kết quả.", False, 0),
+             ("2. Hạ tầng số", False, 9), ("Phát triển hạ tầng số nhanh, đồng bộ, hiện đại, an toàn và bền vững tại các", True, 9),
+             ("xã.", False, 0),
+             ("15. Liên đoàn Lao động tỉnh, Hội Nông dân tỉnh, Liên minh Hợp tác xã tỉnh", True, 9),
+             ("Xây dựng kế hoạch hành động của ngành và tổ chức thực hiện.", False, 9)]
+    doc = read_bytes(_page_of_lines([lines]), "p.pdf")
+    assert [b.text for b in doc.blocks] == [
+        f"{FULL} {FULL} và báo cáo kết quả.", "2. Hạ tầng số",
+        "Phát triển hạ tầng số nhanh, đồng bộ, hiện đại, an toàn và bền vững tại các xã.",
+        "15. Liên đoàn Lao động tỉnh, Hội Nông dân tỉnh, Liên minh Hợp tác xã tỉnh",
+        "Xây dựng kế hoạch hành động của ngành và tổ chức thực hiện."]
+
+
+def test_wrapped_dash_and_title_lines_stay_in_their_paragraph():
+    lines = [("PHÁT TRIỂN KINH TẾ SỐ VÀ XÃ HỘI SỐ TRÊN ĐỊA BÀN TỈNH HÀ NAM GIAI", True, 0),
+             ("ĐOẠN 2026 - 2030", False, 0),
+             ("Kết nối dữ liệu giáo dục liên thông, thống nhất từ gia đình, học sinh, giáo viên", True, 9),
+             ("- nhà trường đến cơ quan quản lý.", False, 0),
+             ("- Công khai kết quả trên cổng thông tin điện tử của tỉnh.", False, 0)]
+    doc = read_bytes(_page_of_lines([lines]), "p.pdf")
+    assert [b.text for b in doc.blocks] == [
+        "PHÁT TRIỂN KINH TẾ SỐ VÀ XÃ HỘI SỐ TRÊN ĐỊA BÀN TỈNH HÀ NAM GIAI ĐOẠN 2026 - 2030",
+        "Kết nối dữ liệu giáo dục liên thông, thống nhất từ gia đình, học sinh, giáo viên - nhà trường đến cơ quan quản lý.",
+        "- Công khai kết quả trên cổng thông tin điện tử của tỉnh."]
+
+
+def test_paragraph_cut_by_a_page_break_before_a_capital_is_joined():
+    page1 = [(FULL, True, 0)] * 3 + [("Đoàn thanh niên tham gia mạng lưới hỗ trợ chuyển đổi số do Sở Khoa học và", True, 0)]
+    page2 = [("Công nghệ điều phối.", False, 0), ("Thực hiện chế độ báo cáo định kỳ theo quy định hiện hành.", False, 9)]
+    doc = read_bytes(_page_of_lines([page1, page2]), "p.pdf")
+    texts = [b.text for b in doc.blocks]
+    assert texts[-2].endswith("do Sở Khoa học và Công nghệ điều phối.")
+    assert texts[-1] == "Thực hiện chế độ báo cáo định kỳ theo quy định hiện hành."
+    assert len(texts) == 2
