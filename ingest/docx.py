@@ -4,7 +4,9 @@
 - tables cell by cell, ``gridSpan``/``vMerge`` cells repeated into every position they cover;
 - two-column layout tables (header, signature) unrolled column by column, as read on paper;
 - runs in ``.VnTime``/``VNI-Times`` fonts converted from TCVN3/VNI per run;
-- page headers/footers kept apart in ``Document.headers``.
+- page headers/footers kept apart in ``Document.headers``;
+- text boxes (``w:txbxContent``, drawn once even when Word stores a VML fallback copy) kept out of the
+  paragraph they are anchored in and emitted as their own blocks right after it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from parlens.nlp.normalize import fold
 from parlens.settings import Settings
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _MAX_RATIO = 200  # uncompressed / compressed beyond this, over 10 MB, is a bomb
 _LAYOUT_MARKERS = ("cong hoa xa hoi chu nghia", "doc lap - tu do", "noi nhan", "dang cong san viet nam",
                    "tm.", "kt.", "so:")
@@ -199,8 +202,11 @@ class _Reader:
         para_font = self.fonts.style_font(style_id) or self.fonts.default
         pieces: list[str] = []
         legacy_seen = False
+        boxed = p.find(".//" + W + "txbxContent") is not None
         for r in p.iter(W + "r"):
             if r.getparent() is not None and r.getparent().tag in (W + "del", W + "moveFrom"):
+                continue
+            if boxed and _in_text_box(r, p):
                 continue
             raw = _run_text(r)
             if not raw:
@@ -242,6 +248,15 @@ class _Reader:
             text = f"{label} {text}"
         return text, label, style_name, heading_level
 
+    def text_boxes(self, p) -> list[object]:
+        """Paragraphs of the text boxes anchored in ``p`` (the VML fallback copy of a box skipped)."""
+        out = []
+        for box in p.iter(W + "txbxContent"):
+            if any(a.tag == MC + "Fallback" or (a.tag == W + "txbxContent") for a in _ancestors(box, p)):
+                continue
+            out.extend(box.iter(W + "p"))
+        return out
+
     def cell_text(self, tc) -> str:
         parts = []
         for el in tc.iter(W + "p"):
@@ -281,6 +296,19 @@ class _Reader:
                 texts[key] = ""
                 r.append(key)
         return grid, texts
+
+
+def _ancestors(el, stop):
+    """Ancestors of ``el`` up to (not including) ``stop``."""
+    a = el.getparent()
+    while a is not None and a is not stop:
+        yield a
+        a = a.getparent()
+
+
+def _in_text_box(r, p) -> bool:
+    """Whether run ``r`` sits inside a text box (or its fallback copy) rather than in paragraph ``p`` itself."""
+    return any(a.tag in (W + "txbxContent", MC + "Fallback") for a in _ancestors(r, p))
 
 
 def _cells(tr):
@@ -327,6 +355,9 @@ def read_docx(data: bytes, name: str, settings: Settings) -> Draft:
         if el.tag == W + "p":
             text, label, style, heading = reader.paragraph(el)
             _add(builder, text.replace("\n", " "), label, style, heading)
+            for box_p in reader.text_boxes(el):  # a text box reads as its own blocks after its anchor
+                text, label, style, heading = reader.paragraph(box_p)
+                _add(builder, text.replace("\n", " "), label, style, heading)
         else:
             grid, texts = reader.table(el)
             if _is_layout_table(grid, texts):

@@ -92,3 +92,40 @@ def test_zip_bomb_refused_before_extraction(official_docx):
         read_bytes(data, "bomb.docx", settings=Settings(max_unzipped_bytes=2 * 1024 * 1024))
     assert err.value.code == "PARLENS-E007"
     assert read_bytes(data, "ok.docx", settings=Settings(max_unzipped_bytes=8 * 1024 * 1024)).blocks
+
+
+def _with_text_box(anchor_text: str, box_lines: list[str], *, fallback: bool) -> bytes:
+    """A DOCX whose second paragraph anchors a text box (DrawingML, optionally with Word's VML fallback copy)."""
+    import docx
+    from docx.oxml import parse_xml
+
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+          'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+          'xmlns:v="urn:schemas-microsoft-com:vml"')
+    content = "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in box_lines)
+    drawing = (f'<w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent>{content}'
+               '</w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>')
+    pict = f"<w:pict><v:shape><v:textbox><w:txbxContent>{content}</w:txbxContent></v:textbox></v:shape></w:pict>"
+    inner = f"<mc:AlternateContent><mc:Choice Requires=\"wps\">{drawing}</mc:Choice><mc:Fallback>{pict}</mc:Fallback></mc:AlternateContent>" if fallback else drawing
+    d = docx.Document()
+    d.add_paragraph("Kế hoạch cải cách hành chính năm 2026 của tỉnh.")
+    p = d.add_paragraph()
+    p._p.append(parse_xml(f"<w:r {ns}><w:t xml:space=\"preserve\">{anchor_text[:20]}</w:t></w:r>"))
+    p._p.append(parse_xml(f"<w:r {ns}>{inner}</w:r>"))
+    p._p.append(parse_xml(f"<w:r {ns}><w:t xml:space=\"preserve\">{anchor_text[20:]}</w:t></w:r>"))
+    d.add_paragraph("Các sở, ngành triển khai thực hiện.")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("fallback", [False, True])
+def test_text_box_is_its_own_blocks_after_its_anchor_paragraph(fallback):
+    anchor = "Sở Nội vụ chủ trì theo dõi Chỉ số cải cách hành chính, báo cáo hằng quý."
+    box = ["DỰ THẢO", "Lần 2"]
+    doc = read_bytes(_with_text_box(anchor, box, fallback=fallback), "kh.docx")
+    assert [b.text for b in doc.blocks] == ["Kế hoạch cải cách hành chính năm 2026 của tỉnh.", anchor, *box,
+                                            "Các sở, ngành triển khai thực hiện."]
