@@ -4,6 +4,7 @@ Generates its inputs (or takes --pdf/--docx files), reads them through ``parlens
 and, when ``parlens.store`` is importable, also stores them in a temporary store (end to end).
 
     .venv/bin/python bench/ingest.py --pages 60 --docx 100 --ocr-pages 2
+    .venv/bin/python bench/ingest.py --agree DOCX_DIR PDF_DIR   # same documents in two formats, read alike?
 """
 
 from __future__ import annotations
@@ -124,6 +125,38 @@ def _timed(label: str, unit: str, count: int, paths: list[Path], store) -> None:
     print(f"{label:10s} {count:5d} {unit:6s} in {elapsed:6.2f} s  -> {count / elapsed:7.1f} {unit}/s ({where})")
 
 
+def agreement(docx_dir: Path, pdf_dir: Path) -> None:
+    """Block, table-row and cell agreement between the DOCX and PDF forms of the same documents (by stem).
+
+    Paragraph blocks and table rows are aligned in order (difflib); a block or row agrees when its
+    whitespace-normalised text is identical. Prints the agreeing share per document and in total.
+    """
+    import difflib
+
+    from parlens.ingest import read_document
+
+    def norm(s: str) -> str:
+        return " ".join(s.split())
+
+    totals = [0, 0, 0, 0, 0, 0]
+    for docx_path in sorted(docx_dir.glob("*.docx")):
+        pdf_path = pdf_dir / f"{docx_path.stem}.pdf"
+        if not pdf_path.exists():
+            continue
+        a, b = read_document(docx_path), read_document(pdf_path)
+        counts = []
+        for pick in (lambda d: [norm(x.text) for x in d.blocks if x.kind != "table"],
+                     lambda d: [" | ".join(norm(c.text) for c in r) for x in d.blocks if x.kind == "table" for r in x.rows],
+                     lambda d: [norm(c.text) for x in d.blocks if x.kind == "table" for r in x.rows for c in r]):
+            xa, xb = pick(a), pick(b)
+            same = sum(m.size for m in difflib.SequenceMatcher(None, xa, xb, autojunk=False).get_matching_blocks())
+            counts += [same, max(len(xa), len(xb))]
+        totals = [t + c for t, c in zip(totals, counts)]
+        print(f"{docx_path.stem[:40]:40}  blocks {counts[0]}/{counts[1]}  rows {counts[2]}/{counts[3]}  cells {counts[4]}/{counts[5]}")
+    shares = [totals[k] / totals[k + 1] if totals[k + 1] else 1.0 for k in (0, 2, 4)]
+    print(f"{'TOTAL':40}  blocks {shares[0]:.3f}  rows {shares[1]:.3f}  cells {shares[2]:.3f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=60, help="pages of the generated text PDF")
@@ -132,7 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--table-share", type=float, default=0.25, help="share of generated pages that hold a ruled table")
     ap.add_argument("--pdf-file", type=Path, help="use this PDF instead of a generated one")
     ap.add_argument("--no-store", action="store_true", help="read only, do not store")
+    ap.add_argument("--agree", nargs=2, type=Path, metavar=("DOCX_DIR", "PDF_DIR"),
+                    help="only compare how the DOCX and PDF forms of the same documents read")
     args = ap.parse_args(argv)
+    if args.agree:
+        agreement(*args.agree)
+        return 0
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     work = Path(tempfile.mkdtemp(prefix="parlens-bench-in-"))
