@@ -353,7 +353,7 @@ class _Extractor:
                 self.leadin = Subject(sent[pos:end], s + pos, "item", "leadin")
                 self.in_operative = True
                 return False
-        for am in cue_regex("assigner_verbs").finditer(sent):
+        for am in _assigner_matches(sent):
             if am.start() == 0 or (opener and opener is not True and opener.end() >= am.end()):
                 continue
             after = self._skip_cho(sent, am.end())
@@ -402,6 +402,8 @@ class _Extractor:
             if p < len(sent) and sent[p].isupper() and head_at(sent, p):
                 if cue_regex("assigner_verbs").search(sent, 0, m.start()):
                     return None
+                if re.search(r"(?:ông|bà|đồng chí)(?:\s+[A-ZĐÀ-Ỹ]\w*)+\s*$", sent[:m.start()]):
+                    return None  # "Theo ông X, Giám đốc Sở Y, …": the office is the person's title
                 end = phrase_end(sent, p)
                 return None if sent[end:end + 1] == "," else p  # "Bà X, Giám đốc Sở Y, cho biết": apposition
         return None
@@ -564,12 +566,40 @@ class _Extractor:
         return None
 
 
+def _assigner_matches(sent: str) -> list[re.Match[str]]:
+    """Assignment verbs of a sentence, plus "chỉ đạo" when a leader is its subject and no other
+    assignment verb comes first ("Chủ tịch UBND thành phố chỉ đạo các sở …")."""
+    found = [m for m in cue_regex("assigner_verbs").finditer(sent) if not _policy_measure(sent, m)]
+    for m in cue_regex("leader_assigner_verbs").finditer(sent):
+        if re.match(r"\s+(?:của|tại|và)(?!\w)", sent[m.end():]) or any(f.start() < m.start() for f in found):
+            continue
+        if cue_regex("leaders").search(sent, max(0, m.start() - 80), m.start()):
+            found.append(m)
+    return sorted(found, key=lambda m: m.start())
+
+
+def _policy_measure(sent: str, m: re.Match[str]) -> bool:
+    """ "… chính sách khuyến khích doanh nghiệp đầu tư …", "…, đặt hàng doanh nghiệp phát triển …": a
+    measure the plan takes, not an instruction, unless the verb opens the sentence or follows the
+    authority that issues it ("UBND tỉnh khuyến khích …")."""
+    if fold(m.group(0)) not in {"khuyen khich", "dat hang"} or not sent[:m.start()].strip(" -–*•"):
+        return False
+    before = sent[:m.start()].rstrip()
+    if re.search(r"^(?:\W*(?:[\dIVXa-zđ]+[.)]\s*)?)?(?:Cụ thể|Đồng thời|Ngoài ra|Theo đó|Bên cạnh đó)?\W*$", before):
+        return False
+    return not re.search(r"(?:UBND|Ủy ban nhân dân|Chủ tịch|Thủ tướng|Chính phủ|tỉnh|thành phố)(?:\s+\S+){0,2}\s*(?:cũng\s+)?$", before)
+
+
 def alternation_closers() -> str:
     return "|".join(re.escape(w) for w in lexicon()["leadin_closers"])
 
 
-def _dedupe(cands: list[Candidate]) -> list[Candidate]:
-    """One record per (agency, task): a repeat keeps the table row, else the first statement."""
+def _dedupe(cands: list[Candidate], *, press: bool = False) -> list[Candidate]:
+    """One record per (agency, task): a repeat keeps the table row, else the first statement.
+
+    In a press article a paraphrase counts as a repeat too (the lead paragraph restates a body
+    assignment): same agency and role, most words shared, no conflicting deadline; the longer stays.
+    """
     kept: list[Candidate] = []
     index: dict[tuple[str, str], int] = {}
     for c in cands:
@@ -579,14 +609,31 @@ def _dedupe(cands: list[Candidate]) -> list[Candidate]:
             if c.rule.startswith("table") and not prev.rule.startswith("table"):
                 kept[index[key]] = c
             continue
+        if press:
+            twin = next((i for i, k in enumerate(kept) if _paraphrase(k, c)), None)
+            if twin is not None:
+                if len(c.task) > len(kept[twin].task):
+                    kept[twin] = c
+                continue
         index[key] = len(kept)
         kept.append(c)
     return kept
 
 
+def _paraphrase(a: Candidate, b: Candidate) -> bool:
+    if fold(a.agency) != fold(b.agency) or a.role != b.role:
+        return False
+    ta, tb = set(re.findall(r"\w+", fold(a.task))), set(re.findall(r"\w+", fold(b.task)))
+    if not ta or not tb or len(ta & tb) / min(len(ta), len(tb)) < 0.75:
+        return False
+    da, db = timing.to_gold_code(a.deadline), timing.to_gold_code(b.deadline)
+    return da is None or db is None or da == db
+
+
 def extract_tasks(doc: Document, *, ref_date: date | None = None) -> list[Task]:
     """Tasks of a document: one record per (agency, task), each with its span, role and deadline."""
-    cands = _dedupe(_Extractor(doc, ref_date).run())
+    press = doc.media_type == "text/html" or (doc.metadata.doc_type or "") == "Bài báo"
+    cands = _dedupe(_Extractor(doc, ref_date).run(), press=press)
     on = ref_date or doc.metadata.issued_on
     tasks: list[Task] = []
     for c in cands:

@@ -13,7 +13,7 @@ from datetime import date
 from parlens.model import Block, Document, TableCell
 from parlens.nlp.normalize import fold
 from parlens.task_extraction import timing
-from parlens.task_extraction.addressees import head_at, phrase_end, split_members
+from parlens.task_extraction.addressees import Member, head_at, phrase_end, resolve, split_members
 from parlens.task_extraction.lexicon import lexicon
 
 
@@ -130,11 +130,37 @@ def table_records(doc: Document, index: int, ref_date: date | None,
 def _cell_members(text: str):
     body = text.strip().rstrip(".;,")
     members = []
-    for m in split_members(body, keep_collectives_whole=False):
+    for m in unglue(split_members(body, keep_collectives_whole=False)):
         if fold(m.text) in {"", "-", "x"}:
             continue
         members.append(m)
     return members
+
+
+def unglue(members: list[Member]) -> list[Member]:
+    """Split bodies a lost line break glued together ("Sở Tài chính Sở Khoa học và Công nghệ").
+
+    A cut goes before a capitalised agency head when both sides resolve to known bodies on their own,
+    so "Văn phòng UBND tỉnh" or "Giám đốc Sở Nội vụ" stay whole.
+
+    >>> [m.text for m in unglue(split_members("Sở Khoa học và Công nghệ Công an tỉnh"))]
+    ['Sở Khoa học và Công nghệ', 'Công an tỉnh']
+    """
+    out: list[Member] = []
+    for m in members:
+        text, base, cut_from = m.text, m.start, 0
+        for w in re.finditer(r"(?<=\s)(?=[A-ZĐÀ-Ỹ])", text):
+            pos = w.start()
+            if pos <= cut_from or not head_at(text, pos):
+                continue
+            before = text[cut_from:pos].strip()
+            after = text[pos:]
+            if resolve(before)[0] and resolve(after)[0] and not re.search(r"(?:của|thuộc|và)\s*$", before):
+                out.append(Member(before, base + cut_from, base + cut_from + len(before), m.collective))
+                cut_from = pos
+        rest = text[cut_from:]
+        out.append(Member(rest, base + cut_from, base + m.end - m.start, m.collective) if cut_from else m)
+    return out
 
 
 def _lead_cell(cell: TableCell, task_cell: TableCell, task_text: str, deadline, dl_off: int, ref_date):
@@ -155,7 +181,7 @@ def _lead_cell(cell: TableCell, task_cell: TableCell, task_text: str, deadline, 
             end = len(clause_body)
         agencies, rest = clause_body[:end], clause_body[end:].strip(" ,")
         own_task = bool(rest) and re.match(r"(?:thực hiện|triển khai|tổ chức thực hiện)\s", rest, re.I) is not None
-        members = split_members(agencies, keep_collectives_whole=False) if agencies else []
+        members = unglue(split_members(agencies, keep_collectives_whole=False)) if agencies else []
         for m in members:
             if own_task:
                 found = [d for d in timing.find(rest, ref_date) if d.decoy is None]

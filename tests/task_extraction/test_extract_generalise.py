@@ -1,0 +1,93 @@
+"""Rules added for documents outside the development set: press openers, conclusions, reports,
+narrowed addressees, glued table cells, leaders' "chỉ đạo", policy measures. Texts written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from parlens.task_extraction.extract import extract_tasks
+from parlens.task_extraction.tables import unglue
+from parlens.task_extraction.addressees import split_members
+from parlens.task_extraction.textdoc import document_from_text
+
+
+def _tasks(text: str):
+    return extract_tasks(document_from_text(text), ref_date=date(2026, 3, 1))
+
+
+def test_earlier_assignments_reported_as_done_are_not_tasks():
+    text = ("Trước đó, tháng 1/2026, UBND tỉnh đã giao Sở Xây dựng lập danh mục công trình.\n"
+            "Sở Tư pháp được giao rà soát 20 thủ tục và đã hoàn thành trước ngày 10/2/2026.")
+    assert _tasks(text) == []
+
+
+def test_recommendation_section_of_a_report_gives_no_tasks():
+    text = ("III. ĐỀ XUẤT, KIẾN NGHỊ\n"
+            "Đề nghị Bộ Nội vụ sớm hướng dẫn cách chấm điểm đối với chính quyền hai cấp.")
+    assert _tasks(text) == []
+
+
+def test_subject_after_a_leading_adverbial_clause():
+    text = ("Kết luận buổi làm việc, Sở Y tế cần chủ trì, phối hợp với Công an tỉnh rà soát hồ sơ "
+            "cấp phép hành nghề trong quý II/2026.")
+    got = {(t.agency, t.role, t.deadline.due if t.deadline else None) for t in _tasks(text)}
+    assert got == {("Sở Y tế", "lead", date(2026, 6, 30)), ("Công an tỉnh", "support", date(2026, 6, 30))}
+
+
+def test_apposition_after_a_person_is_not_a_subject():
+    text = "Theo ông Trần Văn B, Giám đốc Sở Nội vụ, sở sẽ đưa chỉ tiêu này vào đánh giá cuối năm."
+    assert _tasks(text) == []
+
+
+def test_conclusion_lead_in_opens_items_with_their_own_subjects():
+    text = ("Phó Chủ tịch UBND tỉnh kết luận như sau:\n"
+            "1. Văn phòng UBND tỉnh theo dõi, tổng hợp kết quả, báo cáo định kỳ hằng tháng.\n"
+            "2. Tại cuộc họp, Giám đốc Sở Xây dựng cam kết hoàn thành trong tháng 5.")
+    [task] = _tasks(text)
+    assert task.agency == "Văn phòng UBND tỉnh" and task.deadline.recurrence == ["FREQ=MONTHLY"]
+
+
+def test_doi_voi_narrows_the_lead_in_to_one_addressee():
+    text = ("Sở Nội vụ đề nghị các cơ quan, đơn vị thực hiện một số nội dung sau:\n"
+            "1. Đối với UBND các xã, phường: bố trí đủ công chức tại bộ phận một cửa.")
+    [task] = _tasks(text)
+    assert task.agency == "UBND các xã, phường" and task.task.startswith("bố trí")
+
+
+def test_leader_chi_dao_assigns_but_a_body_directing_its_unit_does_not():
+    led = _tasks("Chủ tịch UBND tỉnh chỉ đạo các sở, ngành rà soát hồ sơ trễ hạn trong tháng 3/2026.")
+    assert [(t.agency, t.deadline.due) for t in led] == [("các sở, ngành", date(2026, 3, 31))]
+    unit = _tasks("Giao Chủ tịch UBND các xã chỉ đạo công chức niêm yết thủ tục hành chính.")
+    assert [t.agency for t in unit] == ["Chủ tịch UBND các xã"] and unit[0].task.startswith("chỉ đạo công chức")
+
+
+def test_policy_measure_is_not_an_assignment():
+    text = ("III. GIẢI PHÁP\n1. Xây dựng cơ chế, chính sách khuyến khích doanh nghiệp đầu tư vào hạ tầng số.\n"
+            "2. Khuyến khích Hội Nông dân tỉnh tham gia tuyên truyền.")
+    assert [t.agency for t in _tasks(text)] == ["Hội Nông dân tỉnh"]
+
+
+def test_closing_courtesy_is_not_a_task():
+    text = "Sở Nội vụ đề nghị các cơ quan, đơn vị, địa phương quan tâm, phối hợp thực hiện./."
+    assert _tasks(text) == []
+
+
+def test_press_paraphrase_of_an_assignment_is_kept_once():
+    from parlens.model import Document, DocumentMetadata
+
+    base = document_from_text(
+        "Chủ tịch UBND thành phố chỉ đạo các sở, ngành xử lý dứt điểm hồ sơ trễ hạn trong tháng 3.\n"
+        "Chủ tịch UBND thành phố chỉ đạo các sở, ngành rà soát, xử lý dứt điểm hồ sơ trễ hạn, "
+        "hoàn thành trong tháng 3/2026.")
+    meta = DocumentMetadata(doc_type="Bài báo", issued_on=date(2026, 3, 2))
+    doc = Document(text=base.text, blocks=base.blocks, metadata=meta, source_name="x.html",
+                   media_type="text/html")
+    tasks = extract_tasks(doc)
+    assert len(tasks) == 1 and "rà soát" in tasks[0].task
+
+
+def test_unglue_splits_cells_whose_line_break_was_lost():
+    assert [m.text for m in unglue(split_members("Sở Tài chính Sở Khoa học và Công nghệ"))] == [
+        "Sở Tài chính", "Sở Khoa học và Công nghệ"]
+    for whole in ("Văn phòng UBND tỉnh", "Giám đốc Sở Nội vụ", "Chủ tịch UBND xã Đại Từ"):
+        assert [m.text for m in unglue(split_members(whole))] == [whole]
