@@ -258,8 +258,8 @@ def test_signature_band_beside_recipients_even_over_a_page_break(break_after):
                                "UBND các xã, phường"]
 
 
-def _narrow_cell_table_pdf(cells: list[list[list[str]]]) -> bytes:
-    """A ruled table drawn line by line: each cell is a list of the lines printed in it (a narrow column)."""
+def _narrow_cell_table_pdf(*pages: list[list[list[str]]]) -> bytes:
+    """Ruled tables drawn line by line, one per page: each cell is a list of the lines printed in it."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -268,21 +268,23 @@ def _narrow_cell_table_pdf(cells: list[list[list[str]]]) -> bytes:
     _pdf_fonts()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
-    c.setFont("VN", 11)
-    c.drawString(60, 780, "Phụ lục: phân công nhiệm vụ cải cách hành chính năm 2026.")
-    xs = [60, 84, 300, 420]
-    y = 760
-    for row in cells:
-        height = 14 * max(len(cell) for cell in row) + 6
-        for k, cell in enumerate(row):
-            for n, line in enumerate(cell):
-                c.drawString(xs[k] + 3, y - 14 * (n + 1), line)
+    for number, cells in enumerate(pages):
+        c.setFont("VN", 11)
+        if number == 0:
+            c.drawString(60, 780, "Phụ lục: phân công nhiệm vụ cải cách hành chính năm 2026.")
+        xs = [60, 84, 300, 420]
+        y = 760
+        for row in cells:
+            height = 14 * max(len(cell) for cell in row) + 6
+            for k, cell in enumerate(row):
+                for n, line in enumerate(cell):
+                    c.drawString(xs[k] + 3, y - 14 * (n + 1), line)
+            c.line(xs[0], y, xs[-1], y)
+            for x in xs:
+                c.line(x, y, x, y - height)
+            y -= height
         c.line(xs[0], y, xs[-1], y)
-        for x in xs:
-            c.line(x, y, x, y - height)
-        y -= height
-    c.line(xs[0], y, xs[-1], y)
-    c.showPage()
+        c.showPage()
     c.save()
     return buf.getvalue()
 
@@ -410,3 +412,19 @@ def test_paragraph_cut_by_a_page_break_before_a_capital_is_joined():
     assert texts[-2].endswith("do Sở Khoa học và Công nghệ điều phối.")
     assert texts[-1] == "Thực hiện chế độ báo cáo định kỳ theo quy định hiện hành."
     assert len(texts) == 2
+
+
+def test_row_cut_by_a_page_break_under_a_repeated_header_is_one_row():
+    header = [["TT"], ["Nhiệm vụ"], ["Chủ trì"]]
+    page1 = [header, [["1"], ["Rà soát thủ tục hành chính"], ["Sở Tư pháp"]],
+             [["2"], ["Số hóa hồ sơ, kết quả giải quyết", "thủ tục hành chính tại bộ phận"], ["Văn phòng", "UBND tỉnh"]]]
+    page2 = [header, [[""], ["một cửa các cấp"], [""]], [["3"], ["Khảo sát mức độ hài lòng"], ["Sở Nội vụ"]]]
+    doc = read_bytes(_narrow_cell_table_pdf(page1, page2), "annex.pdf")
+    tables = [b for b in doc.blocks if b.kind == "table"]
+    assert len(tables) == 1
+    assert [[cell.text for cell in row] for row in tables[0].rows] == [
+        ["TT", "Nhiệm vụ", "Chủ trì"],
+        ["1", "Rà soát thủ tục hành chính", "Sở Tư pháp"],
+        ["2", "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính tại bộ phận một cửa các cấp", "Văn phòng UBND tỉnh"],
+        ["3", "Khảo sát mức độ hài lòng", "Sở Nội vụ"],
+    ]
