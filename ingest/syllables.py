@@ -39,6 +39,8 @@ class _Grammar:
 def _grammar() -> _Grammar:
     raw = yaml.safe_load(resources.files("parlens.ingest").joinpath("data/syllables.yaml").read_text("utf-8"))
     rhymes = frozenset(r for group in raw["rhymes"].values() for r in group)
+    if not all(isinstance(r, str) for r in rhymes):  # YAML 1.1 reads a bare 'on' as true: quote it
+        raise ValueError("syllables.yaml: every rhyme must be a string")
     return _Grammar(
         onsets=tuple(sorted(raw["onsets"], key=len, reverse=True)),
         rhymes=rhymes,

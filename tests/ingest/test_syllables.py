@@ -33,3 +33,10 @@ def test_quality_separates_unicode_from_legacy_garbage():
     assert text_quality(good) == 1.0
     assert text_quality(garbage) < 0.6
     assert text_quality("") == 0.0
+
+
+def test_rhyme_on_is_a_rhyme_not_a_yaml_boolean():
+    from parlens.ingest.repair import repair_text
+
+    assert all(is_valid_syllable(w) for w in ["con", "còn", "đón", "bón", "hỏn"])
+    assert repair_text("đón sinh viên vào thực tập", detect=True) == "đón sinh viên vào thực tập"
