@@ -212,11 +212,13 @@ def join_cell_lines(lines: list[list[str]]) -> str:
 
     >>> join_cell_lines([["S"], ["T"], ["T"]]), join_cell_lines([["1."], ["1"]]), join_cell_lines([["Sở", "Tư"], ["pháp"]])
     ('STT', '1.1', 'Sở Tư pháp')
+    >>> join_cell_lines([["Kế", "hoạch", "số", "12/KH-"], ["UBND"]])
+    'Kế hoạch số 12/KH-UBND'
     """
     words: list[str] = []
     for ln in lines:
         for k, w in enumerate(ln):
-            if k == 0 and words and joins_across_break(words[-1], w):
+            if k == 0 and words and (joins_across_break(words[-1], w) or (_ATTACHED_HYPHEN.search(words[-1]) and w[:1].isalnum())):
                 words[-1] += w
             else:
                 words.append(w)
@@ -492,7 +494,7 @@ def _page_items(lines: list[_Line], tables, number: int, width: float) -> list[_
                 continue
             if (items and items[-1].kind == "para" and not band and not items[-1].band and prev is not None
                     and _continues(prev, line, text, items[-1].text, left_margin, right_margin, width, pitch)):
-                items[-1].text += " " + text
+                items[-1].text = _join_wrapped(items[-1].text, text)
             elif (band and items and items[-1].band and items[-1].text.lower().startswith("nơi nhận") and prev is not None
                   and abs(segs[0].x0 - recipients_x0) < 12 and not _ARCHIVED.search(items[-1].text.lower())):
                 items[-1].text += " " + text  # the recipients list flows on in the left column
@@ -519,6 +521,18 @@ def _page_items(lines: list[_Line], tables, number: int, width: float) -> list[_
 
 def _centered(line: _Line, left: float, width: float) -> bool:
     return abs((line.x0 + line.x1) / 2 - width / 2) < 20 and line.x0 > left + 30
+
+
+_ATTACHED_HYPHEN = re.compile(r"[\w/]-$")
+
+
+def _join_wrapped(so_far: str, text: str) -> str:
+    """A wrapped line appended to its paragraph; a hyphen attached to the last word ('469-' / 'KH/TU') joins tight.
+
+    >>> _join_wrapped("Kế hoạch 469-", "KH/TU ngày 10"), _join_wrapped("kinh tế -", "xã hội")
+    ('Kế hoạch 469-KH/TU ngày 10', 'kinh tế - xã hội')
+    """
+    return f"{so_far}{text}" if _ATTACHED_HYPHEN.search(so_far) and text[:1].isalnum() else f"{so_far} {text}"
 
 
 def _upper(text: str) -> bool:
@@ -567,7 +581,7 @@ def _join_tables(items: list[_Item]) -> list[_Item]:
         if (it.kind == "para" and out and out[-1].kind == "para" and it.page == out[-1].page + 1 and not it.band
                 and not out[-1].band and (it.text[:1].islower() or out[-1].open_end) and not starts_new_item(it.text)
                 and not out[-1].text.rstrip().endswith((".", ":", ";", "!", "?"))):
-            out[-1].text += " " + it.text
+            out[-1].text = _join_wrapped(out[-1].text, it.text)
             continue
         if (it.kind == "table" and out and out[-1].kind == "table" and it.page == max(out[-1].page, out[-1].last_page) + 1
                 and it.grid and out[-1].grid and len(it.grid[0]) == len(out[-1].grid[0])):

@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["parlens.ingest", "parlens.ingest.columns", "parlens.ingest.metadata", "parlens.ingest.repair",
-           "parlens.ingest.sniff", "parlens.ingest.structure", "parlens.ingest.syllables", "parlens.ingest.text"]
+           "parlens.ingest.pdf", "parlens.ingest.sniff", "parlens.ingest.structure", "parlens.ingest.syllables", "parlens.ingest.text"]
 
 
 @pytest.mark.parametrize("name", MODULES)

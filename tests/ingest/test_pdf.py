@@ -428,3 +428,12 @@ def test_row_cut_by_a_page_break_under_a_repeated_header_is_one_row():
         ["2", "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính tại bộ phận một cửa các cấp", "Văn phòng UBND tỉnh"],
         ["3", "Khảo sát mức độ hài lòng", "Sở Nội vụ"],
     ]
+
+
+def test_hyphen_attached_at_a_line_end_joins_tight():
+    lines = [("Thực hiện Kế hoạch số 469-KH/TU của Tỉnh ủy và Kế hoạch số 15/KH-", True, 0),
+             ("UBND của Ủy ban nhân dân tỉnh về phát triển kinh tế - xã hội.", False, 0)]
+    doc = read_bytes(_page_of_lines([lines]), "p.pdf")
+    assert [b.text for b in doc.blocks] == [
+        "Thực hiện Kế hoạch số 469-KH/TU của Tỉnh ủy và Kế hoạch số 15/KH-UBND của Ủy ban nhân dân tỉnh về phát "
+        "triển kinh tế - xã hội."]
