@@ -244,10 +244,12 @@ class EmbeddedBackend:
     def count(self) -> int:
         return self._searcher().num_docs
 
-    def build_query(self, aq: AnalyzedQuery, mode: str = "folded", *, conjunctive: bool = True) -> Query | None:
+    def build_query(self, aq: AnalyzedQuery, mode: str = "folded", *, conjunctive: bool = True,
+                    min_match: int | None = None) -> Query | None:
         """The matching-and-ranking query for an analysed query (None when it has no terms).
 
-        Every typed term must occur (folded) in the passage, or, with ``conjunctive=False``, any of them;
+        Every typed term must occur (folded) in the passage, or, with ``conjunctive=False``, at least
+        ``min_match`` of them (default one);
         an abbreviation group is satisfied by the typed form or any expansion (as a phrase); in
         ``segmented`` mode words add to the score. Phrase, proximity, accent and title bonuses are
         added afterwards to the best candidates (:meth:`bonus_queries`).
@@ -257,8 +259,9 @@ class EmbeddedBackend:
             terms = [Query.term_query(schema, "orig", t) for t in aq.original]
             if not terms:
                 return None
-            occur = Occur.Must if conjunctive else Occur.Should
-            return Query.boolean_query([(occur, q) for q in terms])
+            if conjunctive:
+                return Query.boolean_query([(Occur.Must, q) for q in terms])
+            return Query.boolean_query([(Occur.Should, q) for q in terms], max(1, min(min_match or 1, len(terms))))
         units = []
         for group in aq.groups:
             typed = [Query.term_query(schema, "fold", t) for t in group.alternatives[0]]
@@ -272,7 +275,11 @@ class EmbeddedBackend:
             units.append(unit)
         if not units:
             return None
-        clauses = [(Occur.Must if conjunctive else Occur.Should, u) for u in units]
+        if conjunctive or len(units) == 1:
+            clauses = [(Occur.Must, u) for u in units]
+        else:
+            need = max(1, min(min_match or 1, len(units)))
+            clauses = [(Occur.Must, Query.boolean_query([(Occur.Should, u) for u in units], need))]
         for phrase in aq.phrases:
             q = Query.phrase_query(schema, "fold", list(phrase)) if len(phrase) > 1 else Query.term_query(schema, "fold", phrase[0])
             clauses.append((Occur.Must, q))
@@ -329,21 +336,33 @@ class EmbeddedBackend:
         searcher = self._searcher()
         want = query.offset + query.limit
         pool = max(RERANK_POOL, want)
-        for conjunctive in (True, False):
-            text_q = self.build_query(aq, query.mode, conjunctive=conjunctive)
-            if text_q is None and not filters:
-                return SearchResult(total=0)
-            final = Query.boolean_query([(Occur.Must, text_q if text_q is not None else Query.all_query()), *filters])
-            result = searcher.search(final, limit=pool, count=True)
-            if result.count or text_q is None:
-                break
+        text_q = self.build_query(aq, query.mode)
+        if text_q is None and not filters:
+            return SearchResult(total=0)
+        final = Query.boolean_query([(Occur.Must, text_q if text_q is not None else Query.all_query()), *filters])
+        result = searcher.search(final, limit=pool, count=True)
+        total = result.count
         scored = [(float(score), address) for score, address in result.hits]
-        if query.mode != "syllable" and scored:
-            scored = self._add_bonuses(searcher, scored, self.bonus_queries(aq))
+        bonuses = self.bonus_queries(aq) if query.mode != "syllable" else []
+        if scored and bonuses:
+            scored = self._add_bonuses(searcher, scored, bonuses)
+        groups = len(aq.original if query.mode == "syllable" else aq.groups)
+        need = _partial_need(groups) if scored else 1  # nothing holds every term: any term will do
+        if text_q is not None and len(scored) < pool and groups > 1 and need is not None:
+            # Too few passages hold every term: add those holding most of them, ranked after the full matches.
+            partial_q = self.build_query(aq, query.mode, conjunctive=False, min_match=need)
+            final = Query.boolean_query([(Occur.Must, partial_q), *filters])
+            partial = searcher.search(final, limit=pool, count=True)
+            seen = {(a.segment_ord, a.doc) for _, a in scored}
+            extra = [(float(s), a) for s, a in partial.hits if (a.segment_ord, a.doc) not in seen][: pool - len(scored)]
+            if extra and bonuses:
+                extra = self._add_bonuses(searcher, extra, bonuses)
+            scored += extra
+            total = partial.count
         terms = aq.highlight_terms if query.mode != "syllable" else frozenset(fold_terms(aq.text))
         hits = [_hit(searcher.doc(address), score, terms) for score, address in scored[query.offset : want]]
-        facets = self._facets(searcher, final) if query.facets and result.count else {}
-        return SearchResult(total=result.count, hits=hits, facets=facets)
+        facets = self._facets(searcher, final) if query.facets and total else {}
+        return SearchResult(total=total, hits=hits, facets=facets)
 
     def _add_bonuses(self, searcher: tantivy.Searcher, scored: list, bonuses: list[Query]) -> list:
         """Re-rank the candidate pool: add each bonus query's score, computed on those passages only.
@@ -384,6 +403,20 @@ class EmbeddedBackend:
             if values:
                 facets[name] = values
         return facets
+
+
+def _partial_need(groups: int) -> int | None:
+    """How many of a query's term groups a partial match must hold (None: no partial matches).
+
+    Vietnamese words are mostly two syllables, so one syllable of a two-term query is no match;
+    from three groups on, all but one up to four, then 60%.
+
+    >>> [_partial_need(n) for n in (1, 2, 3, 4, 6, 10)]
+    [None, None, 2, 3, 4, 6]
+    """
+    if groups < 3:
+        return None
+    return groups - 1 if groups <= 4 else max(4, -(-groups * 6 // 10))
 
 
 def _as_bool(value: Any) -> bool:

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from parlens.nlp.normalize import fold, normalize_text
-from parlens.search_index.analysis import has_diacritics, original_terms
+from parlens.search_index.analysis import fold_terms, has_diacritics, original_terms
 from parlens.search_index.fusion import reciprocal_rank_fusion
 from parlens.search_index.protocol import Hit, SearchQuery
 
@@ -28,7 +27,8 @@ SUFFIXES = {".txt", ".pdf", ".docx", ".html", ".htm"}
 
 
 def _key(text: str) -> str:
-    return " ".join(fold(normalize_text(text)).split())
+    """Folded terms joined by spaces: punctuation and line breaks do not matter ('địa - giới' = 'địa giới')."""
+    return " " + " ".join(fold_terms(text)) + " "
 
 
 @dataclass

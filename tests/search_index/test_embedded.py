@@ -37,3 +37,24 @@ def test_or_fallback_when_no_passage_has_every_term(tmp_path):
     backend.index(suite_passages())
     result = backend.search(SearchQuery("đội ngũ xyzzy"))
     assert result.total >= 1 and result.hits[0].document_id == 3
+
+
+def _passage(document_id: int, text: str):
+    from parlens.search_index.protocol import Passage
+
+    return Passage(passage_id=f"{document_id}:0", document_id=document_id, ordinal=0, text=text, start=0, end=len(text))
+
+
+def test_passages_holding_most_terms_follow_those_holding_all(tmp_path):
+    backend = EmbeddedBackend(tmp_path / "ix", heap_size=15_000_000, threads=1)
+    backend.index([
+        _passage(1, "Rà soát thủ tục hành chính đủ điều kiện cung cấp trực tuyến toàn trình."),
+        _passage(2, "Cung cấp dịch vụ công trực tuyến toàn trình cho các thủ tục đủ điều kiện."),
+        _passage(3, "Tổ chức hội nghị tổng kết công tác thi đua."),
+        _passage(4, "Dịch vụ bưu chính công ích."),  # 2 of 5 terms: below the partial-match bar
+    ])
+    result = backend.search(SearchQuery("dịch vụ công trực tuyến toàn trình", facets=False))
+    assert [h.document_id for h in result.hits] == [2, 1]
+    assert result.total == 2
+    # with a filter, partial matches obey it too
+    assert backend.search(SearchQuery("dịch vụ công trực tuyến toàn trình", filters={"year": [2020]})).total == 0

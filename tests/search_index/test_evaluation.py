@@ -48,6 +48,17 @@ def test_evaluate_scores_each_mode(tmp_path):
     assert scores["syllable"].mrr10 == pytest.approx(2 / 3)
 
 
+def test_a_quote_matches_across_punctuation_and_line_breaks():
+    from parlens.search_index.evaluation import is_relevant
+    from parlens.search_index.protocol import Hit
+
+    hit = Hit(1, "1:0", None, None, None, "hồ sơ tiếp nhận không phụ thuộc địa - giới\nhành chính", "", 1.0, {})
+    assert is_relevant(hit, {1: "cv"}, {"doc": "cv", "quote": "không phụ thuộc địa giới hành chính"})
+    assert not is_relevant(hit, {1: "cv"}, {"doc": "cv", "quote": "phụ thuộc địa giới hành chính cấp"})
+    assert not is_relevant(hit, {1: "other"}, {"doc": "cv", "quote": "địa giới"})
+    assert not is_relevant(hit, {1: "cv"}, {"doc": "cv", "quote": "sơ tiếp nh"})  # whole terms only
+
+
 def _project_queries_ready() -> bool:
     return QUERIES.is_file() and len(load_queries(QUERIES)) >= 40 and SAMPLES.is_dir() and any(SAMPLES.iterdir())
 
@@ -56,5 +67,7 @@ def _project_queries_ready() -> bool:
 @pytest.mark.skipif(not _project_queries_ready(), reason="corpora/queries.jsonl (>= 40 judged queries) not written yet")
 def test_quality_floor_on_the_project_query_set():
     folded = next(s for s in evaluate(QUERIES, SAMPLES, modes=("folded",)) if s.mode == "folded")
-    assert folded.mrr10 >= 0.8
-    assert folded.mrr10_folded >= folded.mrr10_accented - 0.05
+    # measured on 48 queries (judged over the 2026-11 corpus): MRR@10 1.0, Recall@20 0.92, accent gap 0.0
+    assert folded.mrr10 >= 0.9
+    assert folded.recall20 >= 0.85
+    assert folded.mrr10_folded >= folded.mrr10_accented - 0.03
