@@ -112,6 +112,31 @@ def _fallback_text(data: bytes) -> str:
     return "\n".join(t.strip() for t in tree.itertext() if t.strip())
 
 
+def _visible_lead(data: bytes, description: str, main_text: str) -> str | None:
+    """The article's lead (sapo) when trafilatura dropped it: the page's description, shown in its body.
+
+    News pages often set the lead apart (bold, its own class) and extractors skip it. It is taken back
+    only when the same text stands in a visible element of the body, so hidden text never gets in.
+    """
+    key = fold(" ".join(description.split()))
+    if len(key) < 40 or key in fold(" ".join(main_text.split())):
+        return None
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.fromstring(data)
+    except (etree.ParserError, ValueError):
+        return None
+    hidden = "//script|//style|//noscript|//template|//*[@hidden]|//*[contains(translate(@style,' ',''),'display:none')]"
+    for bad in tree.xpath(hidden):
+        bad.drop_tree()
+    for el in tree.xpath("//body//p|//body//div|//body//h2|//body//strong"):
+        text = " ".join(el.text_content().split())
+        if fold(text) == key:
+            return text
+    return None
+
+
 def read_html(data: bytes, name: str) -> Draft:
     """Read a press article; metadata gets title, date, publisher and source URL (doc_type 'Bài báo')."""
     import trafilatura
@@ -131,6 +156,9 @@ def read_html(data: bytes, name: str) -> Draft:
         main = root.find("main")
         if title and (main is None or not len(main) or fold(_inline(main[0])) != fold(title)):
             draft.builder.add_paragraph(title, kind="heading", level=1)
+        lead = _visible_lead(data, root.get("description") or "", _inline(main) if main is not None else "")
+        if lead:
+            draft.builder.add_paragraph(repair_text(lead))
         if main is not None:
             _walk(main, draft.builder)
     else:

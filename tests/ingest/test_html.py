@@ -58,3 +58,27 @@ def test_page_with_no_article_falls_back_to_visible_text():
     html = "<html><head><script>var x='ẩn';</script></head><body><div>Sở Nội vụ thông báo lịch họp.</div></body></html>"
     doc = read_bytes(html.encode(), "p.html")
     assert "Sở Nội vụ thông báo lịch họp." in doc.text and "var x" not in doc.text
+
+
+LEAD = "Tỉnh Quảng Ngãi giao Sở Nội vụ rà soát toàn bộ quy trình nội bộ giải quyết thủ tục hành chính trong quý II."
+PAGE_WITH_BOLD_LEAD = f"""<html><head><title>Quảng Ngãi rà soát quy trình nội bộ</title>
+<meta name="description" content="{LEAD}"></head><body>
+<nav><a href="/">Trang chủ</a> <a href="/thoi-su">Thời sự</a></nav>
+<article><h1>Quảng Ngãi rà soát quy trình nội bộ giải quyết thủ tục hành chính</h1>
+<p class="sapo"><strong>{LEAD}</strong></p>
+<p>Theo kế hoạch, các sở, ban, ngành cập nhật quy trình điện tử trên Hệ thống thông tin giải quyết thủ tục hành chính của tỉnh và công khai kết quả rà soát.</p>
+<p>Việc rà soát nhằm rút ngắn thời gian xử lý hồ sơ, giảm số bước chuyển hồ sơ giấy giữa các bộ phận chuyên môn.</p>
+</article></body></html>"""
+
+
+def test_bold_lead_paragraph_is_kept_once():
+    doc = read_bytes(PAGE_WITH_BOLD_LEAD.encode("utf-8"), "bai-bao.html")
+    assert doc.text.count("rà soát toàn bộ quy trình nội bộ") == 1
+    assert doc.text.index("rà soát toàn bộ") < doc.text.index("Theo kế hoạch")
+
+
+def test_description_that_is_not_shown_on_the_page_is_not_taken():
+    hidden = PAGE_WITH_BOLD_LEAD.replace(f'<p class="sapo"><strong>{LEAD}</strong></p>',
+                                         f'<p class="sapo" style="display: none">{LEAD}</p>')
+    doc = read_bytes(hidden.encode("utf-8"), "bai-bao.html")
+    assert "rà soát toàn bộ quy trình nội bộ" not in doc.text
