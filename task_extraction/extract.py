@@ -159,6 +159,8 @@ class _Extractor:
             return
         lowered = body.lower()
         style = _style(num)
+        if lowered.startswith("kính gửi"):
+            self.in_operative = True  # a letter: what follows is addressed to its recipients
         if lowered.startswith("nơi nhận"):
             self.skipping = True
             return
@@ -415,9 +417,23 @@ class _Extractor:
             return False
         end = phrase_end(sent, m.end())
         sep = re.match(r"\s*[:,]\s*", sent[end:])
-        if not sep or cue_regex("assigner_verbs").search(sent, end):
+        if not sep and cue_regex("assigner_verbs").match(sent, end + len(sent[end:]) - len(sent[end:].lstrip())):
+            # "Đối với UBND các xã, phường, Chủ tịch UBND tỉnh yêu cầu …": the phrase ran on into the
+            # assigning authority; the addressee is everything before its last member.
+            mems = split_members(sent[m.end():end], keep_collectives_whole=False)
+            if len(mems) > 1:
+                end = m.end() + mems[-2].end
+                sep = re.match(r"\s*,\s*", sent[end:])
+        if not sep:
             return False
         task_from = end + sep.end()
+        verb = cue_regex("assigner_verbs").search(sent, end)
+        if verb:
+            # "Đối với UBND các xã, Chủ tịch UBND tỉnh yêu cầu công khai …": the verb has no object of
+            # its own, so the body after "Đối với" is the addressee.
+            task_from = self._skip_cho(sent, verb.end())
+            if head_at(sent, task_from):
+                return False
         if head_at(sent, task_from):
             return False
         self._subject_duty(sent, s, m.end(), end, "subject", next_text, next_start, task_from=task_from)
@@ -531,6 +547,13 @@ class _Extractor:
         if len(clauses) < 2:
             return [(start, end)]
         has = [bool([d for d in timing.find(pred[a:b], self.ref) if d.decoy is None and d.recurrence]) for a, b in clauses]
+        if not any(has):
+            dated = [bool([d for d in timing.find(pred[a:b], self.ref) if d.decoy is None]) for a, b in clauses]
+            last_text = pred[clauses[-1][0]:clauses[-1][1]].strip()
+            head_text = pred[start:clauses[-2][1]]
+            whole_doc = len(head_text) < 90 and cue_regex("whole_document_refs").search(head_text)
+            if dated[-1] and not any(dated[:-1]) and (whole_doc or not cue_regex("report_clause_openers").match(last_text)):
+                has[-1] = True
         if has[-1] and not any(has[:-1]):
             last = clauses[-1][0]
             while last < end and pred[last] == " ":

@@ -14,7 +14,7 @@ from parlens.nlp.normalize import fold
 from parlens.task_extraction.addressees import head_at, phrase_end, split_members
 from parlens.task_extraction.lexicon import lexicon
 
-_ADVERBS = r"(?:(?:chủ động|tăng cường|tích cực|tiếp tục|cùng|có trách nhiệm|trực tiếp|cần phải|cần|phải|sẽ)[,\s]+)*"
+_ADVERBS = r"(?:(?:chủ động|tăng cường|tích cực|tiếp tục|cùng|có trách nhiệm|trực tiếp|cần phải|cần|phải|sẽ|được giao|được phân công)[,\s]+)*"
 _LEAD = re.compile(rf"^\s*{_ADVERBS}chủ trì(?:\s+(?:thực hiện|triển khai))?\s*(?P<sep>,\s*|\s+và\s+)?", re.I)
 _SUPPORT = re.compile(rf"\s*{_ADVERBS}(?:phối hợp(?:\s+chặt chẽ)?(?:\s+với)?|tham gia cùng(?:\s+với)?)\s+", re.I)
 _OPENER = re.compile(r"\s*(?:trong việc|về việc|để|trong)\s+", re.I)

@@ -91,3 +91,35 @@ def test_unglue_splits_cells_whose_line_break_was_lost():
         "Sở Tài chính", "Sở Khoa học và Công nghệ"]
     for whole in ("Văn phòng UBND tỉnh", "Giám đốc Sở Nội vụ", "Chủ tịch UBND xã Đại Từ"):
         assert [m.text for m in unglue(split_members(whole))] == [whole]
+
+
+def test_dated_report_after_a_whole_document_duty_is_its_own_task():
+    text = ("Yêu cầu Thủ trưởng các sở, ban, ngành nghiêm túc thực hiện Kế hoạch này; báo cáo kết quả về "
+            "UBND tỉnh trước ngày 20/11/2026.")
+    got = sorted((t.task, t.deadline.due if t.deadline else None) for t in _tasks(text))
+    assert got == [("báo cáo kết quả về UBND tỉnh trước ngày 20/11/2026", date(2026, 11, 20)),
+                   ("nghiêm túc thực hiện Kế hoạch này", None)]
+
+
+def test_dated_report_on_a_specific_task_stays_in_it():
+    text = "Giao Sở Xây dựng rà soát quy trình cấp phép xây dựng; báo cáo UBND tỉnh trước ngày 20/11/2026."
+    [task] = _tasks(text)
+    assert task.task.startswith("rà soát") and task.deadline.due == date(2026, 11, 20)
+
+
+def test_passive_giao_chu_tri_keeps_partners():
+    text = "Sở Công Thương được giao chủ trì, phối hợp với Sở Tài chính xây dựng đề án chợ số."
+    assert {(t.agency, t.role) for t in _tasks(text)} == {("Sở Công Thương", "lead"), ("Sở Tài chính", "support")}
+
+
+def test_doi_voi_addressee_before_the_assigning_authority():
+    text = "Đối với UBND các xã, phường, Chủ tịch UBND tỉnh yêu cầu niêm yết số điện thoại đường dây nóng."
+    [task] = _tasks(text)
+    assert task.agency == "UBND các xã, phường" and task.task.startswith("niêm yết")
+
+
+def test_numbered_items_of_a_letter_with_own_subjects_are_tasks():
+    text = ("Kính gửi: Các sở, ban, ngành tỉnh.\n"
+            "1. Sở Y tế thống kê số hồ sơ tồn đọng trước ngày 10/4/2026.\n"
+            "2. Sở Xây dựng công khai quy trình cấp phép.")
+    assert [t.agency for t in _tasks(text)] == ["Sở Y tế", "Sở Xây dựng"]
