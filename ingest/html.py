@@ -99,13 +99,24 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def _fallback_text(data: bytes) -> str:
-    """Visible text of a page trafilatura found no article in (scripts and styles removed)."""
+def _parse_page(data: bytes):
+    """The page as an lxml tree, decoded as UTF-8 when it is (lxml alone assumes Latin-1 without a charset)."""
     from lxml import html as lxml_html
 
     try:
-        tree = lxml_html.fromstring(data)
+        source: str | bytes = data.decode("utf-8")
+    except UnicodeDecodeError:
+        source = data
+    try:
+        return lxml_html.fromstring(source)
     except (etree.ParserError, ValueError):
+        return None
+
+
+def _fallback_text(data: bytes) -> str:
+    """Visible text of a page trafilatura found no article in (scripts and styles removed)."""
+    tree = _parse_page(data)
+    if tree is None:
         return ""
     for bad in tree.xpath("//script|//style|//noscript|//template|//nav|//iframe|//object|//embed"):
         bad.drop_tree()
@@ -121,11 +132,8 @@ def _visible_lead(data: bytes, description: str, main_text: str) -> str | None:
     key = fold(" ".join(description.split()))
     if len(key) < 40 or key in fold(" ".join(main_text.split())):
         return None
-    from lxml import html as lxml_html
-
-    try:
-        tree = lxml_html.fromstring(data)
-    except (etree.ParserError, ValueError):
+    tree = _parse_page(data)
+    if tree is None:
         return None
     hidden = "//script|//style|//noscript|//template|//*[@hidden]|//*[contains(translate(@style,' ',''),'display:none')]"
     for bad in tree.xpath(hidden):

@@ -65,10 +65,12 @@ PAGE_WITH_BOLD_LEAD = f"""<html><head><title>Quảng Ngãi rà soát quy trình 
 <meta name="description" content="{LEAD}"></head><body>
 <nav><a href="/">Trang chủ</a> <a href="/thoi-su">Thời sự</a></nav>
 <article><h1>Quảng Ngãi rà soát quy trình nội bộ giải quyết thủ tục hành chính</h1>
+<div class="article-meta"><span class="author">Minh Anh</span> - <time datetime="2026-04-02">02/04/2026</time></div>
 <p class="sapo"><strong>{LEAD}</strong></p>
+<div class="article-content">
 <p>Theo kế hoạch, các sở, ban, ngành cập nhật quy trình điện tử trên Hệ thống thông tin giải quyết thủ tục hành chính của tỉnh và công khai kết quả rà soát.</p>
 <p>Việc rà soát nhằm rút ngắn thời gian xử lý hồ sơ, giảm số bước chuyển hồ sơ giấy giữa các bộ phận chuyên môn.</p>
-</article></body></html>"""
+</div></article></body></html>"""
 
 
 def test_bold_lead_paragraph_is_kept_once():
