@@ -9,11 +9,12 @@ STAMP  := $(VENV)/.installed
 run: setup ingest-sample serve  ## venv, install, ingest the sample corpus, serve API and web UI
 
 test: setup  ## the whole test suite (CI runs this)
+	@bash scripts/install-system-deps.sh --browser
 	$(BIN)/python -m pytest
 
 setup: system-deps $(STAMP)
 
-system-deps:  ## Debian packages: OCR, PDF rendering, headless Chromium for the browser tests
+system-deps:  ## Debian packages: OCR and PDF rendering (`make test` adds headless Chromium)
 	@bash scripts/install-system-deps.sh
 
 $(STAMP): pyproject.toml
