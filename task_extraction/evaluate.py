@@ -13,12 +13,20 @@ against gold ``deadline``, null = null counts as right) are over matched pairs; 
 Jaccard are over matched pairs whose gold lists criteria, once tasks carry criteria. Gold records whose
 ``note`` starts with ``BORDERLINE`` are left out, and a document with no gold records counts all of
 its predictions as false positives.
+
+Strict view (over the same matched pairs, so the lenient pairing stays the headline score):
+``agency_exact`` is the share of pairs whose agency surfaces are equal once folded and stripped of
+punctuation; ``task_token_precision``/``task_token_recall`` pool the folded word tokens (as multisets)
+of predicted vs gold task texts over all pairs; ``task_exact`` is the share of pairs whose task texts are
+equal once folded and stripped of punctuation; ``pair_exact`` needs both. Pairs that are not exact are
+kept in ``boundary_errors``.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -47,8 +55,15 @@ class Score:
     criteria_pairs: int = 0
     criteria_hit: int = 0
     criteria_jaccard: float = 0.0
+    agency_exact: int = 0
+    task_exact: int = 0
+    pair_exact: int = 0
+    task_tokens_common: int = 0
+    task_tokens_predicted: int = 0
+    task_tokens_gold: int = 0
     misses: list[dict] = field(default_factory=list)
     false_positives: list[dict] = field(default_factory=list)
+    boundary_errors: list[dict] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -64,16 +79,30 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def summary(self) -> dict:
-        out = {k: v for k, v in asdict(self).items() if k not in ("misses", "false_positives")}
+        out = {k: v for k, v in asdict(self).items() if k not in ("misses", "false_positives", "boundary_errors")}
         out.update(precision=round(self.precision, 4), recall=round(self.recall, 4), f1=round(self.f1, 4),
                    role_accuracy=round(self.role_ok / self.matched, 4) if self.matched else None,
                    deadline_exact=round(self.deadline_ok / self.matched, 4) if self.matched else None,
                    criteria_any_hit=round(self.criteria_hit / self.criteria_pairs, 4) if self.criteria_pairs else None,
                    criteria_jaccard=round(self.criteria_jaccard / self.criteria_pairs, 4) if self.criteria_pairs else None)
+        out.update(self.strict())
         return out
 
+    def strict(self) -> dict:
+        """The strict view: exact agency/task surfaces and pooled task-token precision/recall on matched pairs."""
+        def share(n: int) -> float | None:
+            return round(n / self.matched, 4) if self.matched else None
+
+        tp, tg = self.task_tokens_predicted, self.task_tokens_gold
+        return {"agency_exact": share(self.agency_exact), "task_exact": share(self.task_exact),
+                "pair_exact": share(self.pair_exact),
+                "task_token_precision": round(self.task_tokens_common / tp, 4) if tp else None,
+                "task_token_recall": round(self.task_tokens_common / tg, 4) if tg else None}
+
     def add(self, other: "Score") -> None:
-        for name in ("gold", "predicted", "matched", "role_ok", "deadline_ok", "criteria_pairs", "criteria_hit"):
+        for name in ("gold", "predicted", "matched", "role_ok", "deadline_ok", "criteria_pairs", "criteria_hit",
+                     "agency_exact", "task_exact", "pair_exact", "task_tokens_common", "task_tokens_predicted",
+                     "task_tokens_gold"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.criteria_jaccard += other.criteria_jaccard
 
@@ -84,6 +113,17 @@ def _tokens(text: str) -> set[str]:
 
 def _norm_agency(text: str) -> str:
     return " ".join(re.findall(r"\w+", fold(text or "")))
+
+
+def surface_key(text: str) -> str:
+    """Folded words of a surface, punctuation and spacing dropped: the key of the strict comparisons."""
+    return _norm_agency(text)
+
+
+def token_overlap(pred_text: str, gold_text: str) -> tuple[int, int, int]:
+    """(common, predicted, gold) counts of folded word tokens, as multisets."""
+    p, g = Counter(re.findall(r"\w+", fold(pred_text or ""))), Counter(re.findall(r"\w+", fold(gold_text or "")))
+    return sum((p & g).values()), sum(p.values()), sum(g.values())
 
 
 def agency_matches(pred: Task, gold: dict) -> bool:
@@ -142,6 +182,19 @@ def score_document(doc_name: str, tasks: list[Task], gold: list[dict]) -> Score:
         score.matched += 1
         score.role_ok += t.role == g.get("agency_role")
         score.deadline_ok += timing.to_gold_code(t.deadline) == g.get("deadline")
+        agency_ok = surface_key(t.agency) == surface_key(g.get("agency", ""))
+        task_ok = surface_key(t.task) == surface_key(g.get("task", ""))
+        common, n_pred, n_gold = token_overlap(t.task, g.get("task", ""))
+        score.agency_exact += agency_ok
+        score.task_exact += task_ok
+        score.pair_exact += agency_ok and task_ok
+        score.task_tokens_common += common
+        score.task_tokens_predicted += n_pred
+        score.task_tokens_gold += n_gold
+        if not (agency_ok and task_ok):
+            score.boundary_errors.append({"agency": t.agency, "gold_agency": g.get("agency"), "task": t.task,
+                                          "gold_task": g.get("task"), "agency_exact": agency_ok,
+                                          "task_exact": task_ok, "rule": t.rule})
         if linked and g.get("criteria"):
             fields_p, fields_g = criteria_fields(t), set(g["criteria"])
             score.criteria_pairs += 1

@@ -82,6 +82,7 @@ def eval_command(
     ref_date_from_header: Annotated[bool, typer.Option("--ref-date-from-header", help="Use the `date:` line of devset text headers.")] = False,
     fmt: Annotated[EvalFormat, typer.Option("--format", help="table | json")] = EvalFormat.table,
     show_errors: Annotated[bool, typer.Option("--errors", help="Also list misses and false positives.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Add exact agency/task surface and task-token P/R columns.")] = False,
 ) -> None:
     """Score extraction against gold records: pairs P/R/F1, role, deadline and criteria."""
     from parlens.task_extraction.evaluate import evaluate
@@ -93,7 +94,8 @@ def eval_command(
     if fmt is EvalFormat.json:
         payload = {"documents": [s.summary() for s in scores], "total": total.summary()}
         if show_errors:
-            payload["errors"] = {s.doc: {"misses": s.misses, "false_positives": s.false_positives} for s in scores}
+            payload["errors"] = {s.doc: {"misses": s.misses, "false_positives": s.false_positives}
+                                 | ({"boundary_errors": s.boundary_errors} if strict else {}) for s in scores}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
         return
     from rich.console import Console
@@ -103,14 +105,17 @@ def eval_command(
         return "-" if v is None else f"{v:.3f}"
 
     table = Table(title=f"parlens eval: {gold.name} on {docs_dir}")
-    for h in ["document", "gold", "pred", "match", "P", "R", "F1", "role", "deadline", "crit any", "crit J"]:
+    strict_cols = ["agency=", "task=", "pair=", "tokP", "tokR"] if strict else []
+    for h in ["document", "gold", "pred", "match", "P", "R", "F1", "role", "deadline", "crit any", "crit J"] + strict_cols:
         table.add_column(h, justify="right" if h != "document" else "left")
     for s in scores + [total]:
         d = s.summary()
+        extra = [pct(d[k]) for k in ("agency_exact", "task_exact", "pair_exact", "task_token_precision",
+                                     "task_token_recall")] if strict else []
         table.add_row(s.doc, str(s.gold), str(s.predicted), str(s.matched), pct(d["precision"]), pct(d["recall"]),
                       pct(d["f1"]), pct(d["role_accuracy"]), pct(d["deadline_exact"]), pct(d["criteria_any_hit"]),
-                      pct(d["criteria_jaccard"]))
-    console = Console(width=160)
+                      pct(d["criteria_jaccard"]), *extra)
+    console = Console(width=200 if strict else 160)
     console.print(table)
     if show_errors:
         for s in scores:
@@ -118,6 +123,9 @@ def eval_command(
                 console.print(f"MISS {s.doc}: {m.get('agency_role')} | {m.get('agency')} | {m.get('task', '')[:90]}", markup=False)
             for m in s.false_positives:
                 console.print(f"FP   {s.doc}: {m['role']} | {m['agency']} | {m['task'][:90]} ({m['rule']})", markup=False)
+            for m in s.boundary_errors if strict else []:
+                console.print(f"EDGE {s.doc}: {m['agency']} | {m['task']} ({m['rule']})\n"
+                              f"     gold: {m['gold_agency']} | {m['gold_task']}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -62,3 +62,40 @@ def test_evaluate_matches_files_by_stem_and_counts_docs_without_gold(tmp_path):
     result = CliRunner().invoke(app, ["eval", str(gold), str(docs), "--ref-date-from-header", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["total"]["precision"] == 0.5
+
+
+def test_strict_view_counts_exact_surfaces_and_task_tokens_on_matched_pairs():
+    gold = [
+        _gold("Viện Nghiên cứu phát triển tỉnh", "tổng hợp kết quả khảo sát", role="support"),
+        _gold("Sở Nội vụ", "rà soát quy trình nội bộ giải quyết thủ tục"),
+    ]
+    preds = [
+        # agency cut short (still matched leniently by containment), task with leaked words
+        Task("Viện Nghiên cứu", "support", "phát triển tỉnh tổng hợp kết quả khảo sát", 0, 5),
+        # same agency and task up to case and punctuation: exact
+        Task("Sở  nội vụ", "lead", "Rà soát quy trình nội bộ giải quyết thủ tục.", 10, 20),
+    ]
+    s = score_document("a", preds, gold)
+    d = s.summary()
+    assert s.matched == 2 and d["f1"] == 1.0  # the lenient score hides the boundary error
+    assert d["agency_exact"] == 0.5 and d["task_exact"] == 0.5 and d["pair_exact"] == 0.5
+    # pooled tokens: common 6 + 10 of predicted 9 + 10 (gold 6 + 10)
+    assert d["task_token_recall"] == 1.0
+    assert d["task_token_precision"] == round(16 / 19, 4)
+    [edge] = s.boundary_errors
+    assert edge["gold_agency"] == "Viện Nghiên cứu phát triển tỉnh" and not edge["agency_exact"]
+
+
+def test_strict_totals_add_up_and_cli_shows_strict_columns(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("date: 2025-03-01\n---\nUBND tỉnh giao Sở Nội vụ chủ trì rà soát quy trình nội bộ.\n", "utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(_gold("Sở Nội vụ", "rà soát quy trình nội bộ"), ensure_ascii=False) + "\n", "utf-8")
+    result = CliRunner().invoke(app, ["eval", str(gold), str(docs), "--format", "json", "--strict", "--errors"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["total"]["agency_exact"] == 1.0 and payload["total"]["task_exact"] == 1.0
+    assert payload["errors"]["a.txt"]["boundary_errors"] == []
+    table = CliRunner().invoke(app, ["eval", str(gold), str(docs), "--strict"])
+    assert table.exit_code == 0 and "tokP" in table.output
