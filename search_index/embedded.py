@@ -49,6 +49,7 @@ BOOST_PROXIMITY = 1.0
 PROXIMITY_SLOP = 4
 BOOST_SEGMENTED = 0.8
 RERANK_POOL = 50  # phrase/proximity bonuses are computed for this many best candidates
+PARTIAL_BELOW = 20  # fewer full matches than this (or than asked for): passages holding most terms follow
 
 
 def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
@@ -348,7 +349,7 @@ class EmbeddedBackend:
             scored = self._add_bonuses(searcher, scored, bonuses)
         groups = len(aq.original if query.mode == "syllable" else aq.groups)
         need = _partial_need(groups) if scored else 1  # nothing holds every term: any term will do
-        if text_q is not None and len(scored) < pool and groups > 1 and need is not None:
+        if text_q is not None and len(scored) < max(PARTIAL_BELOW, want) and groups > 1 and need is not None and not aq.phrases:
             # Too few passages hold every term: add those holding most of them, ranked after the full matches.
             partial_q = self.build_query(aq, query.mode, conjunctive=False, min_match=need)
             final = Query.boolean_query([(Occur.Must, partial_q), *filters])
@@ -361,8 +362,18 @@ class EmbeddedBackend:
             total = partial.count
         terms = aq.highlight_terms if query.mode != "syllable" else frozenset(fold_terms(aq.text))
         hits = [_hit(searcher.doc(address), score, terms) for score, address in scored[query.offset : want]]
-        facets = self._facets(searcher, final) if query.facets and total else {}
+        facets = {}
+        if query.facets and total:
+            # every match is in the pool: count facets over those passages instead of running the query again
+            in_hand = total <= len(scored)
+            facets = self._facets(searcher, self._restrict(searcher, [a for _, a in scored]) if in_hand else final)
         return SearchResult(total=total, hits=hits, facets=facets)
+
+    def _restrict(self, searcher: tantivy.Searcher, addresses: list) -> Query:
+        """A zero-score query matching exactly these passages (a union of their ``uid`` postings)."""
+        uids = searcher.fast_field_values("uid", addresses)
+        candidates = Query.boolean_query([(Occur.Should, Query.term_query(self.schema, "uid", u)) for u in uids if u is not None])
+        return Query.const_score_query(candidates, 0.0)
 
     def _add_bonuses(self, searcher: tantivy.Searcher, scored: list, bonuses: list[Query]) -> list:
         """Re-rank the candidate pool: add each bonus query's score, computed on those passages only.
@@ -373,9 +384,7 @@ class EmbeddedBackend:
         """
         if not bonuses:
             return scored
-        uids = searcher.fast_field_values("uid", [a for _, a in scored])
-        candidates = Query.boolean_query([(Occur.Should, Query.term_query(self.schema, "uid", u)) for u in uids if u is not None])
-        restrict = Query.const_score_query(candidates, 0.0)
+        restrict = self._restrict(searcher, [a for _, a in scored])
         extra: dict[tuple[int, int], float] = {}
         for bonus in bonuses:
             found = searcher.search(Query.boolean_query([(Occur.Must, restrict), (Occur.Must, bonus)]), limit=len(scored), count=False)
