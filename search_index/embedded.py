@@ -12,7 +12,9 @@ folded), and exact-match fast fields for filters and facets.
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import os
 import threading
 from pathlib import Path
@@ -49,6 +51,7 @@ BOOST_PROXIMITY = 1.0
 PROXIMITY_SLOP = 4
 BOOST_SEGMENTED = 0.8
 RERANK_POOL = 50  # phrase/proximity bonuses are computed for this many best candidates
+MAX_COMBINATIONS = 15  # "at least k of n" as a union of conjunctions up to this many
 PARTIAL_BELOW = 20  # fewer full matches than this (or than asked for): passages holding most terms follow
 
 
@@ -279,8 +282,7 @@ class EmbeddedBackend:
         if conjunctive or len(units) == 1:
             clauses = [(Occur.Must, u) for u in units]
         else:
-            need = max(1, min(min_match or 1, len(units)))
-            clauses = [(Occur.Must, Query.boolean_query([(Occur.Should, u) for u in units], need))]
+            clauses = [(Occur.Must, _at_least(units, max(1, min(min_match or 1, len(units)))))]
         for phrase in aq.phrases:
             q = Query.phrase_query(schema, "fold", list(phrase)) if len(phrase) > 1 else Query.term_query(schema, "fold", phrase[0])
             clauses.append((Occur.Must, q))
@@ -412,6 +414,20 @@ class EmbeddedBackend:
             if values:
                 facets[name] = values
         return facets
+
+
+def _at_least(units: list[Query], need: int) -> Query:
+    """Passages matching at least ``need`` of ``units``.
+
+    For a few combinations this is a union of conjunctions: each intersection is driven by its rarest
+    term, far cheaper on a large index than counting matches over the union of common syllables.
+    """
+    if need == 1:
+        return Query.boolean_query([(Occur.Should, u) for u in units])
+    if math.comb(len(units), need) > MAX_COMBINATIONS:
+        return Query.boolean_query([(Occur.Should, u) for u in units], need)
+    return Query.boolean_query([(Occur.Should, Query.boolean_query([(Occur.Must, u) for u in combo]))
+                                for combo in itertools.combinations(units, need)])
 
 
 def _partial_need(groups: int) -> int | None:
