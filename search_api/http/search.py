@@ -8,7 +8,7 @@ from collections import OrderedDict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from parlens.errors import ParlensError
 from parlens.search_api.http.deps import Reader, ServiceDep
@@ -27,6 +27,20 @@ def catch_up(service: Any) -> None:
     last, applied = service.index_lag()
     if applied is not None and applied < last:
         service.sync()
+    else:
+        service.index_seq = applied  # another process may have synced: cached results keyed on the old seq expire
+
+
+def index_generation(service: Any) -> int:
+    """The index's applied change sequence as last seen: re-read after every sync and by ``catch_up``.
+
+    Reading it from the index folder on every request would cost a file read; a change made by another
+    process is noticed within CATCH_UP_EVERY_SECONDS, one made by this process at once.
+    """
+    seq = service.index_seq
+    if seq is None:
+        seq = service.index_seq = service.backend.last_applied_seq()
+    return seq
 
 
 class ResultCache:
@@ -57,11 +71,15 @@ class ResultCache:
                 self._items.popitem(last=False)
 
 
-def _cache(service: Any) -> ResultCache:
-    cache = service.cache.get("search")
+def _cache(service: Any, name: str = "search") -> ResultCache:
+    cache = service.cache.get(name)
     if cache is None:
-        cache = service.cache["search"] = ResultCache(service.settings.search_cache_size)
+        cache = service.cache[name] = ResultCache(service.settings.search_cache_size)
     return cache
+
+
+def _key(service: Any, q: str, parsed: dict, limit: int, offset: int, mode: str) -> tuple:
+    return (q, tuple(sorted((k, tuple(v)) for k, v in parsed.items())), limit, offset, mode, index_generation(service))
 
 
 def run_search(service: Any, q: str, *, limit: int = 10, offset: int = 0, filters: list[str] | None = None,
@@ -76,8 +94,7 @@ def run_search(service: Any, q: str, *, limit: int = 10, offset: int = 0, filter
     cache = _cache(service)
     key = None
     if cache.size > 0:
-        key = (q, tuple(sorted((k, tuple(v)) for k, v in parsed.items())), limit, offset, mode,
-               service.backend.last_applied_seq())
+        key = _key(service, q, parsed, limit, offset, mode)
         found = cache.get(key)
         if found is not None:
             return found
@@ -101,6 +118,22 @@ async def search_passages(
     "source": {"start", "end", "page"}}], "facets": {field: {value: count}}}``.
 
     Runs on the event loop: an embedded search takes about a millisecond, less than a thread-pool hop.
+    The encoded body is cached with the result, so a repeated query costs a dictionary lookup.
     """
-    result = run_search(service, q, limit=limit, offset=offset, filters=filter, mode=mode)
-    return JSONResponse(result.to_contract())
+    from parlens.search_index import parse_filters
+
+    if service.backend is None:
+        return JSONResponse(run_search(service, q, limit=limit, offset=offset, filters=filter, mode=mode).to_contract())
+    parsed = parse_filters(filter)
+    bodies = _cache(service, "search_json")
+    key = None
+    if bodies.size > 0:
+        catch_up(service)
+        key = _key(service, q, parsed, limit, offset, mode)
+        body = bodies.get(key)
+        if body is not None:
+            return Response(body, media_type="application/json")
+    body = JSONResponse(run_search(service, q, limit=limit, offset=offset, filters=filter, mode=mode).to_contract()).body
+    if key is not None:
+        bodies.put(key, body)
+    return Response(body, media_type="application/json")

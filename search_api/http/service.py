@@ -26,6 +26,7 @@ class Service:
     sync_lock: threading.Lock = field(default_factory=threading.Lock)
     jobs: Any = None
     cache: dict[str, Any] = field(default_factory=dict)  # small derived data keyed by store change seq
+    index_seq: int | None = None  # the index's applied change seq as last seen (None: read it again)
 
     @classmethod
     def open(cls, settings: Settings) -> Service:
@@ -51,8 +52,10 @@ class Service:
             try:
                 sync(self.store, self.backend)
             except Exception as exc:
+                self.index_seq = None
                 log.warning("search index not updated (it catches up at the next sync): %s", exc)
                 return str(exc) or type(exc).__name__
+            self.index_seq = None  # cached search results keyed on the old seq are not served again
         return None
 
     def stages(self) -> pipeline.Stages:

@@ -247,6 +247,26 @@ def test_result_cache_evicts_oldest_and_is_keyed_by_index_state(client) -> None:
     assert client.get("/search", params={"q": "ky luat"}).json()["total"] > first["total"]
 
 
+def test_cached_search_expires_when_another_process_syncs_the_index(client, data_dir, monkeypatch) -> None:
+    import parlens.search_api.http.search as route
+    from parlens.pipeline import ingest_bytes
+    from parlens.search_index import sync
+    from parlens.search_index.embedded import EmbeddedBackend
+    from parlens.settings import Settings
+    from parlens.store import open_store
+
+    upload(client, DIRECTIVE_TXT)
+    first = client.get("/search", params={"q": "ky luat"})
+    assert client.get("/search", params={"q": "ky luat"}).content == first.content  # served from the cache
+    # a second process (e.g. `parlens ingest`) stores a document and syncs the same index folder itself
+    settings = Settings(data_dir=data_dir)
+    with open_store(settings) as store:
+        ingest_bytes("Sở Nội vụ kiểm tra kỷ luật, kỷ cương hành chính.\n".encode(), "khac.txt", store, sync=False)
+        sync(store, EmbeddedBackend(settings.index_dir, heap_size=15_000_000, threads=1))
+    monkeypatch.setattr(route, "CATCH_UP_EVERY_SECONDS", 0.0)
+    assert client.get("/search", params={"q": "ky luat"}).json()["total"] > first.json()["total"]
+
+
 def test_many_files_go_to_a_job_automatically(client) -> None:
     from parlens.search_api.http.documents import BACKGROUND_FILES
 
