@@ -24,6 +24,7 @@ from parlens.model import Block, Document, Task
 from parlens.nlp.normalize import fold
 from parlens.nlp.segment import split_sentences
 from parlens.task_extraction import timing
+from parlens.task_extraction.boundaries import trim_task
 from parlens.task_extraction.addressees import head_at, phrase_end, resolve, split_members
 from parlens.task_extraction.lexicon import cue_regex, lexicon
 from parlens.task_extraction.roles import read_role
@@ -569,6 +570,8 @@ class _Extractor:
             return
         t_start = pred_start + pred.find(task, task_rel)
         deadline = self._deadline(t_start, t_start + len(task), next_text, next_start)
+        t_start, t_end = trim_task(self.text, t_start, t_start + len(task), ref_date=self.ref)
+        task = self.text[t_start:t_end]
         members = split_members(agency, keep_collectives_whole=True) if whole_list else split_members(agency, keep_collectives_whole=False)
         for mem in members:
             self.out.append(Candidate(mem.text, agency_start + mem.start, role or reading.role, task, t_start,

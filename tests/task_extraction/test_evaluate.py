@@ -89,7 +89,8 @@ def test_strict_view_counts_exact_surfaces_and_task_tokens_on_matched_pairs():
 def test_strict_totals_add_up_and_cli_shows_strict_columns(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "a.txt").write_text("date: 2025-03-01\n---\nUBND tỉnh giao Sở Nội vụ chủ trì rà soát quy trình nội bộ.\n", "utf-8")
+    (docs / "a.txt").write_text("date: 2025-03-01\n---\nUBND tỉnh giao Sở Nội vụ rà soát quy trình nội bộ, hoàn thành "
+                                "trước ngày 15/4/2025.\n", "utf-8")
     gold = tmp_path / "gold.jsonl"
     gold.write_text(json.dumps(_gold("Sở Nội vụ", "rà soát quy trình nội bộ"), ensure_ascii=False) + "\n", "utf-8")
     result = CliRunner().invoke(app, ["eval", str(gold), str(docs), "--format", "json", "--strict", "--errors"])
