@@ -265,7 +265,10 @@ class _Extractor:
         # Drop records the items produced on their own: the fields decide the agencies.
         self.out = [c for c in self.out if not any(s <= c.start < e for s, e, _ in items)]
         bullets = [(s, e) for s, e, st in items if st in ("-", "a)")]
+        task_label = re.compile(r"\s*[-+*]?\s*" + cue_regex("field_labels.task").pattern + r"\s*:\s*", re.I)
         for s, e in bullets or [(s, e) for s, e, _ in items[-1:]]:
+            label = task_label.match(self.text, s, e)
+            s = label.end() if label else s  # "Nội dung: Rà soát …": the label is not the task
             task = self.text[s:e].strip().rstrip(".;")
             for kind, role in (("lead", "lead"), ("support", "support")):
                 for value, off in fields.get(kind, []):
@@ -478,7 +481,8 @@ class _Extractor:
             first = split_members(sent[i:a_end], keep_collectives_whole=False)
             if len(first) > 1:
                 a_end = i + first[0].end
-            m = re.match(r"\s*(?:\(\s*(?:lĩnh vực\s+)?|[-–]\s*(?:lĩnh vực\s+)?|về\s+(?:nội dung\s+)?|,\s*)", sent[a_end:])
+            # The area keeps its own noun ("lĩnh vực …", "nội dung …"): only the bracket, dash or "về" go.
+            m = re.match(r"\s*(?:\(\s*|[-–]\s*|về\s+|,\s*)", sent[a_end:])
             sep = m.group(0) if m else ""
             if sep.strip() == ",":
                 pending.append((i, a_end))

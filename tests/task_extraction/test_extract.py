@@ -62,7 +62,7 @@ def test_verbless_area_list_gives_one_lead_per_agency():
     tasks = extract_tasks(document_from_text(text))
     assert [(t.agency, t.task) for t in tasks] == [
         ("Sở Nội vụ", "cải cách tổ chức bộ máy"),
-        ("Sở Tư pháp", "xây dựng văn bản quy phạm pháp luật"),
+        ("Sở Tư pháp", "lĩnh vực xây dựng văn bản quy phạm pháp luật"),  # the area keeps its noun
         ("Sở Tài chính", "cải cách tài chính công"),
         ("Văn phòng UBND tỉnh", "cải cách tài chính công"),
     ]
@@ -209,3 +209,12 @@ def test_trailing_recurring_clause_splits_but_trailing_date_does_not():
         ("kiểm tra, tổng hợp, ", (None, ["FREQ=YEARLY"])),
         ("Rà soát vị trí việc ", (date(2026, 4, 15), [])),
     ]
+
+
+def test_labelled_task_field_label_is_not_part_of_the_task():
+    text = ("III. NHIỆM VỤ\n2. Chuẩn hóa quy trình\n- Nội dung: Chuẩn hóa quy trình nội bộ giải quyết thủ tục đất đai.\n"
+            "- Đơn vị chủ trì: Sở Nông nghiệp và Môi trường.\n- Thời gian thực hiện: Quý III/2026.")
+    tasks = extract_tasks(document_from_text(text))
+    assert [(t.agency, t.task) for t in tasks] == [
+        ("Sở Nông nghiệp và Môi trường", "Chuẩn hóa quy trình nội bộ giải quyết thủ tục đất đai")]
+    assert text.replace("\n", " ")[tasks[0].start:tasks[0].end] == tasks[0].task
