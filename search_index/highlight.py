@@ -9,6 +9,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from html import escape
 
@@ -20,18 +23,65 @@ from parlens.search_index.analysis import term_spans
 fold_term = lru_cache(maxsize=200_000)(fold)
 
 SNIPPET_CHARS = 280
+_LATIN = (range(0x41, 0x250), range(0x1E00, 0x1F00))  # Basic Latin to Latin Extended-B, Latin Extended Additional
+
+
+@lru_cache(maxsize=1)
+def _char_folds() -> str:
+    """A ``str.translate`` table: position i holds the one-letter fold of chr(i) ('Ế' -> 'e', 'đ' -> 'd').
+
+    A string table is twice as fast as a dict; characters past its end are left as they are.
+    """
+    table = [chr(cp) for cp in range(_LATIN[-1].stop)]
+    for block in _LATIN:
+        for cp in block:
+            folded = fold(chr(cp))
+            if len(folded) == 1:
+                table[cp] = folded
+    return "".join(table)
+
+
+def fold_aligned(text: str) -> str:
+    """``text`` folded letter by letter, so position i of the result is position i of ``text``.
+
+    Equal to :func:`fold` on NFC text made of precomposed letters (the normalised document text).
+
+    >>> fold_aligned("Đề án 06")
+    'de an 06'
+    """
+    return text.translate(_char_folds())
+
+
+@lru_cache(maxsize=4096)
+def _terms_pattern(terms: frozenset[str]) -> re.Pattern:
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t)))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
+
+def matched_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    """``(start, end)`` in ``text`` of every term whose fold is in ``terms``.
+
+    One regular-expression pass over the letter-by-letter fold; text that is not NFC (it should not
+    occur: documents are normalised) is split into terms and each is folded.
+    """
+    if not terms:
+        return []
+    if unicodedata.is_normalized("NFC", text):
+        return [m.span() for m in _terms_pattern(terms).finditer(fold_aligned(text))]
+    return [(s, e) for s, e, term in term_spans(text) if fold_term(term) in terms]
 
 
 def highlight(text: str, offset: int, terms: frozenset[str], *, width: int = SNIPPET_CHARS) -> tuple[list[tuple[int, int]], str]:
     """Matched spans (document offsets = ``offset`` + position in ``text``) and an HTML snippet with <mark> tags."""
-    local = [(s, e) for s, e, term in term_spans(text) if fold_term(term) in terms]
+    local = matched_spans(text, terms)
     if len(text) <= width:
         lo, hi = 0, len(text)
     else:
         best, lo = -1, 0
-        for s, _ in local or [(0, 0)]:
+        starts, ends = [a for a, _ in local], [b for _, b in local]
+        for s in starts or [0]:
             start = max(0, s - width // 4)
-            count = sum(1 for a, b in local if a >= start and b <= start + width)
+            count = bisect_right(ends, start + width) - bisect_left(starts, start)  # spans inside the window
             if count > best:
                 best, lo = count, start
         if lo > 0:  # start on a word

@@ -105,3 +105,19 @@ def test_abbreviations_come_from_the_nlp_dictionary_and_skip_syllable_lookalikes
     assert ("ubnd",) in table and ("uy", "ban", "nhan", "dan") in table[("ubnd",)]
     assert load_abbreviations().get("CA") and ("ca",) not in table  # "ca" is also cá, cả, ca
     assert analyze_query("cong an tinh").groups[0].alternatives == (("cong",),)
+
+
+def test_highlight_spans_match_the_term_by_term_fold():
+    from parlens.nlp.normalize import fold
+    from parlens.search_index.analysis import term_spans
+    from parlens.search_index.highlight import fold_aligned, matched_spans
+
+    text = "ĐẨY MẠNH cải cách TTHC; Đề án 06: định danh điện tử, Sở_Nội vụ (cũ) - thủ tục/hồ sơ Quý I/2025"
+    assert len(fold_aligned(text)) == len(text)
+    for terms in ({"day", "manh"}, {"tthc", "de", "06"}, {"dinh", "danh", "so", "noi"}, {"thu", "tuc", "ho", "so", "2025"}, {"cu"}):
+        expected = [(s, e) for s, e, t in term_spans(text) if fold(t) in terms]
+        assert matched_spans(text, frozenset(terms)) == expected
+    assert matched_spans(text, frozenset({"tuc"})) == [(text.index("tục"), text.index("tục") + 3)]
+    assert matched_spans(text, frozenset({"an"})) == [(text.index("án"), text.index("án") + 2)]  # not inside "danh"
+    decomposed = "Cải cách thủ tục".replace("ủ", "u\u0309")  # not NFC: the term-by-term path
+    assert matched_spans(decomposed, frozenset({"thu"})) == [(s, e) for s, e, t in term_spans(decomposed) if fold(t) == "thu"] != []
