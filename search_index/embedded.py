@@ -300,11 +300,13 @@ class EmbeddedBackend:
         if len(terms) > 1:
             bonuses.append(Query.boost_query(Query.phrase_query(schema, "fold", terms), BOOST_PHRASE))
             bonuses.append(Query.boost_query(Query.phrase_query(schema, "fold", terms, slop=PROXIMITY_SLOP), BOOST_PROXIMITY))
-        for original in dict.fromkeys(aq.original):
-            if has_diacritics(original):
-                bonuses.append(Query.boost_query(Query.term_query(schema, "orig", original), BOOST_ACCENTED))
-        for folded in dict.fromkeys(terms):
-            bonuses.append(Query.boost_query(Query.term_query(schema, "title", folded), BOOST_TITLE))
+        # single terms in one query per kind: a Should sums its clauses' scores, as separate queries would
+        accented = [Query.boost_query(Query.term_query(schema, "orig", t), BOOST_ACCENTED)
+                    for t in dict.fromkeys(aq.original) if has_diacritics(t)]
+        titled = [Query.boost_query(Query.term_query(schema, "title", t), BOOST_TITLE) for t in dict.fromkeys(terms)]
+        for group in (accented, titled):
+            if group:
+                bonuses.append(group[0] if len(group) == 1 else Query.boolean_query([(Occur.Should, q) for q in group]))
         return bonuses
 
     def has_segmented_field(self) -> bool:
