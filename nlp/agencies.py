@@ -870,12 +870,86 @@ def resolve_province(name: str, *, on: date | None = None) -> Province | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _institutions() -> dict[str, Any]:
+    """The ``institutions`` section of agencies.yaml, compiled (once)."""
+    import yaml
+
+    data = yaml.safe_load((DATA / "agencies.yaml").read_text(encoding="utf-8"))["institutions"]
+
+    def alt(words: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+    return {
+        "head": re.compile(rf"(?<!\w)(?:{alt(data['heads'])})(?!\w)"),
+        "working": {fold(h) for h in data["working_body_heads"]},
+        "verbs": {fold(v) for v in data["name_verbs"]},
+        "programme_verbs": {fold(v) for v in data["programme_verbs"]},
+        "programme_noun": re.compile(rf"\s+(?:{alt(data['programme_nouns'])})(?!\w)"),
+        "window": int(data["name_verb_window"]),
+    }
+
+
+def _activity_words(words: list[str], verbs: set[str]) -> list[bool]:
+    """For each word, whether it is part of a name verb (one or two syllables, folded)."""
+    flags = [False] * len(words)
+    i = 0
+    while i < len(words):
+        two = " ".join(fold(w) for w in words[i:i + 2])
+        if i + 1 < len(words) and two in verbs:
+            flags[i] = flags[i + 1] = True
+            i += 2
+            continue
+        flags[i] = fold(words[i]) in verbs
+        i += 1
+    return flags
+
+
+def institution_verb_in_name(text: str, start: int, verb_start: int, verb_end: int) -> bool:
+    """Whether the verb-like word ``text[verb_start:verb_end]`` belongs to an institution's name begun
+    at or after ``start`` ("Viện Nghiên cứu phát triển …", "Tổ công tác thực hiện Đề án …").
+
+    Names that open with an activity ("Nghiên cứu", "Hỗ trợ", "Xúc tiến", or a head such as "Ban Quản
+    lý") may carry further activity words close behind it; working bodies may name the programme they
+    carry out. Every other verb ends the name: "Viện Nghiên cứu … thành phố tổng hợp" stops at "tổng hợp".
+
+    >>> t = "Viện Nghiên cứu phát triển kinh tế thành phố tổng hợp kết quả"
+    >>> institution_verb_in_name(t, 0, t.index("phát"), t.index(" kinh")), institution_verb_in_name(t, 0, t.index("tổng"), t.index(" kết"))
+    (True, False)
+    """
+    inst = _institutions()
+    verb = fold(text[verb_start:verb_end])
+    heads = list(inst["head"].finditer(text, start, verb_start))
+    if not heads or (verb not in inst["verbs"] and verb not in inst["programme_verbs"]):
+        return False
+    head = heads[-1]
+    between = text[head.end():verb_start]
+    if re.search(r"[,;:()]|\s[-–]\s*$", between):
+        return False
+    words = between.split()
+    if not words:
+        if fold(head.group(0)) in inst["working"] and verb in inst["programme_verbs"]:
+            return bool(inst["programme_noun"].match(text, verb_end))
+        return verb in inst["verbs"] and _activity_words(head.group(0).split(), inst["verbs"])[-1]
+    if verb not in inst["verbs"]:
+        return False
+    flags = _activity_words(words, inst["verbs"])
+    opens_with_activity = (words[0][:1].isupper() and flags[0]) or _activity_words(head.group(0).split(), inst["verbs"])[-1]
+    if not opens_with_activity:
+        return False
+    since = 0  # words since the last activity word
+    for w_is_verb in flags:
+        since = 0 if w_is_verb else since + 1
+    return since < inst["window"]
+
+
 def agency_names() -> dict[str, str]:
     """Canonical names by id, for display and export."""
     return {b.id: b.name for b in load_gazetteer().bodies.values()}
 
 
 __all__ = [
-    "AgencyMention", "Gazetteer", "Province", "agency_names", "find_agencies", "load_gazetteer", "resolve_agency",
+    "AgencyMention", "Gazetteer", "Province", "agency_names", "find_agencies", "institution_verb_in_name",
+    "load_gazetteer", "resolve_agency",
     "resolve_province", "split_agency_list",
 ]

@@ -15,11 +15,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from parlens.nlp.agencies import institution_verb_in_name
 from parlens.nlp.normalize import fold
 from parlens.task_extraction.lexicon import alternation, lexicon
 
 # Single-word heads must be capitalised ("Sở", "Ban", "Bộ"), and not be the start of a common noun.
-_SHORT_HEADS = ["Sở", "Ban", "Bộ", "Hội", "Báo", "Đài", "Cục", "Viện", "Trường", "Phòng", "Đoàn"]
+_SHORT_HEADS = ["Sở", "Ban", "Bộ", "Hội", "Báo", "Đài", "Cục", "Viện", "Trường", "Phòng", "Đoàn", "Quỹ", "Học viện",
+                "Bệnh viện", "Công ty", "Hiệp hội"]
 _NOT_AFTER_SHORT = (
     r"hành|nghị|thảo|viên|máy|dữ|chỉ số|tiêu chí|phận|cáo|trợ|luật|quy|câu|tài liệu|đội|ngũ|đầu|"
     r"kết|sung|trí|ngành|nhiệm|lãnh|trưởng|chính trị|thường|giao|đảng|tổng hợp|cục|mặt|công cụ"
@@ -63,7 +65,10 @@ def _verb_regex() -> re.Pattern[str]:
     words = lexicon()["task_verbs"] + lexicon()["predicate_cues"]
     # Lower case only: names are capitalised ("Ban Chỉ đạo", "Sở Xây dựng"), predicates are not.
     # A verb right after "các"/"những" is a noun ("các tổ chức").
-    return re.compile(r"(?<!các )(?<!những )(?<!và )(?<!cơ sở )" + alternation(words))
+    enders = lexicon()["agency_name_enders"]
+    # "tự" ends a name before a verb ("… còn lại tự kiểm tra") but not in "tự chủ"/"tự quản".
+    return re.compile(r"(?<!các )(?<!những )(?<!và )(?<!cơ sở )(?<!Chương )(?<!chương )(?:" + alternation(words) + "|(?<!đặc biệt )(?<!nhất )(?<!tức )"
+                      + alternation(enders) + r"|(?<!\w)tự(?!\w)(?!\s+(?:chủ|quản)))")
 
 
 def head_at(text: str, pos: int) -> re.Match[str] | None:
@@ -77,6 +82,9 @@ def phrase_end(text: str, pos: int, limit: int | None = None) -> int:
     head = head_at(text, pos)
     search_from = head.end() if head else pos
     verb = _verb_regex().search(text, search_from, limit)
+    # "Viện Nghiên cứu phát triển …", "Tổ công tác thực hiện Đề án …": verb-like words inside a name.
+    while verb and institution_verb_in_name(text, pos, verb.start(), verb.end()):
+        verb = _verb_regex().search(text, verb.end(), limit)
     end = verb.start() if verb else limit
     # A capitalised role cue ends the name too: a PDF heading "2. Sở Tư pháp" joined to "Chủ trì, …".
     cue = _ROLE_CUE.search(text, search_from, end)

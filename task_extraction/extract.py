@@ -456,6 +456,13 @@ class _Extractor:
         m = re.match(r"(?:trong việc|về việc)\s+|(?:sẽ\s+)?là đơn vị\s+|(?:cũng\s+)?được\s+(?:“[^”]*”|\"[^\"]*\"|\S+)\s+(?=trong việc)", sent[pred_start:])
         if m:
             pred_start += m.end()
+        # "Sở Nội vụ là cơ quan thường trực của Tổ công tác xây dựng …": the apposition is neither agency nor task.
+        app = re.match(r"(?:sẽ\s+)?là\s+(?:cơ quan|đơn vị)\s+(?:thường trực|đầu mối)(?:\s+của\s+)?", sent[pred_start:])
+        if app:
+            after = pred_start + app.end()
+            pred_start = phrase_end(sent, after) if app.group(0).rstrip().endswith("của") and head_at(sent, after) else after
+            while pred_start < len(sent) and sent[pred_start] in " ,:":
+                pred_start += 1
         subject = Subject(agency, s + a_start, "", rule)
         self.last_subject = subject
         self._emit(agency, s + a_start, sent[pred_start:].rstrip(" ."), s + pred_start, rule, None,

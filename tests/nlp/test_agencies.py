@@ -103,3 +103,36 @@ def test_resolve_province_before_and_after_the_rearrangement() -> None:
     assert resolve_province("tỉnh Quảng Nam", on=date(2025, 7, 1)).name == "Đà Nẵng"
     assert resolve_province("Thừa Thiên Huế", on=date(2025, 7, 1)).id == "hue"
     assert resolve_province("không có tên tỉnh") is None
+
+
+# Institution names with verb-like words: (text, the name as it should end). Written for these tests.
+INSTITUTION_CASES = [
+    ("Viện Nghiên cứu phát triển nông thôn tỉnh tổng hợp số liệu điều tra", "Viện Nghiên cứu phát triển nông thôn tỉnh"),
+    ("Quỹ Hỗ trợ phát triển hợp tác xã tỉnh chủ trì cho vay vốn", "Quỹ Hỗ trợ phát triển hợp tác xã tỉnh"),
+    ("Trung tâm Xúc tiến đầu tư, Thương mại và Du lịch tỉnh hướng dẫn doanh nghiệp", "Trung tâm Xúc tiến đầu tư, Thương mại và Du lịch tỉnh"),
+    ("Ban Quản lý dự án đầu tư xây dựng tỉnh rà soát hồ sơ", "Ban Quản lý dự án đầu tư xây dựng tỉnh"),
+    ("Tổ công tác thực hiện Chương trình 135 của tỉnh kiểm tra tiến độ", "Tổ công tác thực hiện Chương trình 135 của tỉnh"),
+    # a name that does not open with an activity ends at the first verb
+    ("Hội Nông dân tỉnh hỗ trợ nông dân vay vốn", "Hội Nông dân tỉnh"),
+    ("Trung tâm Phục vụ hành chính công tỉnh hỗ trợ người dân nộp hồ sơ", "Trung tâm Phục vụ hành chính công tỉnh"),
+    ("Tổ công tác triển khai kiểm tra tại các xã", "Tổ công tác"),
+    # not an institution: a department's duty verb is never part of its name
+    ("Sở Văn hóa, Thể thao và Du lịch phát triển sản phẩm du lịch", "Sở Văn hóa, Thể thao và Du lịch"),
+]
+
+
+@pytest.mark.parametrize("text, name", INSTITUTION_CASES)
+def test_institution_names_keep_their_verb_like_words(text: str, name: str) -> None:
+    from parlens.task_extraction.addressees import phrase_end
+
+    assert text[:phrase_end(text, 0)] == name
+
+
+def test_institution_verb_in_name_checks_position_and_verb_list() -> None:
+    from parlens.nlp.agencies import institution_verb_in_name
+
+    t = "Viện Nghiên cứu phát triển kinh tế - xã hội thành phố tổng hợp, phân tích"
+    assert institution_verb_in_name(t, 0, t.index("phát"), t.index(" kinh"))
+    assert not institution_verb_in_name(t, 0, t.index("tổng"), t.index(" hợp") + 4)  # not a name verb
+    far = "Viện Nghiên cứu kinh tế xã hội thành phố phát triển mạng lưới"
+    assert not institution_verb_in_name(far, 0, far.index("phát"), far.index(" mạng"))  # too far from the activity

@@ -123,3 +123,27 @@ def test_numbered_items_of_a_letter_with_own_subjects_are_tasks():
             "1. Sở Y tế thống kê số hồ sơ tồn đọng trước ngày 10/4/2026.\n"
             "2. Sở Xây dựng công khai quy trình cấp phép.")
     assert [t.agency for t in _tasks(text)] == ["Sở Y tế", "Sở Xây dựng"]
+
+
+def test_adverb_after_the_subject_ends_the_agency_and_stays_in_the_task():
+    got = _tasks("Yêu cầu Chủ tịch UBND các xã, phường trực tiếp ký số kết quả giải quyết hồ sơ, không ủy quyền cho cấp phó.")
+    assert [(t.agency, t.task) for t in got] == [
+        ("Chủ tịch UBND các xã, phường", "trực tiếp ký số kết quả giải quyết hồ sơ, không ủy quyền cho cấp phó")]
+    got = _tasks("Yêu cầu Thủ trưởng các cơ quan, đơn vị còn lại tự kiểm tra, chấn chỉnh việc tiếp nhận hồ sơ.")
+    assert [(t.agency, t.task) for t in got] == [
+        ("Thủ trưởng các cơ quan, đơn vị còn lại", "tự kiểm tra, chấn chỉnh việc tiếp nhận hồ sơ")]
+
+
+def test_institution_subject_keeps_its_full_name_and_the_task_starts_after_it():
+    got = _tasks("Giao Quỹ Hỗ trợ phát triển hợp tác xã tỉnh chủ trì, phối hợp với Sở Tài chính rà soát danh mục "
+                 "dự án vay vốn, hoàn thành trước ngày 30/9/2026.")
+    assert [(t.agency, t.role, t.task) for t in got] == [
+        ("Quỹ Hỗ trợ phát triển hợp tác xã tỉnh", "lead", "rà soát danh mục dự án vay vốn"),
+        ("Sở Tài chính", "support", "rà soát danh mục dự án vay vốn")]
+    assert all(t.deadline.due == date(2026, 9, 30) for t in got)
+
+
+def test_standing_body_apposition_is_neither_agency_nor_task():
+    got = _tasks("II. TỔ CHỨC THỰC HIỆN\n1. Sở Nội vụ là cơ quan thường trực của Ban Chỉ đạo xây dựng kế hoạch "
+                 "kiểm tra công vụ năm 2026.")
+    assert [(t.agency, t.task) for t in got] == [("Sở Nội vụ", "xây dựng kế hoạch kiểm tra công vụ năm 2026")]
