@@ -67,8 +67,8 @@ def _verb_regex() -> re.Pattern[str]:
     # A verb right after "các"/"những" is a noun ("các tổ chức").
     enders = lexicon()["agency_name_enders"]
     # "tự" ends a name before a verb ("… còn lại tự kiểm tra") but not in "tự chủ"/"tự quản".
-    return re.compile(r"(?<!các )(?<!những )(?<!và )(?<!cơ sở )(?<!Chương )(?<!chương )(?:" + alternation(words) + "|(?<!đặc biệt )(?<!nhất )(?<!tức )"
-                      + alternation(enders) + r"|(?<!\w)tự(?!\w)(?!\s+(?:chủ|quản)))")
+    return re.compile(r"(?:(?<!các )(?<!những )(?<!và )(?<!cơ sở )(?<!Chương )(?<!chương )" + alternation(words)
+                      + "|(?<!đặc biệt )(?<!nhất )(?<!tức )" + alternation(enders) + r"|(?<!\w)tự(?!\w)(?!\s+(?:chủ|quản)))")
 
 
 def head_at(text: str, pos: int) -> re.Match[str] | None:

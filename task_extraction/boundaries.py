@@ -37,6 +37,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "before": re.compile(rf"(?:[\s,;:]*(?:\((?:qua|thông qua)\s[^()]{{2,80}}\)|(?<!\w)(?:và\s+)?{qualifiers}))*[\s,;:(]*$", re.I),
         "purpose": re.compile(rf"\s*[,;]?\s*{alternation(lex['purpose_tail_openers'])}\s", re.I),
         "end_punct": re.compile(r"[\s.;,:/)]*$"),
+        "anchor": re.compile(r"\s*,?\s*(?:kể từ|tính từ)\s[^;.()]{2,80}?(?=[\s.;,:/)]*$|\s*[,;]?\s*(?:để|nhằm)\s)", re.I),
         "opener": re.compile(rf"\(?\s*{alternation(lex['trailing_deadline_openers'])}", re.I),
     }
 
@@ -45,7 +46,8 @@ def _trailing_cut(text: str, start: int, end: int, ref_date: date | None) -> int
     """Where the task ends if a deadline closes it, else None."""
     p = _patterns()
     mentions = [m for m in timing.find(text[start:end], ref_date) if m.decoy in (None, "start_date")]
-    if not mentions or mentions[-1].recurrence or not p["opener"].match(mentions[-1].text):
+    # "trước ngày 05 hằng tháng" closes the task; a bare "hằng năm" or "(định kỳ hằng quý)" stays in it.
+    if not mentions or not p["opener"].match(mentions[-1].text):
         return None
     last = mentions[-1]
     m_start, m_end = start + last.start, start + last.end
@@ -53,6 +55,9 @@ def _trailing_cut(text: str, start: int, end: int, ref_date: date | None) -> int
         m_start = text.rfind("(", start, m_start)  # "(trước ngày 30/6)" goes with its brackets
         m_end += 1
     tail = text[m_end:end]
+    anchor = p["anchor"].match(tail)  # "trong 05 ngày làm việc kể từ ngày nhận được văn bản"
+    if anchor:
+        tail = tail[anchor.end():]
     if p["end_punct"].fullmatch(tail) is None:
         purpose = p["purpose"].match(tail)
         if not purpose or len(tail.split()) > _MAX_PURPOSE_WORDS or "." in tail.rstrip(" ./"):

@@ -47,3 +47,12 @@ def test_offsets_point_into_the_given_span():
 
 def test_urgency_word_alone_is_not_stripped_to_nothing():
     assert _trim("khẩn trương") == "khẩn trương"
+
+
+@pytest.mark.parametrize("text, task", [
+    ("xử lý hồ sơ trực tuyến không muộn hơn 8 giờ làm việc kể từ khi tiếp nhận", "xử lý hồ sơ trực tuyến"),
+    ("niêm yết công khai thủ tục trong 05 ngày làm việc kể từ ngày nhận được hồ sơ", "niêm yết công khai thủ tục"),
+    ("gửi báo cáo về Sở Nội vụ trước ngày 20 hằng tháng", "gửi báo cáo về Sở Nội vụ"),  # a dated recurrence closes it
+])
+def test_relative_limit_with_its_anchor_and_dated_recurrence_leave(text, task):
+    assert _trim(text) == task

@@ -147,3 +147,10 @@ def test_standing_body_apposition_is_neither_agency_nor_task():
     got = _tasks("II. TỔ CHỨC THỰC HIỆN\n1. Sở Nội vụ là cơ quan thường trực của Ban Chỉ đạo xây dựng kế hoạch "
                  "kiểm tra công vụ năm 2026.")
     assert [(t.agency, t.task) for t in got] == [("Sở Nội vụ", "xây dựng kế hoạch kiểm tra công vụ năm 2026")]
+
+
+def test_trong_viec_after_a_collective_ends_the_agency():
+    from parlens.task_extraction.addressees import phrase_end
+
+    text = "các sở, ngành từ tỉnh đến cơ sở trong việc nâng cao chất lượng phục vụ"
+    assert text[:phrase_end(text, 0)] == "các sở, ngành từ tỉnh đến cơ sở"
