@@ -58,3 +58,17 @@ def test_passages_holding_most_terms_follow_those_holding_all(tmp_path):
     assert result.total == 2
     # with a filter, partial matches obey it too
     assert backend.search(SearchQuery("dịch vụ công trực tuyến toàn trình", filters={"year": [2020]})).total == 0
+
+
+def test_facets_from_the_pool_equal_facets_from_the_index(tmp_path, monkeypatch):
+    import parlens.search_index.embedded as embedded
+
+    backend = EmbeddedBackend(tmp_path / "ix", heap_size=15_000_000, threads=1)
+    backend.index(suite_passages())
+    queries = ["toàn trình", "thủ tục hành chính", "hồ sơ", "tthc"]
+    in_pool = [backend.search(SearchQuery(q, limit=1)) for q in queries]  # few matches: counted over the pool
+    monkeypatch.setattr(embedded, "RERANK_POOL", 1)  # now most results hold more matches than the pool
+    from_index = [backend.search(SearchQuery(q, limit=1)) for q in queries]
+    assert any(r.total > 1 for r in from_index)
+    for a, b in zip(in_pool, from_index):
+        assert a.total == b.total and a.facets == b.facets and a.facets
