@@ -35,6 +35,9 @@ _NUMBERING = re.compile(
 )
 _ROMAN = re.compile(r"^[IVXLC]+\.$")
 _EXEC = None
+# A following sentence that only states accountability or a fact: no task ("Chịu trách nhiệm về nội dung …",
+# "Đưa X vào Y là nền tảng …" with the copula before any comma).
+_MERGE_STOP = re.compile(r"\s*(?:chịu trách nhiệm (?:về|trước)\s|[^;:.]{3,160}?\slà\s(?:nền tảng|điều kiện|yếu tố|động lực|giải pháp|nhiệm vụ)\s)", re.I)
 
 
 @dataclass
@@ -296,8 +299,13 @@ class _Extractor:
         merged: list[Candidate] = []
         for c in self.out[first:]:
             prev = next((p for p in reversed(merged) if p.agency == c.agency and p.role == c.role), None)
-            if (prev is not None and prev.rule == c.rule and c.start > prev.end and c.deadline is None
-                    and prev.deadline is None and c.rule in ("heading", "leadin")):
+            follows = (prev is not None and prev.rule == c.rule and c.start > prev.end and c.rule in ("heading", "leadin"))
+            if follows and _MERGE_STOP.match(c.task):
+                # "… Chịu trách nhiệm về nội dung …" / "… Đưa X vào Y là nền tảng …": accountability or a
+                # statement after the duty is no task and no part of it.
+                continue
+            if (follows and c.deadline is None and prev.deadline is None
+                    and not re.match(r"\s*(?:phối hợp|chủ trì)(?!\w)", c.task, re.I)):
                 prev.end = c.end
                 prev.task = self.text[prev.start:c.end].strip().rstrip(".;")
                 continue

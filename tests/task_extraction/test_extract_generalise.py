@@ -154,3 +154,18 @@ def test_trong_viec_after_a_collective_ends_the_agency():
 
     text = "các sở, ngành từ tỉnh đến cơ sở trong việc nâng cao chất lượng phục vụ"
     assert text[:phrase_end(text, 0)] == "các sở, ngành từ tỉnh đến cơ sở"
+
+
+def test_statement_or_accountability_after_a_headed_duty_is_not_merged_into_it():
+    text = ("II. TỔ CHỨC THỰC HIỆN\n3. Hội Liên hiệp Phụ nữ tỉnh: Tổ chức tập huấn kỹ năng số cho hội viên. "
+            "Đưa kỹ năng số đến từng chi hội, từng gia đình là nền tảng để thu hẹp khoảng cách số. "
+            "Chịu trách nhiệm về chất lượng tài liệu tập huấn.")
+    got = _tasks(text)
+    assert [(t.agency, t.task) for t in got] == [("Hội Liên hiệp Phụ nữ tỉnh", "Tổ chức tập huấn kỹ năng số cho hội viên")]
+
+
+def test_following_instructions_of_a_heading_still_merge():
+    text = ("II. TỔ CHỨC THỰC HIỆN\n3. Hội Liên hiệp Phụ nữ tỉnh: Tổ chức tập huấn kỹ năng số cho hội viên. "
+            "Biên soạn tài liệu hướng dẫn bằng hình ảnh.")
+    got = _tasks(text)
+    assert [t.task for t in got] == ["Tổ chức tập huấn kỹ năng số cho hội viên. Biên soạn tài liệu hướng dẫn bằng hình ảnh"]
