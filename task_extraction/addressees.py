@@ -64,10 +64,10 @@ def _head_regex() -> re.Pattern[str]:
 def _verb_regex() -> re.Pattern[str]:
     words = lexicon()["task_verbs"] + lexicon()["predicate_cues"]
     # Lower case only: names are capitalised ("Ban Chỉ đạo", "Sở Xây dựng"), predicates are not.
-    # A verb right after "các"/"những" is a noun ("các tổ chức").
+    # A verb right after "các"/"những" is a noun ("các tổ chức"); so is "trình" in "quy trình", "Chương trình".
     enders = lexicon()["agency_name_enders"]
     # "tự" ends a name before a verb ("… còn lại tự kiểm tra") but not in "tự chủ"/"tự quản".
-    return re.compile(r"(?:(?<!các )(?<!những )(?<!và )(?<!cơ sở )(?<!Chương )(?<!chương )" + alternation(words)
+    return re.compile(r"(?:(?<!các )(?<!những )(?<!và )(?<!cơ sở )(?<!Chương )(?<!chương )(?<!quy )(?<!công )(?<!tờ )(?<!lộ )(?<!tiến )" + alternation(words)
                       + "|(?<!đặc biệt )(?<!nhất )(?<!tức )" + alternation(enders) + r"|(?<!\w)tự(?!\w)(?!\s+(?:chủ|quản)))")
 
 
@@ -83,7 +83,9 @@ def phrase_end(text: str, pos: int, limit: int | None = None) -> int:
     search_from = head.end() if head else pos
     verb = _verb_regex().search(text, search_from, limit)
     # "Viện Nghiên cứu phát triển …", "Tổ công tác thực hiện Đề án …": verb-like words inside a name.
-    while verb and institution_verb_in_name(text, pos, verb.start(), verb.end()):
+    while verb and (institution_verb_in_name(text, pos, verb.start(), verb.end())
+                    or text.count("(", search_from, verb.start()) > text.count(")", search_from, verb.start())):
+        # a verb inside brackets ("Sở X (tiếp nhận nhiệm vụ của Sở Y)") does not end the name either
         verb = _verb_regex().search(text, verb.end(), limit)
     end = verb.start() if verb else limit
     # A capitalised role cue ends the name too: a PDF heading "2. Sở Tư pháp" joined to "Chủ trì, …".
@@ -91,7 +93,7 @@ def phrase_end(text: str, pos: int, limit: int | None = None) -> int:
     if cue:
         end = cue.start()
     # A long parenthesis ("(lĩnh vực …)") or a dash ends a name; a short abbreviation "(KHĐT)" does not.
-    for m in re.finditer(r"\s*\((?P<inner>[^()]*)\)|\s+[-–]\s+(?=lĩnh vực|về\s)|(?<!các Sở)(?<!các sở)(?<!các Bộ)[.:]\s", text[search_from:end]):
+    for m in re.finditer(r"\s*\((?P<inner>[^()]*(?:\([^()]*\)[^()]*)*)\)|\s+[-–]\s+(?=lĩnh vực|về\s)|(?<!các Sở)(?<!các sở)(?<!các Bộ)[.:]\s", text[search_from:end]):
         inner = m.groupdict().get("inner")
         if inner is not None and len(inner) <= 14 and not re.search(r"\b(lĩnh vực|về)\b", inner):
             continue

@@ -464,6 +464,17 @@ class _Extractor:
         m = re.match(r"(?:trong việc|về việc)\s+|(?:sẽ\s+)?là đơn vị\s+|(?:cũng\s+)?được\s+(?:“[^”]*”|\"[^\"]*\"|\S+)\s+(?=trong việc)", sent[pred_start:])
         if m:
             pred_start += m.end()
+        # "Sở X (tiếp nhận chức năng của Sở Y (cũ)) chủ trì …": a note in brackets after the name is no task.
+        if sent[pred_start:pred_start + 1] == "(":
+            depth, k = 0, pred_start
+            while k < len(sent):
+                depth += {"(": 1, ")": -1}.get(sent[k], 0)
+                if depth == 0:
+                    break
+                k += 1
+            rest = re.match(r"[\s,]*(?=[a-zà-ỹđ])", sent[k + 1:]) if k < len(sent) else None
+            if rest:
+                pred_start = k + 1 + rest.end()
         # "Sở Nội vụ là cơ quan thường trực của Tổ công tác xây dựng …": the apposition is neither agency nor task.
         app = re.match(r"(?:sẽ\s+)?là\s+(?:cơ quan|đơn vị)\s+(?:thường trực|đầu mối)(?:\s+của\s+)?", sent[pred_start:])
         if app:
@@ -579,6 +590,19 @@ class _Extractor:
             while last < end and pred[last] == " ":
                 last += 1
             return [(start, clauses[-2][1]), (last, end)]
+        # "A trong 10 ngày làm việc; B trước ngày 15/11": clauses with deadlines of their own are separate
+        # duties; an undated clause goes with the dated one that follows it.
+        dated = [bool([d for d in timing.find(pred[a:b], self.ref) if d.decoy is None and not d.recurrence])
+                 for a, b in clauses]
+        if sum(dated) >= 2 and dated[-1] and not any(has):
+            groups, first = [], start
+            for (a, b), d in zip(clauses, dated):
+                if d:
+                    while first < b and pred[first] == " ":
+                        first += 1
+                    groups.append((first, b))
+                    first = b + 1
+            return groups
         return [(start, end)]
 
     def _emit_piece(self, agency, agency_start, pred, pred_start, rule, role, whole_list, next_text, next_start):

@@ -169,3 +169,21 @@ def test_following_instructions_of_a_heading_still_merge():
             "Biên soạn tài liệu hướng dẫn bằng hình ảnh.")
     got = _tasks(text)
     assert [t.task for t in got] == ["Tổ chức tập huấn kỹ năng số cho hội viên. Biên soạn tài liệu hướng dẫn bằng hình ảnh"]
+
+
+def test_bracketed_note_after_the_subject_is_skipped_and_partners_still_read():
+    text = ("II. TỔ CHỨC THỰC HIỆN\n1. Sở Khoa học và Công nghệ (cơ quan tiếp nhận nhiệm vụ của Sở Thông tin và "
+            "Truyền thông (cũ)) chủ trì, phối hợp với Văn phỏng UBND tỉnh cấu hình lại quy trình điện tử.")
+    got = _tasks(text)
+    assert [(t.agency, t.role, t.task) for t in got] == [
+        ("Sở Khoa học và Công nghệ", "lead", "cấu hình lại quy trình điện tử"),
+        ("Văn phỏng UBND tỉnh", "support", "cấu hình lại quy trình điện tử")]
+
+
+def test_clauses_with_deadlines_of_their_own_are_separate_duties():
+    text = ("II. TỔ CHỨC THỰC HIỆN\n1. Tổ công tác kiểm tra tại chỗ, thông báo kết luận trong 10 ngày làm "
+            "việc; tổng hợp kết quả, báo cáo UBND tỉnh trước ngày 15/11/2026.")
+    got = _tasks(text)
+    assert [(t.task, t.deadline.text) for t in got] == [
+        ("kiểm tra tại chỗ, thông báo kết luận", "trong 10 ngày làm việc"),
+        ("tổng hợp kết quả, báo cáo UBND tỉnh", "trước ngày 15/11/2026")]
