@@ -187,3 +187,20 @@ def test_clauses_with_deadlines_of_their_own_are_separate_duties():
     assert [(t.task, t.deadline.text) for t in got] == [
         ("kiểm tra tại chỗ, thông báo kết luận", "trong 10 ngày làm việc"),
         ("tổng hợp kết quả, báo cáo UBND tỉnh", "trước ngày 15/11/2026")]
+
+
+def test_institution_subjects_and_partners_keep_whole_names():
+    text = ("II. TỔ CHỨC THỰC HIỆN\n"
+            "1. Trung tâm Xúc tiến đầu tư, Thương mại và Du lịch tỉnh chủ trì, phối hợp với Ban Quản lý các khu công "
+            "nghiệp tỉnh tổ chức hội nghị đối thoại doanh nghiệp, hoàn thành trong Quý III/2026.\n"
+            "2. Tổng công ty Điện lực miền Trung phối hợp với Sở Công Thương cung cấp dịch vụ điện trực tuyến.\n"
+            "3. Trung tâm Phục vụ hành chính công tỉnh hỗ trợ người dân nộp hồ sơ trực tuyến.\n"
+            "4. Viện Nghiên cứu phát triển kinh tế - xã hội tỉnh phối hợp với Sở Nội vụ phân tích kết quả khảo sát.")
+    got = [(t.agency, t.role, t.task) for t in _tasks(text)]
+    assert got == [
+        ("Trung tâm Xúc tiến đầu tư, Thương mại và Du lịch tỉnh", "lead", "tổ chức hội nghị đối thoại doanh nghiệp"),
+        ("Ban Quản lý các khu công nghiệp tỉnh", "support", "tổ chức hội nghị đối thoại doanh nghiệp"),
+        ("Tổng công ty Điện lực miền Trung", "support", "cung cấp dịch vụ điện trực tuyến"),
+        ("Trung tâm Phục vụ hành chính công tỉnh", "lead", "hỗ trợ người dân nộp hồ sơ trực tuyến"),
+        ("Viện Nghiên cứu phát triển kinh tế - xã hội tỉnh", "support", "phân tích kết quả khảo sát"),
+    ]
