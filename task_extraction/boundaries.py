@@ -3,7 +3,8 @@
 The deadline is its own slot, so a trailing dated or time-limited deadline ("trước ngày 15/4",
 "trong Quý II/2026", "trong 05 ngày làm việc") leaves the task text together with its qualifier
 ("hoàn thành", "thời gian thực hiện"), a report channel before it ("(qua Sở Nội vụ)") and a short
-purpose clause after it ("để tổng hợp, báo cáo …"); leading urgency or modal words ("khẩn trương",
+purpose clause after it ("để tổng hợp, báo cáo …"); a closing purpose clause ("…, nhằm nâng cao …") goes
+as well; leading urgency or modal words ("khẩn trương",
 "thường xuyên", "phải") go too. Recurrences ("định kỳ hằng năm"), bare periods that name an object ("báo cáo … quý II") and deadlines
 inside the task stay where they are.
 Word lists live in ``data/lexicon.json``.
@@ -37,6 +38,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "before": re.compile(rf"(?:[\s,;:]*(?:\((?:qua|thông qua)\s[^()]{{2,80}}\)|(?<!\w)(?:và\s+)?{qualifiers}))*[\s,;:(]*$", re.I),
         "purpose": re.compile(rf"\s*[,;]?\s*{alternation(lex['purpose_tail_openers'])}\s", re.I),
         "end_punct": re.compile(r"[\s.;,:/)]*$"),
+        "purpose_clause": re.compile(rf"(?:\s*[,…]\s*|\s+){alternation(lex['trailing_purpose_openers'])}\s[^;]*$", re.I),
         "anchor": re.compile(r"\s*,?\s*(?:kể từ|tính từ)\s[^;.()]{2,80}?(?=[\s.;,:/)]*$|\s*[,;]?\s*(?:để|nhằm)\s)", re.I),
         "opener": re.compile(rf"\(?\s*{alternation(lex['trailing_deadline_openers'])}", re.I),
     }
@@ -76,6 +78,9 @@ def trim_task(text: str, start: int = 0, end: int | None = None, *, ref_date: da
         if not lead or end - lead.end() < _MIN_TASK_CHARS:
             break
         start = lead.end()
+    why = p["purpose_clause"].search(text, start, end)
+    if why and len(text[start:why.start()].split()) >= 3:
+        end = why.start()  # "…, nhằm nâng cao chỉ số …": the purpose is not the task
     for _ in range(2):  # "…; hoàn thành trong Quý II, định kỳ hằng tháng" has two
         cut = _trailing_cut(text, start, end, ref_date)
         if cut is None:

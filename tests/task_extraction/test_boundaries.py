@@ -56,3 +56,11 @@ def test_urgency_word_alone_is_not_stripped_to_nothing():
 ])
 def test_relative_limit_with_its_anchor_and_dated_recurrence_leave(text, task):
     assert _trim(text) == task
+
+
+def test_closing_purpose_clause_leaves_but_not_a_short_task_or_one_before_another_clause():
+    assert _trim("rà soát quy trình nội bộ, nhằm rút ngắn thời gian giải quyết hồ sơ") == "rà soát quy trình nội bộ"
+    assert _trim("rà soát quy trình… nhằm rút ngắn thời gian") == "rà soát quy trình"
+    kept = "rà soát quy trình nhằm rút ngắn thời gian; công khai kết quả"
+    assert _trim(kept) == kept
+    assert _trim("nhằm rút ngắn thời gian giải quyết") == "nhằm rút ngắn thời gian giải quyết"
