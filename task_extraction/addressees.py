@@ -84,8 +84,10 @@ def phrase_end(text: str, pos: int, limit: int | None = None) -> int:
     verb = _verb_regex().search(text, search_from, limit)
     # "Viện Nghiên cứu phát triển …", "Tổ công tác thực hiện Đề án …": verb-like words inside a name.
     while verb and (institution_verb_in_name(text, pos, verb.start(), verb.end())
-                    or text.count("(", search_from, verb.start()) > text.count(")", search_from, verb.start())):
-        # a verb inside brackets ("Sở X (tiếp nhận nhiệm vụ của Sở Y)") does not end the name either
+                    or text.count("(", search_from, verb.start()) > text.count(")", search_from, verb.start())
+                    or _listed_noun(text, verb.start(), verb.end())):
+        # a verb inside brackets ("Sở X (tiếp nhận nhiệm vụ của Sở Y)") does not end the name either, nor a
+        # word between commas of a list of bodies ("Doanh nghiệp, tổ chức, cơ sở giáo dục")
         verb = _verb_regex().search(text, verb.end(), limit)
     end = verb.start() if verb else limit
     # A capitalised role cue ends the name too: a PDF heading "2. Sở Tư pháp" joined to "Chủ trì, …".
@@ -100,6 +102,11 @@ def phrase_end(text: str, pos: int, limit: int | None = None) -> int:
         end = search_from + m.start()
         break
     return _trim(text, pos, end)
+
+
+def _listed_noun(text: str, start: int, end: int) -> bool:
+    """A verb-like word standing alone between commas of a list is a noun ("…, tổ chức, …")."""
+    return bool(re.search(r",\s*$", text[max(0, start - 3):start]) and re.match(r"\s*,\s*\w", text[end:end + 4]))
 
 
 def _trim(text: str, start: int, end: int) -> int:

@@ -204,3 +204,12 @@ def test_institution_subjects_and_partners_keep_whole_names():
         ("Trung tâm Phục vụ hành chính công tỉnh", "lead", "hỗ trợ người dân nộp hồ sơ trực tuyến"),
         ("Viện Nghiên cứu phát triển kinh tế - xã hội tỉnh", "support", "phân tích kết quả khảo sát"),
     ]
+
+
+def test_verb_like_noun_inside_a_list_of_bodies_does_not_end_the_phrase():
+    from parlens.task_extraction.addressees import phrase_end
+
+    text = "Các doanh nghiệp, tổ chức, cơ sở giáo dục tự chủ tài chính xây dựng lộ trình chuyển đổi số"
+    assert text[:phrase_end(text, 0)] == "Các doanh nghiệp, tổ chức, cơ sở giáo dục tự chủ tài chính"
+    duty = "Sở Nội vụ rà soát, sắp xếp, kiện toàn tổ chức bộ máy"
+    assert duty[:phrase_end(duty, 0)] == "Sở Nội vụ"
