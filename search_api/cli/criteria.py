@@ -7,12 +7,13 @@ criterion; ``parlens coverage 3 4`` shows which criteria documents 3 and 4 cover
 from __future__ import annotations
 
 import json
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from parlens.search_api.cli.common import emit, fail
 
 from parlens.errors import ParlensError
 
@@ -32,21 +33,6 @@ class TreeFormat(str, Enum):
 STATUS_VI = {"verified": "đã kiểm chứng", "partial": "kiểm chứng một phần", "inferred": "tạm đặt tên", "working_label": "tạm đặt tên"}
 
 
-def _fail(exc: ParlensError) -> typer.Exit:
-    typer.echo(str(exc), err=True)
-    return typer.Exit(2)
-
-
-def _emit(data: bytes, fmt: str, output: Path | None) -> None:
-    if output is not None:
-        output.write_bytes(data)
-        typer.echo(f"đã ghi {output}", err=True)
-    elif fmt == "xlsx":
-        typer.echo("xlsx cần --output FILE.xlsx", err=True)
-        raise typer.Exit(2)
-    else:
-        sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
-        sys.stdout.flush()
 
 
 def criteria(
@@ -61,7 +47,7 @@ def criteria(
         tax = load_taxonomy()
         roots = [tax.get(code)] if code else tax.roots
     except ParlensError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if fmt == TreeFormat.json:
         def node(item, level):
             out = {"code": item.code, "name": item.name, "status": item.status, "max_points": item.max_points, "label": tax.label_of(item.code)}
@@ -95,8 +81,8 @@ def who(
         with open_store() as store:
             result = who_query(store, query)
     except ParlensError as exc:
-        raise _fail(exc) from exc
-    _emit(render(result, fmt.value), fmt.value, output)
+        raise fail(exc) from exc
+    emit(render(result, fmt.value), output, binary=fmt.value == "xlsx")
 
 
 def coverage(
@@ -113,8 +99,8 @@ def coverage(
         with open_store() as store:
             result = coverage_query(store, doc_ids, max_level=level)
     except ParlensError as exc:
-        raise _fail(exc) from exc
-    _emit(render(result, fmt.value), fmt.value, output)
+        raise fail(exc) from exc
+    emit(render(result, fmt.value), output, binary=fmt.value == "xlsx")
 
 
 def eval_criteria(
@@ -124,7 +110,7 @@ def eval_criteria(
     from parlens.task_extraction.criteria.linker import evaluate_linker
 
     if not gold.exists():
-        raise _fail(ParlensError("PARLENS-E010", str(gold)))
+        raise fail(ParlensError("PARLENS-E010", str(gold)))
     typer.echo(json.dumps(evaluate_linker(gold), ensure_ascii=False, indent=2))
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from parlens.search_api.cli.common import fail, parse_date
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -52,11 +54,6 @@ def _stdout() -> Console:
     return Console(highlight=False, soft_wrap=True)
 
 
-def _fail(exc: ParlensError, exit_code: int = 2) -> typer.Exit:
-    """Print ``[PARLENS-Exxx] …`` to stderr and return the exit to raise."""
-    typer.echo(str(exc), err=True)
-    return typer.Exit(exit_code)
-
 
 def _open_store():
     from parlens.store import open_store
@@ -64,16 +61,8 @@ def _open_store():
     try:
         return open_store()
     except ParlensError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
 
-
-def _parse_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{value!r} is not a date like 2025-03-31") from exc
 
 
 def ingest(
@@ -90,7 +79,7 @@ def ingest(
 
     if debug:
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
-    reference = _parse_date(ref_date)
+    reference = parse_date(ref_date)
     console = _stdout()
     skipped_dirs: list[Path] = []
     files = pipeline.expand_paths(paths, recursive, skipped_dirs)
@@ -203,7 +192,7 @@ def show(
         try:
             stored = store.get_document(doc_id)
         except ParlensError as exc:
-            raise _fail(exc) from exc
+            raise fail(exc) from exc
     doc = stored.document
     if fmt is OutputFormat.json:
         payload: dict[str, Any] = {
@@ -294,7 +283,7 @@ def delete(doc_id: Annotated[int, typer.Argument(help="Document id (see `parlens
             name = store.get_document(doc_id).document.source_name
             store.delete_document(doc_id)
         except ParlensError as exc:
-            raise _fail(exc) from exc
+            raise fail(exc) from exc
         problem = pipeline.sync_index(store)
     typer.echo(f"deleted #{doc_id} ({name})")
     if problem:
@@ -311,12 +300,12 @@ def reextract(
 
     if not doc_ids and not all_documents:
         raise typer.BadParameter("give document ids or --all")
-    reference = _parse_date(ref_date)
+    reference = parse_date(ref_date)
     with _open_store() as store:
         try:
             counts = pipeline.reextract(store, None if all_documents else doc_ids, ref_date=reference)
         except ParlensError as exc:
-            raise _fail(exc) from exc
+            raise fail(exc) from exc
     for doc_id, n in counts.items():
         typer.echo(f"#{doc_id}: {n} tasks")
     typer.echo(f"re-extracted {len(counts)} documents")

@@ -7,13 +7,13 @@
 from __future__ import annotations
 
 import json
-import sys
-from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
+from parlens.search_api.cli.common import emit, fail, parse_date
 
 from parlens.errors import ParlensError
 
@@ -31,14 +31,6 @@ class EvalFormat(str, Enum):
     json = "json"
 
 
-def _parse_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from exc
-
 
 def tasks_command(
     file: Annotated[Path, typer.Argument(help="Any ingestible file: PDF, DOCX, HTML or plain text.")],
@@ -48,32 +40,19 @@ def tasks_command(
 ) -> None:
     """Read FILE (without storing it) and list who must do what by when."""
     from parlens.ingest import read_document
+    from parlens.task_extraction.criteria.linker import link_tasks
     from parlens.task_extraction.extract import extract_tasks
     from parlens.task_extraction.formats import render
 
-    ref = _parse_date(ref_date)
+    ref = parse_date(ref_date)
     try:
         doc = read_document(file)
     except ParlensError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from exc
+        raise fail(exc) from exc
     # The document's own date wins; --ref-date only fills in when the document carries none.
     tasks = extract_tasks(doc, ref_date=doc.metadata.issued_on or ref)
-    try:
-        from parlens.task_extraction.criteria.linker import link_tasks
-    except ImportError:
-        link_tasks = None
-    if link_tasks is not None:
-        link_tasks(tasks, doc)
-    data = render(doc, tasks, fmt.value)
-    if output is not None:
-        output.write_bytes(data)
-        typer.echo(f"{len(tasks)} nhiệm vụ -> {output}", err=True)
-        return
-    sys.stdout.buffer.write(data)
-    if fmt.value in ("json", "table") and not data.endswith(b"\n"):
-        sys.stdout.buffer.write(b"\n")
-    sys.stdout.buffer.flush()
+    link_tasks(tasks, doc)
+    emit(render(doc, tasks, fmt.value), output, binary=fmt.value == "xlsx", note=f"{len(tasks)} nhiệm vụ")
 
 
 def eval_command(
