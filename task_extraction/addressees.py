@@ -197,34 +197,17 @@ def _specific_or_collective_head(text: str, pos: int) -> bool:
     return text[pos].isupper() or text[pos:pos + 4].lower() in {"các ", "nhữn"}
 
 
-_resolver_cache: dict[str, tuple[str | None, str | None]] = {}
-
-
+@lru_cache(maxsize=8192)
 def resolve(surface: str, *, on=None) -> tuple[str | None, str | None]:
-    """Canonical ``(agency_id, agency_name)`` for a body as written, from ``parlens.nlp.agencies``."""
-    key = surface
-    if key in _resolver_cache:
-        return _resolver_cache[key]
-    result: tuple[str | None, str | None] = (None, None)
-    try:
-        from parlens.nlp.agencies import resolve_agency
-    except ImportError:
-        resolve_agency = None
-    if resolve_agency is not None:
-        try:
-            mention = resolve_agency(surface, on=on)
-        except Exception:  # a resolver failure must not lose the task
-            mention = None
-        if mention is not None:
-            result = (mention.agency_id, mention.name)
-    if result == (None, None) and re.fullmatch(r"[A-ZĐÀ-Ỹ][^\d]*", surface or "") and len(surface.split()) <= 2:
+    """Canonical ``(agency_id, agency_name)`` for a body as written, on the document's date.
+
+    >>> resolve("Sở Nội vụ")
+    ('so-noi-vu', 'Sở Nội vụ')
+    """
+    from parlens.nlp.agencies import resolve_agency
+
+    mention = resolve_agency(surface, on=on)
+    if mention is None and re.fullmatch(r"[A-ZĐÀ-Ỹ][^\d]*", surface or "") and len(surface.split()) <= 2:
         # A bare member of an elliptical list ("Nội vụ") stands for "Sở Nội vụ".
-        try:
-            if resolve_agency is not None:
-                mention = resolve_agency("Sở " + surface, on=on)
-                if mention is not None:
-                    result = (mention.agency_id, mention.name)
-        except Exception:
-            pass
-    _resolver_cache[key] = result
-    return result
+        mention = resolve_agency("Sở " + surface, on=on)
+    return (mention.agency_id, mention.name) if mention is not None else (None, None)

@@ -31,11 +31,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
+from parlens.ingest import read_bytes, read_document
 from parlens.model import Document, Task
 from parlens.nlp.normalize import fold
 from parlens.task_extraction import timing
 from parlens.task_extraction.addressees import resolve
-from parlens.task_extraction.textdoc import document_from_text, header_date, split_devset_header
+from parlens.task_extraction.textdoc import header_date, split_devset_header
 
 SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
 CONTAINMENT_MIN = 0.6
@@ -151,10 +152,8 @@ def task_overlap(pred_text: str, gold_text: str) -> tuple[float, float]:
 
 def criteria_fields(task: Task) -> set[str]:
     """Devset field labels of a task's criteria codes, per the taxonomy ("PAR.7.2" -> "e-government")."""
-    try:
-        from parlens.task_extraction.criteria.taxonomy import field_label
-    except ImportError:
-        return set()
+    from parlens.task_extraction.criteria.taxonomy import field_label
+
     return {label for link in task.criteria if (label := field_label(link.code))}
 
 
@@ -228,26 +227,15 @@ def read_for_eval(path: Path, *, ref_date_from_header: bool) -> tuple[Document, 
         header, body = split_devset_header(raw)
         if ref_date_from_header:
             ref = header_date(header)
-        try:
-            from parlens.ingest import read_bytes
-
-            return read_bytes(body.encode("utf-8"), path.name), ref
-        except ImportError:
-            return document_from_text(body, path.name), ref
-    from parlens.ingest import read_document
+        return read_bytes(body.encode("utf-8"), path.name), ref
 
     return read_document(path), ref
 
 
 def _link(tasks: list[Task], doc: Document) -> None:
-    try:
-        from parlens.task_extraction.criteria.linker import link_tasks
-    except ImportError:
-        return
-    try:
-        link_tasks(tasks, doc)
-    except Exception:  # scoring still runs without criteria
-        pass
+    from parlens.task_extraction.criteria.linker import link_tasks
+
+    link_tasks(tasks, doc)
 
 
 def evaluate(gold_path: Path, docs_dir: Path, *, ref_date_from_header: bool = False) -> tuple[list[Score], Score]:

@@ -1,7 +1,4 @@
-"""A ``Document`` from plain text without the ingest stage: one block per non-empty line.
-
-Used by ``parlens eval`` for devset text files (whose header block ends with a ``---`` line) when
-``parlens.ingest`` is not installed, and by tests that write their own small documents.
+"""Plain text as a ``Document`` for tests, docstrings and the devset's header-carrying text files.
 
 >>> [b.text for b in document_from_text("Kế hoạch\\n\\n1. Sở Nội vụ").blocks]
 ['Kế hoạch', '1. Sở Nội vụ']
@@ -12,30 +9,17 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from parlens.model import Block, Document, DocumentMetadata
-from parlens.nlp.normalize import normalize_text
-
-_NUM = re.compile(r"^\s*([IVXLC]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|[-+•])\s")
+from parlens.model import Document
 
 
 def document_from_text(text: str, name: str = "text.txt", *, issued_on: date | None = None) -> Document:
-    """Split ``text`` into paragraph/list_item blocks with offsets; tables are not recognised."""
-    text = normalize_text(text)
-    blocks: list[Block] = []
-    pos = 0
-    for line in text.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
-        stripped = line.strip()
-        if not stripped:
-            continue
-        lead = len(line) - len(line.lstrip())
-        trail = len(line) - len(line.rstrip())
-        m = _NUM.match(stripped)
-        kind = "list_item" if m and not m.group(1).endswith(".") or (m and m.group(1)[0] in "-+•") else "paragraph"
-        blocks.append(Block(kind=kind, text=stripped, start=start + lead, end=end - trail,
-                            numbering=m.group(1) if m else None))
-    return Document(text=text, blocks=blocks, metadata=DocumentMetadata(issued_on=issued_on), source_name=name)
+    """Read ``text`` with the ingest stage's text reader; ``issued_on`` overrides the header date."""
+    from parlens.ingest import read_bytes
+
+    doc = read_bytes(text.encode("utf-8"), name)
+    if issued_on is not None:
+        doc.metadata.issued_on = issued_on
+    return doc
 
 
 def split_devset_header(raw: str) -> tuple[dict[str, str], str]:
