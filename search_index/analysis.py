@@ -142,3 +142,20 @@ def analyze_query(text: str, *, expand: bool = True) -> AnalyzedQuery:
             groups.append(TermGroup(((folded[i],),), (original[i],)))
             i += 1
     return AnalyzedQuery(text=text, groups=groups, phrases=[p for p in phrases if p], folded=folded, original=original)
+
+
+PARTIAL_BELOW = 20  # fewer passages hold every term than this (or than asked for): those holding most follow
+
+
+def partial_need(groups: int) -> int | None:
+    """How many of a query's term groups a partial match must hold (None: no partial matches).
+
+    Vietnamese words are mostly two syllables, so one syllable of a two-term query is no match;
+    from three groups on, all but one up to four, then 60%.
+
+    >>> [partial_need(n) for n in (1, 2, 3, 4, 6, 10)]
+    [None, None, 2, 3, 4, 6]
+    """
+    if groups < 3:
+        return None
+    return groups - 1 if groups <= 4 else max(4, -(-groups * 6 // 10))

@@ -148,6 +148,14 @@ class SearchBackendConformance:
         assert 7 in ids and 1 in ids
         assert ids.index(1) < ids.index(7)
 
+    def test_passages_holding_most_terms_follow_those_holding_all(self, loaded):
+        result = loaded.search(SearchQuery("hồ sơ trực tuyến toàn trình"))  # 6 only has 4 of the 6 terms
+        assert self.ids(result) == [5, 6] and result.total == 2
+        assert result.facets["doc_type"] == {"Kế hoạch": 1, "Quyết định": 1}
+        second = loaded.search(SearchQuery("ho so truc tuyen toan trinh", limit=1, offset=1))
+        assert self.ids(second) == [6] and second.total == 2
+        assert self.ids(loaded.search(SearchQuery("hồ sơ trực tuyến"))) == [5]  # 6 holds 2 of these 4: too few
+
     def test_quoted_phrase_must_match(self, loaded):
         assert self.ids(loaded.search(SearchQuery('"hành chính hóa"'))) == [7]
 

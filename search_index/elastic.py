@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from parlens.errors import ParlensError
-from parlens.search_index.analysis import AnalyzedQuery, analyze_query, fold_terms, has_diacritics, segment_words
+from parlens.search_index.analysis import (
+    PARTIAL_BELOW,
+    AnalyzedQuery,
+    analyze_query,
+    fold_terms,
+    has_diacritics,
+    partial_need,
+    segment_words,
+)
 from parlens.search_index.fusion import embed, reciprocal_rank_fusion
 from parlens.search_index.highlight import highlight
 from parlens.search_index.protocol import FILTER_FIELDS, Hit, Passage, SearchQuery, SearchResult
@@ -241,10 +249,11 @@ class ElasticsearchBackend:
     def count(self) -> int:
         return int(self.es.count(index=self.alias)["count"])
 
-    def build_query(self, aq: AnalyzedQuery, mode: str = "folded", *, conjunctive: bool = True) -> dict[str, Any] | None:
+    def build_query(self, aq: AnalyzedQuery, mode: str = "folded", *, conjunctive: bool = True,
+                    min_match: int | None = None) -> dict[str, Any] | None:
         """The query DSL for an analysed query (None when it has no terms); same logic as the embedded backend.
 
-        Every typed term must occur folded (or any, with ``conjunctive=False``); an abbreviation group is
+        Every typed term must occur folded (or ``min_match`` of them, default one, with ``conjunctive=False``); an abbreviation group is
         satisfied by the typed form or an expansion phrase; exact accented syllables, title terms and
         (``segmented``) words add to the score. Phrase/proximity bonuses come from :meth:`rescore`.
         """
@@ -252,7 +261,8 @@ class ElasticsearchBackend:
             terms = [{"term": {"text": t}} for t in aq.original]
             if not terms:
                 return None
-            return {"bool": {"must": terms}} if conjunctive else {"bool": {"should": terms, "minimum_should_match": 1}}
+            need = max(1, min(min_match or 1, len(terms)))
+            return {"bool": {"must": terms}} if conjunctive else {"bool": {"should": terms, "minimum_should_match": need}}
         units = []
         for group in aq.groups:
             typed = [{"term": {"text.folded": t}} for t in group.alternatives[0]]
@@ -269,7 +279,8 @@ class ElasticsearchBackend:
             must = units + must
             matching: dict[str, Any] = {"must": must}
         else:
-            matching = {"must": must, "filter": [{"bool": {"should": units, "minimum_should_match": 1}}]}
+            need = max(1, min(min_match or 1, len(units)))
+            matching = {"must": must, "filter": [{"bool": {"should": units, "minimum_should_match": need}}]}
             matching["should"] = list(units)
         should = matching.setdefault("should", [])
         for original in dict.fromkeys(aq.original):
@@ -314,28 +325,44 @@ class ElasticsearchBackend:
         aq = analyze_query(query.text, expand=query.mode != "syllable")
         filters = self._filters(query.filters)
         aggs = {name: {"terms": {"field": field, "size": FACET_SIZE}} for name, field in _FILTER_FIELD.items()} if query.facets else None
-        response = None
-        for conjunctive in (True, False):
-            text_q = self.build_query(aq, "folded" if query.mode == "hybrid" else query.mode, conjunctive=conjunctive)
-            if text_q is None and not filters:
-                return SearchResult(total=0)
-            body_q = {"bool": {"must": [text_q] if text_q else [{"match_all": {}}], "filter": filters}}
-            size = max(query.limit + query.offset, HYBRID_CANDIDATES) if query.mode == "hybrid" else query.limit
-            rescore = self.rescore(aq) if query.mode != "syllable" and text_q is not None else None
-            response = self.es.search(
-                index=self.alias, query=body_q, size=size, from_=0 if query.mode == "hybrid" else query.offset,
-                track_total_hits=True, aggs=aggs, source_excludes=["embedding", "seg"],
-                **({"rescore": rescore} if rescore else {}),
+        text_q = self.build_query(aq, "folded" if query.mode == "hybrid" else query.mode)
+        if text_q is None and not filters:
+            return SearchResult(total=0)
+        hybrid = query.mode == "hybrid"
+        want = query.offset + query.limit
+        size = max(want, HYBRID_CANDIDATES) if hybrid else query.limit
+        rescore = self.rescore(aq) if query.mode != "syllable" and text_q is not None else None
+
+        def run(matching: dict[str, Any], start: int, count: int, exclude: dict[str, Any] | None = None) -> dict[str, Any]:
+            body_q = {"bool": {"must": [matching], "filter": filters, **({"must_not": [exclude]} if exclude else {})}}
+            return self.es.search(
+                index=self.alias, query=body_q, size=count, from_=start, track_total_hits=True, aggs=aggs,
+                source_excludes=["embedding", "seg"], **({"rescore": rescore} if rescore else {}),
             )
-            if response["hits"]["total"]["value"] or text_q is None:
-                break
-        terms = aq.highlight_terms if query.mode != "syllable" else frozenset(fold_terms(aq.text))
+
+        response = run(text_q or {"match_all": {}}, 0 if hybrid else query.offset, size)
+        total = int(response["hits"]["total"]["value"])
         docs = [(h["_source"], float(h["_score"] or 0.0)) for h in response["hits"]["hits"]]
-        if query.mode == "hybrid" and self.embedding_model is not None:
-            docs = self._fuse(query, filters, docs)[query.offset : query.offset + query.limit]
-        hits = [_hit(src, score, terms) for src, score in docs]
         facets = _facets(response.get("aggregations", {})) if query.facets else {}
-        return SearchResult(total=int(response["hits"]["total"]["value"]), hits=hits, facets=facets)
+        groups = len(aq.original if query.mode == "syllable" else aq.groups)
+        need = partial_need(groups) if total else 1  # nothing holds every term: any term will do
+        if text_q is not None and total < max(PARTIAL_BELOW, want) and groups > 1 and need is not None and not aq.phrases:
+            # as the embedded backend: passages holding most terms follow those holding all of them
+            partial_q = self.build_query(aq, "folded" if hybrid else query.mode, conjunctive=False, min_match=need)
+            start = 0 if hybrid else max(0, query.offset - total)
+            count = size if hybrid else max(0, want - max(query.offset, total))
+            extra = run(partial_q, start, max(count, 0), exclude=text_q)
+            total += int(extra["hits"]["total"]["value"])
+            docs += [(h["_source"], float(h["_score"] or 0.0)) for h in extra["hits"]["hits"]][:count]
+            if query.facets:
+                facets = _merge_facets(facets, _facets(extra.get("aggregations", {})))
+        terms = aq.highlight_terms if query.mode != "syllable" else frozenset(fold_terms(aq.text))
+        if hybrid and self.embedding_model is not None:
+            docs = self._fuse(query, filters, docs)[query.offset : query.offset + query.limit]
+        elif hybrid:
+            docs = docs[query.offset : want]
+        hits = [_hit(src, score, terms) for src, score in docs]
+        return SearchResult(total=total, hits=hits, facets=facets)
 
     def _fuse(self, query: SearchQuery, filters: list[dict[str, Any]], lexical: list[tuple[dict, float]]) -> list[tuple[dict, float]]:
         """Reciprocal rank fusion of the lexical hits with a kNN search over ``embedding``."""
@@ -348,6 +375,15 @@ class ElasticsearchBackend:
         sources.update({h["_source"]["passage_id"]: h["_source"] for h in dense["hits"]["hits"]})
         fused = reciprocal_rank_fusion([[s["passage_id"] for s, _ in lexical], [h["_source"]["passage_id"] for h in dense["hits"]["hits"]]])
         return [(sources[pid], score) for pid, score in fused]
+
+
+def _merge_facets(a: dict[str, dict[str, int]], b: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """Bucket counts of two disjoint result sets added up."""
+    out = {name: dict(values) for name, values in a.items()}
+    for name, values in b.items():
+        for key, n in values.items():
+            out.setdefault(name, {})[key] = out.get(name, {}).get(key, 0) + n
+    return out
 
 
 def _facets(aggregations: dict[str, Any]) -> dict[str, dict[str, int]]:

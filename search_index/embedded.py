@@ -24,7 +24,15 @@ import tantivy
 from tantivy import Filter, Occur, Query, TextAnalyzerBuilder, Tokenizer
 
 from parlens.errors import ParlensError
-from parlens.search_index.analysis import AnalyzedQuery, analyze_query, fold_terms, has_diacritics, segment_words
+from parlens.search_index.analysis import (
+    PARTIAL_BELOW,
+    AnalyzedQuery,
+    analyze_query,
+    fold_terms,
+    has_diacritics,
+    partial_need,
+    segment_words,
+)
 from parlens.search_index.highlight import highlight
 from parlens.search_index.protocol import FILTER_FIELDS, Hit, Passage, SearchQuery, SearchResult
 
@@ -52,7 +60,6 @@ PROXIMITY_SLOP = 4
 BOOST_SEGMENTED = 0.8
 RERANK_POOL = 50  # phrase/proximity bonuses are computed for this many best candidates
 MAX_COMBINATIONS = 15  # "at least k of n" as a union of conjunctions up to this many
-PARTIAL_BELOW = 20  # fewer full matches than this (or than asked for): passages holding most terms follow
 
 
 def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
@@ -352,7 +359,7 @@ class EmbeddedBackend:
         if scored and bonuses:
             scored = self._add_bonuses(searcher, scored, bonuses)
         groups = len(aq.original if query.mode == "syllable" else aq.groups)
-        need = _partial_need(groups) if scored else 1  # nothing holds every term: any term will do
+        need = partial_need(groups) if scored else 1  # nothing holds every term: any term will do
         if text_q is not None and len(scored) < max(PARTIAL_BELOW, want) and groups > 1 and need is not None and not aq.phrases:
             # Too few passages hold every term: add those holding most of them, ranked after the full matches.
             partial_q = self.build_query(aq, query.mode, conjunctive=False, min_match=need)
@@ -430,20 +437,6 @@ def _at_least(units: list[Query], need: int) -> Query:
         return Query.boolean_query([(Occur.Should, u) for u in units], need)
     return Query.boolean_query([(Occur.Should, Query.boolean_query([(Occur.Must, u) for u in combo]))
                                 for combo in itertools.combinations(units, need)])
-
-
-def _partial_need(groups: int) -> int | None:
-    """How many of a query's term groups a partial match must hold (None: no partial matches).
-
-    Vietnamese words are mostly two syllables, so one syllable of a two-term query is no match;
-    from three groups on, all but one up to four, then 60%.
-
-    >>> [_partial_need(n) for n in (1, 2, 3, 4, 6, 10)]
-    [None, None, 2, 3, 4, 6]
-    """
-    if groups < 3:
-        return None
-    return groups - 1 if groups <= 4 else max(4, -(-groups * 6 // 10))
 
 
 def _as_bool(value: Any) -> bool:
