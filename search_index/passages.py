@@ -11,32 +11,17 @@ import re
 from typing import Any, Iterable
 
 from parlens.model import Block, Document
+from parlens.nlp.segment import split_sentences
 from parlens.search_index.protocol import Passage
 
 MAX_CHARS = 700  # a passage longer than this is cut into sentence windows
 MIN_CHARS = 80  # a block shorter than this is joined to the next one
 
-_SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9\-+])|\n+")
-
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans inside ``text[start:end]`` (nlp.segment when present, else punctuation)."""
-    try:
-        from parlens.nlp.segment import split_sentences  # type: ignore[import-not-found]
-
-        spans = [(start + s, start + e) for s, e in split_sentences(text[start:end])]
-        if spans:
-            return spans
-    except ImportError:
-        pass
-    spans, pos = [], start
-    for m in _SENTENCE_END.finditer(text, start, end):
-        if m.start() > pos:
-            spans.append((pos, m.start()))
-        pos = m.end()
-    if pos < end:
-        spans.append((pos, end))
-    return spans
+    """Sentence spans inside ``text[start:end]``, from the one sentence splitter (``nlp.segment``)."""
+    spans = [(start + s, start + e) for s, e in split_sentences(text[start:end])]
+    return spans or ([(start, end)] if text[start:end].strip() else [])
 
 
 def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:

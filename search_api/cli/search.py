@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
+from parlens.search_api.cli.common import fail
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -36,10 +38,6 @@ class SearchFormat(str, Enum):
     table = "table"
     json = "json"
 
-
-def _fail(exc: ParlensError) -> typer.Exit:
-    typer.echo(str(exc), err=True)
-    return typer.Exit(2)
 
 
 def _catch_up(backend) -> None:
@@ -83,7 +81,7 @@ def search_command(
         _catch_up(backend)
         result = search(query, limit=limit, filters=filters, backend=backend)
     except ParlensError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if fmt == SearchFormat.json:
         typer.echo(json.dumps(result.to_contract(), ensure_ascii=False, indent=2))
         return
@@ -117,7 +115,7 @@ def reindex_command(
             n = reindex(store, backend, segmented=segmented)
             seq = store.last_change_seq()
     except ParlensError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     typer.echo(f"Indexed {n} passages from the store (change #{seq}); {backend.count()} passages searchable.")
 
 
@@ -131,11 +129,11 @@ def eval_search_command(
     from parlens.search_index.evaluation import evaluate
 
     if not queries.is_file():
-        raise _fail(ParlensError("PARLENS-E010", str(queries)))
+        raise fail(ParlensError("PARLENS-E010", str(queries)))
     try:
         scores = evaluate(queries, docs, embedding_model=get_settings().embedding_model)
     except ParlensError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if fmt == SearchFormat.json:
         typer.echo(json.dumps([s.to_dict() for s in scores], ensure_ascii=False, indent=2))
         return

@@ -12,6 +12,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from parlens.search_api.cli.common import fail
+
 from parlens.errors import ParlensError
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -35,10 +37,6 @@ class KeyRole(str, Enum):
 
 keys_app = typer.Typer(help="API keys with roles: reader < editor < admin.", no_args_is_help=True)
 
-
-def _fail(exc: ParlensError) -> typer.Exit:
-    typer.echo(str(exc), err=True)
-    return typer.Exit(2)
 
 
 def check_bind(host: str, keys_configured: bool) -> str | None:
@@ -72,7 +70,7 @@ def serve(
         with open_store(settings) as store:
             keyed = has_active_keys(store)
     except ParlensError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     refusal = check_bind(host, keyed)
     if refusal:
         typer.echo(refusal, err=True)
@@ -96,7 +94,7 @@ def keys_create(
         with open_store() as store:
             created = create_key(store, role.value, label=label)
     except ParlensError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     typer.echo(created.secret)
     typer.echo(f"khóa #{created.key.id} ({created.key.role}{', ' + label if label else ''}): lưu lại ngay, "
                "khóa chỉ hiện một lần / store it now, it is shown only once", err=True)
@@ -114,7 +112,7 @@ def keys_list(
         with open_store() as store:
             keys = list_keys(store)
     except ParlensError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if as_json:
         typer.echo(json.dumps([k.to_contract() for k in keys], ensure_ascii=False, indent=2))
         return
@@ -136,7 +134,7 @@ def keys_revoke(key_id: Annotated[int, typer.Argument(help="Key id (see `parlens
         with open_store() as store:
             key = revoke_key(store, key_id)
     except ParlensError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     typer.echo(f"đã thu hồi khóa #{key.id} ({key.role}) / revoked")
 
 
