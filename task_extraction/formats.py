@@ -83,13 +83,9 @@ def render(doc: Document | DocumentMetadata | dict | None, tasks: list[Task], fm
         payload = {"document": document_header(doc), "tasks": [t.to_contract() for t in tasks]}
         return json.dumps(payload, ensure_ascii=False).encode("utf-8")
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(HEADERS)
-        writer.writerows(rows(tasks, source))
-        return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens Vietnamese text right
+        return csv_bytes(rows(tasks, source))
     if fmt == "xlsx":
-        return _xlsx(tasks, source, document_header(doc))
+        return xlsx_bytes(rows(tasks, source))
     if fmt == "ics":
         return _ics(tasks, document_header(doc))
     if fmt == "table":
@@ -112,7 +108,17 @@ def _table(tasks: list[Task], source: str) -> bytes:
     return console.file.getvalue().encode("utf-8")
 
 
-def _xlsx(tasks: list[Task], source: str, header: dict) -> bytes:
+def csv_bytes(sheet_rows: list[list[str]]) -> bytes:
+    """CSV under ``HEADERS``, with a BOM so Excel opens Vietnamese text right."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(HEADERS)
+    writer.writerows(sheet_rows)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(sheet_rows: list[list[str]]) -> bytes:
+    """An Excel sheet "Nhiệm vụ" under ``HEADERS``: bold header, wrapped cells, frozen header, filters."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -122,10 +128,9 @@ def _xlsx(tasks: list[Task], source: str, header: dict) -> bytes:
     ws.append(HEADERS)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in rows(tasks, source):
+    for row in sheet_rows:
         ws.append(row)
-    widths = [6, 30, 30, 70, 14, 24, 30]
-    for col, width in zip("ABCDEFG", widths):
+    for col, width in zip("ABCDEFG", [6, 30, 30, 70, 14, 24, 30]):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=2):
         for cell in row:

@@ -6,8 +6,6 @@ document's label in the "Nguồn" column, then numbered as one list.
 
 from __future__ import annotations
 
-import csv
-import io
 from itertools import groupby
 from typing import Any
 
@@ -41,33 +39,8 @@ def export_tasks(stored: list[StoredTask], fmt: str, header: dict[str, Any] | No
     """Bytes of the task list in ``fmt`` (csv with BOM for Excel, xlsx, or an iCalendar of VTODOs)."""
     if fmt == "ics":
         return formats.render(header or {"title": "Danh sách nhiệm vụ"}, [st.task for st in stored], "ics")
-    rows = sheet_rows(stored)
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(formats.HEADERS)
-        writer.writerows(rows)
-        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+        return formats.csv_bytes(sheet_rows(stored))
     if fmt == "xlsx":
-        from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Font
-
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "Nhiệm vụ"
-        ws.append(formats.HEADERS)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append(row)
-        for col, width in zip("ABCDEFG", [6, 30, 30, 70, 14, 24, 30]):
-            ws.column_dimensions[col].width = width
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = ws.dimensions
-        buf = io.BytesIO()
-        wb.save(buf)
-        return buf.getvalue()
+        return formats.xlsx_bytes(sheet_rows(stored))
     raise ValueError(f"unknown export format {fmt!r}")
