@@ -385,8 +385,9 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> Draft:
         raw_pages = []
         line_state: dict = {}
         for index in range(len(pdf)):
-            page = pdf[index]
+            page = None
             try:
+                page = pdf[index]
                 width, height = page.get_width(), page.get_height()
                 runs = _page_segments(page)
                 tables = []
@@ -401,7 +402,8 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> Draft:
             except Exception as exc:
                 raise ParlensError("PARLENS-E003", f"{name}: page {index + 1}: {type(exc).__name__}: {exc}") from exc
             finally:
-                page.close()
+                if page is not None:
+                    page.close()
             bboxes = [t.bbox for t in tables]
             free = [r for r in runs if not any(b[0] - 1 <= (r[0] + r[2]) / 2 <= b[2] + 1 and b[1] - 1 <= (r[1] + r[3]) / 2 <= b[3] + 1 for b in bboxes)]
             raw_pages.append((index + 1, width, height, _lines_from_runs(free, width / 2, line_state), tables))
