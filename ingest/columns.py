@@ -71,8 +71,8 @@ def order_lines(lines: list[list[Segment]], mid: float | None = None) -> list[tu
                 seg = cur[0]
                 (right if seg.x0 >= split - 0.1 * split else left).append(seg)
                 continue
-            right_part = [s for s in cur if s.x0 >= split - 1e-6 and s is not cur[0]]
-            left_part = [s for s in cur if s not in right_part]
+            left_part = [cur[0]] + [s for s in cur[1:] if s.x0 < split - 1e-6]
+            right_part = [s for s in cur[1:] if s.x0 >= split - 1e-6]
             left.append(_merge(left_part))
             right.append(_merge(right_part))
         out.extend((s.text, [s], True) for s in left)
@@ -118,7 +118,7 @@ def _order_with_mid(lines: list[list[Segment]], mid: float) -> list[tuple[str, l
         for ln in run:
             if len(ln) >= 2:
                 rp = [s for s in ln[1:] if s.x0 >= ref - 2]
-                lp = [s for s in ln if s not in rp]
+                lp = [ln[0]] + [s for s in ln[1:] if s.x0 < ref - 2]
                 left.append(_merge(lp))
                 if rp:
                     right.append(_merge(rp))
