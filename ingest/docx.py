@@ -27,6 +27,9 @@ from parlens.settings import Settings
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _MAX_RATIO = 200  # uncompressed / compressed beyond this, over 10 MB, is a bomb
+_MAX_COLUMNS = 63  # Word's own limit on table columns; bounds gridSpan/gridBefore from a hostile file
+_MAX_LEVEL = 8  # list levels 0..8
+_MAX_START = 100_000  # a list starting beyond this is damage, not numbering
 _LAYOUT_MARKERS = ("cong hoa xa hoi chu nghia", "doc lap - tu do", "noi nhan", "dang cong san viet nam",
                    "tm.", "kt.", "so:")
 _BULLET_GLYPHS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "•", "\uf076": "•", "o": "◦", "": "•", "\uf02d": "-"}
@@ -67,10 +70,10 @@ class _Numbering:
         for an in root.iter(W + "abstractNum"):
             lv = {}
             for lvl in an.iter(W + "lvl"):
-                ilvl = int(lvl.get(W + "ilvl", "0"))
+                ilvl = _int(lvl.get(W + "ilvl"), 0, 0, _MAX_LEVEL)
                 fmt = _val(lvl.find(W + "numFmt")) or "decimal"
                 text = _val(lvl.find(W + "lvlText")) or ""
-                start = int(_val(lvl.find(W + "start")) or 1)
+                start = _int(_val(lvl.find(W + "start")), 1, 0, _MAX_START)
                 lv[ilvl] = (fmt, text, start)
             abstract[an.get(W + "abstractNumId")] = lv
         for num in root.iter(W + "num"):
@@ -103,6 +106,18 @@ class _Numbering:
 
 def _val(el) -> str | None:
     return None if el is None else el.get(W + "val")
+
+
+def _int(value: str | None, default: int, lo: int, hi: int) -> int:
+    """An integer attribute clamped to [lo, hi]; ``default`` when absent or not a number.
+
+    >>> _int("3", 1, 1, 63), _int("x", 1, 1, 63), _int("999999999", 1, 1, 63), _int(None, 0, 0, 8)
+    (3, 1, 63, 0)
+    """
+    try:
+        return max(lo, min(hi, int(value))) if value is not None else default
+    except ValueError:
+        return default
 
 
 def _format_number(n: int, fmt: str) -> str:
@@ -232,7 +247,7 @@ class _Reader:
         label = None
         num_pr = ppr.find(W + "numPr") if ppr is not None else None
         num_id = _val(num_pr.find(W + "numId")) if num_pr is not None else None
-        ilvl = int(_val(num_pr.find(W + "ilvl")) or 0) if num_pr is not None and num_pr.find(W + "ilvl") is not None else 0
+        ilvl = _int(_val(num_pr.find(W + "ilvl")), 0, 0, _MAX_LEVEL) if num_pr is not None else 0
         if num_id is None and style_id:
             num_id = self.fonts.style(style_id)[3]
         if num_id and num_id != "0" and text:
@@ -273,13 +288,13 @@ class _Reader:
             row: list[object] = []
             trpr = tr.find(W + "trPr")
             before = trpr.find(W + "gridBefore") if trpr is not None else None
-            for _ in range(int(_val(before) or 0)):
+            for _ in range(_int(_val(before), 0, 0, _MAX_COLUMNS)):
                 key = object()
                 texts[key] = ""
                 row.append(key)
             for tc in _cells(tr):
                 tcpr = tc.find(W + "tcPr")
-                span = int(_val(tcpr.find(W + "gridSpan")) or 1) if tcpr is not None and tcpr.find(W + "gridSpan") is not None else 1
+                span = _int(_val(tcpr.find(W + "gridSpan")), 1, 1, _MAX_COLUMNS) if tcpr is not None else 1
                 vmerge = tcpr.find(W + "vMerge") if tcpr is not None else None
                 col = len(row)
                 if vmerge is not None and (_val(vmerge) in (None, "continue")) and grid and col < len(grid[-1]):
