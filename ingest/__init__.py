@@ -110,7 +110,7 @@ def _read(kind: str, data: bytes, name: str, settings: Settings):
         from parlens.ingest.text import build_text_blocks
 
         draft = Draft(builder=DocumentBuilder(), media_type="image/*")
-        text = ocr.ocr_image_bytes(data, settings, draft.warnings)
+        text = ocr.ocr_image_bytes(data, name, settings, draft.warnings)
         if text:
             build_text_blocks(draft.builder, text, page=1, detect_legacy=False)
         from parlens.ingest.syllables import text_quality

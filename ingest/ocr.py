@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 from functools import lru_cache
 
+from parlens.errors import ParlensError
 from parlens.settings import Settings
 
 
@@ -73,15 +75,42 @@ def ocr_pdf_page(data: bytes, index: int, settings: Settings, warnings: list[str
     return text
 
 
-def ocr_image_bytes(data: bytes, settings: Settings, warnings: list[str]) -> str | None:
-    """OCR text of an image file (PNG, JPEG, TIFF), or None with a warning."""
-    if not settings.ocr_enabled or not tesseract_available():
-        warnings.append("image: OCR unavailable (tesseract not installed or OCR disabled)")
-        return None
+_MAX_IMAGE_PIXELS = 120_000_000  # an A4 page at 1200 dpi is ~140 M; beyond this a small file is a pixel bomb
+_IMAGE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, struct.error)  # what PIL raises on damage
+
+
+def load_image(data: bytes, name: str):
+    """The decoded PIL image of an image file; E002 when it is damaged, E004 when it declares too many pixels."""
     import io
 
     from PIL import Image
 
-    with Image.open(io.BytesIO(data)) as image:
+    try:
+        image = Image.open(io.BytesIO(data))
+        width, height = image.size
+        if width * height > _MAX_IMAGE_PIXELS:
+            raise ParlensError("PARLENS-E004", f"{name}: image of {width}x{height} pixels")
         image.load()
+    except Image.DecompressionBombError as exc:
+        raise ParlensError("PARLENS-E004", f"{name}: {exc}") from exc
+    except _IMAGE_ERRORS as exc:
+        raise ParlensError("PARLENS-E002", f"{name}: damaged image ({type(exc).__name__}: {exc})",
+                           hint="The file starts like an image but cannot be decoded; re-export or re-scan it.") from exc
+    return image
+
+
+def ocr_image_bytes(data: bytes, name: str, settings: Settings, warnings: list[str]) -> str | None:
+    """OCR text of an image file (PNG, JPEG, TIFF), or None with a warning; a damaged image raises (see load_image)."""
+    image = load_image(data, name)
+    if not settings.ocr_enabled or not tesseract_available():
+        warnings.append("image: OCR unavailable (tesseract not installed or OCR disabled)")
+        return None
+    import pytesseract
+
+    try:
         return ocr_image(image.convert("RGB"), settings)
+    except (pytesseract.TesseractError, RuntimeError, OSError) as exc:  # RuntimeError: tesseract timed out
+        warnings.append(f"image: OCR failed ({type(exc).__name__}: {exc})")
+        return None
+    finally:
+        image.close()
