@@ -89,6 +89,11 @@ def phrase_end(text: str, pos: int, limit: int | None = None) -> int:
         # a verb inside brackets ("Sở X (tiếp nhận nhiệm vụ của Sở Y)") does not end the name either, nor a
         # word between commas of a list of bodies ("Doanh nghiệp, tổ chức, cơ sở giáo dục")
         verb = _verb_regex().search(text, verb.end(), limit)
+    if verb:
+        qualified = _qualifier_end(text, pos, verb.start(), limit)
+        if qualified is not None:
+            verb = _verb_regex().search(text, qualified, limit)
+            search_from = qualified
     end = verb.start() if verb else limit
     # A capitalised role cue ends the name too: a PDF heading "2. Sở Tư pháp" joined to "Chủ trì, …".
     cue = _ROLE_CUE.search(text, search_from, end)
@@ -102,6 +107,52 @@ def phrase_end(text: str, pos: int, limit: int | None = None) -> int:
         end = search_from + m.start()
         break
     return _trim(text, pos, end)
+
+
+@lru_cache(maxsize=1)
+def _qualifier_regexes() -> tuple[re.Pattern[str], ...]:
+    q = lexicon()["collective_qualifiers"]
+    flags = re.IGNORECASE
+    return (re.compile(r"\s*" + alternation(q["passive"]), flags),
+            re.compile(r"\s*" + alternation(q["reference_preps"]) + r"\s", flags),
+            re.compile(alternation(q["modifier_heads"]) + r"\s+" + alternation(q["modifier_verbs"]) + r"$", flags),
+            re.compile(alternation(lexicon()["predicate_cues"] + lexicon()["deontic_cues"])),
+            re.compile(alternation(lexicon()["deontic_cues"] + ["chủ động"])))
+
+
+def _qualifier_end(text: str, pos: int, verb_start: int, limit: int) -> int | None:
+    """Where a qualifying clause of a generic addressee ends, if the word at ``verb_start`` opens one.
+
+    "Các cơ quan, đơn vị được giao nhiệm vụ tại Kế hoạch này chủ động …" and "Các cơ quan quản lý nhà nước
+    về đất đai tăng cường …" keep the clause in the name; "Các sở được giao nhiệm vụ rà soát …" does not
+    (there the passive clause is the predicate). Returns the offset of the predicate that follows.
+    """
+    passive, prep, modifier, predicate, deontic = _qualifier_regexes()
+    name = text[pos:verb_start]
+    if not (is_collective(name) or re.match(r"(?i)\s*(?:cơ quan|đơn vị)(?!\w)", name)):
+        return None
+    verb_end = verb_start
+    m = passive.match(text, verb_start, limit)
+    if m:
+        verb_end = m.end()
+    else:
+        mod = modifier.search(text, pos, _word_end(text, verb_start, limit))
+        if not mod or mod.end() <= verb_start:
+            return None
+        verb_end = mod.end()
+    nxt = predicate.search(text, verb_end, limit)
+    if not nxt or re.search(r"[;.:()]", text[verb_end:nxt.start()]) or len(text[verb_end:nxt.start()].split()) > 16:
+        return None
+    if m and not (prep.match(text, verb_end, limit) or deontic.match(text, nxt.start())):
+        return None
+    if not text[verb_end:nxt.start()].strip():
+        return None
+    return nxt.start()
+
+
+def _word_end(text: str, start: int, limit: int) -> int:
+    m = re.compile(r"\w+(?:\s+\w+)?").match(text, start, limit)
+    return m.end() if m else start
 
 
 def _listed_noun(text: str, start: int, end: int) -> bool:

@@ -361,7 +361,9 @@ class _Extractor:
                     self.leadin = Subject(sent[after:end], s + after, "item", "leadin")
                     self.in_operative = True
                     return False
-        if closer and stripped.endswith(":") and head_at(sent, pos) and len(sent[closer.end():].strip(" .:")) <= 6:
+        if closer and stripped.endswith((":", ".")) and head_at(sent, pos) and len(sent[closer.end():].strip(" .:")) <= 6:
+            # "Ngoài ra, các cơ quan, đơn vị thực hiện các nhiệm vụ sau." only introduces the items that
+            # follow (with a full stop as often as a colon): a lead-in, never a task of its own.
             end = phrase_end(sent, pos)
             if end < closer.start():
                 self.leadin = Subject(sent[pos:end], s + pos, "item", "leadin")

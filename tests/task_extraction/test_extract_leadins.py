@@ -1,0 +1,48 @@
+"""Lead-ins, qualified collectives, continuation sentences and trailing "Phối hợp" paragraphs.
+Texts written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from parlens.task_extraction.extract import extract_tasks
+from parlens.task_extraction.textdoc import document_from_text
+
+
+def _tasks(text: str):
+    return extract_tasks(document_from_text(text), ref_date=date(2026, 3, 1))
+
+
+def test_leadin_ending_with_a_full_stop_is_no_task():
+    text = ("III. TỔ CHỨC THỰC HIỆN\n"
+            "Các nhiệm vụ khác ghi tại Phụ lục. Ngoài ra, các cơ quan, đơn vị triển khai các nội dung sau.\n"
+            "1. Sở Y tế:\n"
+            "a) Rà soát danh mục thủ tục hành chính lĩnh vực dược trước ngày 30/6/2026.\n")
+    got = [(t.agency, t.task) for t in _tasks(text)]
+    assert got == [("Sở Y tế", "Rà soát danh mục thủ tục hành chính lĩnh vực dược")]
+
+
+def test_leadin_ending_with_a_full_stop_hands_its_subject_to_the_items():
+    text = ("II. NHIỆM VỤ\n"
+            "Ngoài ra, UBND các xã, phường thực hiện các nhiệm vụ sau.\n"
+            "a) Niêm yết công khai thủ tục hành chính tại Bộ phận Một cửa.\n"
+            "b) Báo cáo kết quả về Sở Nội vụ trước ngày 15/11/2026.\n")
+    got = [(t.agency, t.task[:20]) for t in _tasks(text)]
+    assert got == [("UBND các xã, phường", "Niêm yết công khai t"), ("UBND các xã, phường", "Báo cáo kết quả về S")]
+
+
+def test_collective_keeps_its_qualifying_clause():
+    text = ("III. TỔ CHỨC THỰC HIỆN\n"
+            "1. Các cơ quan, đơn vị được giao nhiệm vụ tại Kế hoạch này chủ động bố trí nguồn lực thực hiện.\n"
+            "2. Các cơ quan quản lý nhà nước về đất đai tăng cường kiểm tra việc cấp giấy chứng nhận.\n")
+    got = [(t.agency, t.agency_id, t.task) for t in _tasks(text)]
+    assert got == [
+        ("Các cơ quan, đơn vị được giao nhiệm vụ tại Kế hoạch này", "collective:co-quan-don-vi",
+         "chủ động bố trí nguồn lực thực hiện"),
+        ("Các cơ quan quản lý nhà nước về đất đai", "collective:co-quan", "tăng cường kiểm tra việc cấp giấy chứng nhận"),
+    ]
+
+
+def test_passive_assignment_as_predicate_is_not_a_qualifier():
+    got = [t.agency for t in _tasks("Các sở, ngành được giao nhiệm vụ rà soát quy trình nội bộ trong quý II/2026.")]
+    assert got == ["Các sở, ngành"]
