@@ -99,21 +99,108 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def _parse_page(data: bytes):
-    """The page as an lxml tree, decoded as UTF-8 when it is (lxml alone assumes Latin-1 without a charset)."""
+def _parse_page(data: bytes | str):
+    """The page as an lxml tree, decoded as UTF-8 when it is (lxml alone assumes Latin-1 without a charset).
+
+    Parsed with libxml2's huge-tree option: without it a page nested deeper than 256 elements, or with one
+    text or attribute over 10 MB, loses everything from there on without an error. libxml2 builds the tree
+    without recursion and every walk below is iterative, so depth costs nothing but memory.
+    """
     from lxml import html as lxml_html
 
+    source: str | bytes = data
+    if isinstance(data, bytes):
+        try:
+            source = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    parser = lxml_html.HTMLParser(huge_tree=True, remove_comments=True)
     try:
-        source: str | bytes = data.decode("utf-8")
-    except UnicodeDecodeError:
-        source = data
-    try:
-        return lxml_html.fromstring(source)
+        tree = lxml_html.fromstring(source, parser=parser)
     except (etree.ParserError, ValueError):
         return None
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        tree.set(_TOO_DEEP, "1")  # libxml2 stops at depth 2048 even so; what lies deeper is missing
+    return tree
 
 
-def _fallback_text(data: bytes) -> str:
+_TOO_DEEP = "data-parlens-too-deep"
+_SKIPPED = ("script", "style", "noscript", "template", "nav", "iframe", "object", "embed")
+_BLOCKS = {"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "title", "section",
+           "article", "blockquote", "table", "ul", "ol", "header", "footer", "main"}
+
+
+def _flat_text(data: bytes | str) -> str:
+    """Visible text of a page read tag by tag with no tree at all (for pages nested too deep for lxml).
+
+    >>> _flat_text("<div><div><p>Tin <b>mới</b></p><script>x = 1</script><iframe srcdoc='a'>b</iframe></div>")
+    'Tin mới'
+    """
+    from html.parser import HTMLParser
+
+    class Flat(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.skip = 0
+            self.parts: list[str] = []
+
+        def handle_starttag(self, tag, attrs) -> None:
+            if tag in _SKIPPED and tag != "embed":  # embed is void: it has no content to skip
+                self.skip += 1
+            elif tag in _BLOCKS:
+                self.parts.append("\n")
+
+        def handle_endtag(self, tag) -> None:
+            if tag in _SKIPPED:
+                self.skip = max(0, self.skip - 1)
+            elif tag in _BLOCKS:
+                self.parts.append("\n")
+
+        def handle_data(self, data) -> None:
+            if not self.skip:
+                self.parts.append(data)
+
+    flat = Flat()
+    flat.feed(data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data)
+    flat.close()
+    return "\n".join(" ".join(line.split()) for line in "".join(flat.parts).split("\n") if line.strip())
+
+
+_MAX_ATTRIBUTE = 64 * 1024  # no attribute an article needs is longer; inline data: URIs and srcdoc pages can be
+
+
+def _sanitised(data: bytes) -> tuple[bytes | str, bool]:
+    """(the page ready for trafilatura, nested too deep to read as a tree?).
+
+    NUL bytes are removed and attributes over 64 KB dropped: trafilatura runs regular expressions over the
+    serialised page many times, so a single 5 MB attribute cost seconds, and one over 10 MB made lxml drop
+    the rest of the page. Other pages are handed over unchanged (as bytes, for trafilatura's own charset
+    detection).
+    """
+    data = data.replace(b"\x00", b"")
+    tree = _parse_page(data)
+    if tree is None:
+        return data, False
+    if tree.get(_TOO_DEEP):
+        return data, True
+    if len(data) <= _MAX_ATTRIBUTE:
+        return data, False
+    changed = False
+    for el in tree.iter():
+        attrib = getattr(el, "attrib", None)
+        if not attrib:
+            continue
+        for key in [k for k, v in attrib.items() if len(v) > _MAX_ATTRIBUTE]:
+            del attrib[key]
+            changed = True
+    if not changed:
+        return data, False
+    from lxml import html as lxml_html
+
+    return lxml_html.tostring(tree, encoding="unicode"), False
+
+
+def _fallback_text(data: bytes | str) -> str:
     """Visible text of a page trafilatura found no article in (scripts and styles removed)."""
     tree = _parse_page(data)
     if tree is None:
@@ -123,7 +210,7 @@ def _fallback_text(data: bytes) -> str:
     return "\n".join(t.strip() for t in tree.itertext() if t.strip())
 
 
-def _visible_lead(data: bytes, description: str, main_text: str) -> str | None:
+def _visible_lead(data: bytes | str, description: str, main_text: str) -> str | None:
     """The article's lead (sapo) when trafilatura dropped it: the page's description, shown in its body.
 
     News pages often set the lead apart (bold, its own class) and extractors skip it. It is taken back
@@ -150,9 +237,17 @@ def read_html(data: bytes, name: str) -> Draft:
     import trafilatura
 
     draft = Draft(builder=DocumentBuilder(), media_type="text/html")
+    data, too_deep = _sanitised(data)
+    meta = DocumentMetadata(doc_type="Bài báo")
+    if too_deep:
+        from parlens.ingest.text import build_text_blocks
+
+        draft.warnings.append("page nested more than 2048 elements deep; read its visible text tag by tag")
+        build_text_blocks(draft.builder, _flat_text(data))
+        draft.metadata = meta
+        return draft
     xml = trafilatura.extract(data, output_format="xml", include_tables=True, include_comments=False,
                               include_images=False, include_links=False, with_metadata=True, favor_precision=True)
-    meta = DocumentMetadata(doc_type="Bài báo")
     if xml:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
         root = etree.fromstring(xml.encode("utf-8"), parser)
