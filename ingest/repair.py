@@ -118,11 +118,13 @@ def repair_text(text: str, *, encoding: str | None = None, uppercase: bool = Fal
         encoding = detect_legacy(text, prefer)
     if encoding is not None:
         text = decode_legacy(text, encoding, uppercase=uppercase)
+    text = _CONTROLS.sub("", text)  # after legacy decoding: TCVN3 keeps some capitals in C0 slots
     text = reattach_marks(unicodedata.normalize("NFD", text)) if _has_marks(text) else text
     return normalize_text(text)
 
 
 _MARK = re.compile(r"[\u0300-\u036f]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # control characters no reader should pass on (\t\n\v\f\r stay)
 
 
 def _has_marks(text: str) -> bool:

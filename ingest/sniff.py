@@ -59,8 +59,7 @@ def printable_share(text: str) -> float:
 
 
 def _looks_text(head: bytes) -> bool:
-    if b"\x00" in head:
-        return False
+    """Few control bytes (a stray NUL or two included: readers drop them), as text and markup have."""
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
     return controls <= max(2, len(head) // 200)
 
