@@ -191,12 +191,14 @@ class _Extractor:
             self.field_items = []
         if style in ("a)", "-", "1.", "1.1.") or block.kind == "list_item":
             self.field_items.append((block.start + body_off, block.end, style))
-        self._sentences(block.start + body_off, block.start + body_off + len(text[body_off:].rstrip()))
+        item = bool(style) or block.kind == "list_item"
+        self._sentences(block.start + body_off, block.start + body_off + len(text[body_off:].rstrip()), item=item)
 
     def _section(self, title: str) -> None:
         self._flush_fields()
         f = fold(title)
         self.heading = None
+        self.last_subject = None
         self.leadin = None
         self.area_pending = False
         self.field_items = []
@@ -279,7 +281,7 @@ class _Extractor:
                         self.out.append(Candidate(mem.text, off + mem.start, role, task, s, s + len(task), "fields", deadline))
 
     # ------------------------------------------------------------ sentences
-    def _sentences(self, start: int, end: int) -> None:
+    def _sentences(self, start: int, end: int, *, item: bool = False) -> None:
         spans = split_sentences(self.text[start:end], colon_ends=False)
         first_out = len(self.out)
         skip_next = False
@@ -292,14 +294,20 @@ class _Extractor:
             next_text = self.text[start + nxt[0]:start + nxt[1]] if nxt else ""
             consumed = self._sentence(s0, e0, next_text, start + nxt[0] if nxt else 0)
             skip_next = consumed
-        self._merge_block(first_out)
+        self._merge_block(first_out, item=item)
 
-    def _merge_block(self, first: int) -> None:
-        """Sentences of one paragraph for the same agency and role are one task unless a deadline differs."""
+    def _merge_block(self, first: int, *, item: bool = False) -> None:
+        """Sentences of one paragraph for the same agency and role are one task unless a deadline differs.
+
+        Under a heading or a lead-in every sentence of the paragraph merges; inside one numbered item a
+        "Đồng thời, …" sentence continues the duty of the sentence before it as well.
+        """
         merged: list[Candidate] = []
         for c in self.out[first:]:
             prev = next((p for p in reversed(merged) if p.agency == c.agency and p.role == c.role), None)
             follows = (prev is not None and prev.rule == c.rule and c.start > prev.end and c.rule in ("heading", "leadin"))
+            follows = follows or (item and prev is not None and c.rule == "continuation" and c.start > prev.end
+                                  and not prev.rule.endswith("_partner"))
             if follows and _MERGE_STOP.match(c.task):
                 # "… Chịu trách nhiệm về nội dung …" / "… Đưa X vào Y là nền tảng …": accountability or a
                 # statement after the duty is no task and no part of it.
@@ -320,6 +328,7 @@ class _Extractor:
         lead_ws = len(sent) - len(sent.lstrip())
         s += lead_ws
         sent = self.text[s:e]
+        previous_subject, self.last_subject = self.last_subject, None
         kind = _non_task(sent)
         if kind:
             if kind == "past" and self.leadin and not self.heading:
@@ -400,8 +409,9 @@ class _Extractor:
                 return False
         # Subjectless: inherit from the heading, the lead-in or the previous sentence ("Đồng thời, …").
         inherit = self.heading or self.leadin
-        if opener and opener is not True and opener.group(0).strip().lower().startswith("đồng thời") and self.last_subject:
-            inherit = Subject(self.last_subject.text, self.last_subject.start, "", "continuation")
+        if opener and opener is not True and opener.group(0).strip().lower().startswith("đồng thời") and previous_subject:
+            # "Đồng thời, …" continues the subject of the sentence right before it, never an older one.
+            inherit = Subject(previous_subject.text, previous_subject.start, "", "continuation")
         if inherit and not head_at(sent, pos):
             self._emit(inherit.text, inherit.start, sent[pos:].rstrip(" ."), s + pos, inherit.rule,
                        None, whole_list=True, sentence=(s, e), next_text=next_text, next_start=next_start)
@@ -416,8 +426,9 @@ class _Extractor:
         for m in re.finditer(r",\s*", sent[:120]):
             p = m.end()
             if p < len(sent) and sent[p].isupper() and head_at(sent, p):
-                if cue_regex("assigner_verbs").search(sent, 0, m.start()):
-                    return None
+                giver = cue_regex("assigner_verbs").search(sent, 0, m.start())
+                if giver and not re.search(r"(?:được|đã được)\s+$", sent[:giver.start()]):
+                    return None  # "Theo đề nghị …, UBND tỉnh giao …" names the assigner; "được giao" does not
                 if re.search(r"(?:ông|bà|đồng chí)(?:\s+[A-ZĐÀ-Ỹ]\w*)+\s*$", sent[:m.start()]):
                     return None  # "Theo ông X, Giám đốc Sở Y, …": the office is the person's title
                 end = phrase_end(sent, p)

@@ -46,3 +46,30 @@ def test_collective_keeps_its_qualifying_clause():
 def test_passive_assignment_as_predicate_is_not_a_qualifier():
     got = [t.agency for t in _tasks("Các sở, ngành được giao nhiệm vụ rà soát quy trình nội bộ trong quý II/2026.")]
     assert got == ["Các sở, ngành"]
+
+
+def test_dong_thoi_inside_an_item_continues_the_same_duty():
+    text = ("III. TỔ CHỨC THỰC HIỆN\n"
+            "a) Các doanh nghiệp bưu chính mở rộng điểm tiếp nhận hồ sơ thủ tục hành chính tại xã. "
+            "Đồng thời, cùng các xã hướng dẫn người cao tuổi nộp hồ sơ trực tuyến.\n")
+    got = [(t.agency, t.task) for t in _tasks(text)]
+    assert got == [("Các doanh nghiệp bưu chính",
+                    "mở rộng điểm tiếp nhận hồ sơ thủ tục hành chính tại xã. "
+                    "Đồng thời, cùng các xã hướng dẫn người cao tuổi nộp hồ sơ trực tuyến")]
+
+
+def test_dong_thoi_does_not_reach_back_past_a_sentence_without_subject():
+    text = ("II. NHIỆM VỤ\n"
+            "1. Các doanh nghiệp công nghệ cần đầu tư hạ tầng dữ liệu trên địa bàn.\n"
+            "2. Phát triển văn hóa số\n"
+            "a) Số hóa hiện vật của bảo tàng tỉnh. Đồng thời, huy động thanh niên làm nòng cốt lan tỏa văn hóa số.\n")
+    got = [(t.agency, t.task[:25]) for t in _tasks(text)]
+    assert got == [("Các doanh nghiệp công nghệ", "đầu tư hạ tầng dữ liệu tr")]
+
+
+def test_subject_after_a_grounds_clause():
+    text = ("2. Sở Tài chính\n"
+            "a) Trên cơ sở đề xuất của các cơ quan, đơn vị được giao nhiệm vụ và ý kiến của Sở Nội vụ, "
+            "Sở Tài chính tổng hợp nhu cầu kinh phí, trình UBND tỉnh bố trí dự toán.\n")
+    got = [(t.agency, t.role, t.task) for t in _tasks(text)]
+    assert got == [("Sở Tài chính", "lead", "tổng hợp nhu cầu kinh phí, trình UBND tỉnh bố trí dự toán")]
