@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from parlens.errors import ParlensError
 from parlens.ingest.draft import Draft
 from parlens.ingest.repair import decode_legacy, encoding_of_font, repair_text
-from parlens.ingest.sniff import MEDIA_TYPES
+from parlens.ingest.sniff import MEDIA_TYPES, ZIP_ERRORS
 from parlens.ingest.structure import DocumentBuilder, classify_line
 from parlens.nlp.normalize import fold
 from parlens.settings import Settings
@@ -40,8 +40,8 @@ def check_zip(data: bytes, name: str, settings: Settings) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ParlensError("PARLENS-E006", f"{name}: {exc}") from exc
+    except ZIP_ERRORS as exc:
+        raise ParlensError("PARLENS-E006", f"{name}: {type(exc).__name__}: {exc}") from exc
     if "word/document.xml" not in {i.filename for i in infos}:
         raise ParlensError("PARLENS-E006", f"{name}: no word/document.xml")
     total = sum(i.file_size for i in infos)

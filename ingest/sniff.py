@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import PurePath
 
 MEDIA_TYPES = {
@@ -29,6 +31,10 @@ _EXTENSIONS = {
 _HTML = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<title>|<article[\s>]", re.I)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGE = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+# What zipfile raises on a damaged archive: a bad directory, an unknown "version needed" or compression
+# method (NotImplementedError), an encrypted member (RuntimeError), broken deflate data (zlib.error).
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError,
+              RuntimeError, zlib.error, struct.error)
 
 
 def kind_from_name(name: str) -> str | None:
@@ -75,7 +81,7 @@ def sniff(data: bytes) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except ZIP_ERRORS:
             return "zip"
         return "docx" if "word/document.xml" in names else "zip"
     if head.startswith(_IMAGE):
