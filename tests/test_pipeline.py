@@ -254,3 +254,64 @@ def test_ingest_bytes_behaves_like_a_file(fake_stages, store: Store, tmp_path: P
     get_settings.cache_clear()
     big = pipeline.ingest_bytes(b"123456", "big.txt", store, stages=fake_stages.stages())
     assert big.error_code == "PARLENS-E004" and fake_stages.reads == ["ke-hoach.txt", "x.txt"]
+
+
+def test_hostile_files_get_ingest_codes_and_leave_the_store_unchanged(
+    fake_stages, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real reader on damaged input: each file fails with an E001-E012 code (never E019), the rest is stored."""
+    import io
+    import zipfile
+
+    import docx
+    from reportlab.pdfgen import canvas
+
+    from parlens.ingest import read_bytes
+    from parlens.settings import get_settings
+
+    monkeypatch.setenv("PARLENS_OCR_ENABLED", "0")
+    monkeypatch.setenv("PARLENS_MAX_UNZIPPED_BYTES", str(10 * 1024 * 1024))
+    get_settings.cache_clear()
+    buf = io.BytesIO()
+    page = canvas.Canvas(buf)
+    page.drawString(72, 720, "Ke hoach cai cach hanh chinh")
+    page.save()
+    pdf = buf.getvalue()
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+
+    def zipped(entries: dict[str, bytes]) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in entries.items():
+                zf.writestr(name, data)
+        return out.getvalue()
+
+    hostile = {
+        "a-truncated.pdf": pdf[: len(pdf) // 2],
+        "b-no-pages.pdf": b"%PDF-1.7\n" + b"\x00" * 300 + b"\n%%EOF\n",
+        "c-bomb.docx": zipped({**parts, "word/media/x.bin": b"\x00" * (20 * 1024 * 1024)}),
+        "d-no-body.docx": zipped({k: v for k, v in parts.items() if k != "word/document.xml"}),
+        "e-not-png.png": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
+        "f-binary.txt": bytes(range(256)) * 16,
+        "g-bom-only.txt": b"\xef\xbb\xbf",
+    }
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, data in hostile.items():
+        (folder / name).write_bytes(data)
+    (folder / "z-good.html").write_text(
+        "<!doctype html><html><head><title>Tin</title></head><body>" + "<div>" * 5000
+        + "<p>Sở Nội vụ chủ trì rà soát thủ tục hành chính của tỉnh trong năm 2026.</p></body></html>", encoding="utf-8")
+    outcomes = ingest_paths([folder], store, stages=fake_stages.stages(read_bytes=read_bytes))
+    by_name = {o.path.name: o for o in outcomes}
+    for name in hostile:
+        o = by_name[name]
+        assert o.status == "failed" and o.error_code in {f"PARLENS-E{n:03d}" for n in range(1, 13)}, (name, o.error_code, o.message)
+    assert by_name["c-bomb.docx"].error_code == "PARLENS-E007"
+    assert by_name["z-good.html"].status == "ingested" and by_name["z-good.html"].tasks == 1  # text under 5,000 divs read
+    total, rows = store.list_documents()
+    assert total == 1 and [r.source_name for r in rows] == ["z-good.html"]
+    assert [c.op for c in store.changes_since(0)] == ["upsert"]
