@@ -243,19 +243,52 @@ def test_docx_billion_laughs_never_expands(docx):
         assert result.text.count("lol") < 1000
 
 
-def test_docx_external_entity_never_read(docx):
-    for target in ("file:///etc/hostname", "/etc/hostname", "file:///etc/passwd"):
+@pytest.fixture(scope="module")
+def secret(tmp_path_factory) -> tuple[str, str]:
+    """A local file with a unique marker, as (file URL, marker): XML readers must never fetch it."""
+    path = tmp_path_factory.mktemp("xxe") / "secret.txt"
+    marker = "BIMAT4242XXE"
+    path.write_text(marker)
+    return path.as_uri(), marker
+
+
+def _leaked(result, markers) -> bool:
+    if isinstance(result, ParlensError):
+        return False
+    seen = result.text + "\n".join(result.headers) + str(result.metadata)
+    return any(m and m in seen for m in markers)
+
+
+def test_docx_external_entity_never_read(docx, secret):
+    url, marker = secret
+    markers = (marker, HOSTNAME if len(HOSTNAME) > 3 else "", "root:x:0")
+    for target in (url, url.removeprefix("file://"), "file:///etc/hostname", "file:///etc/passwd"):
         doctype = f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "{target}">]>'
         result = check(_with_document_xml(docx, _body("Tên máy: &xxe; hết", doctype)), "xxe.docx")
-        if not isinstance(result, ParlensError):
-            assert "root:" not in result.text
-            if HOSTNAME:
-                assert HOSTNAME not in result.text
+        assert not _leaked(result, markers), target
     # a parameter entity pulling a local file into the DTD
-    doctype = '<!DOCTYPE w:document [<!ENTITY % p SYSTEM "file:///etc/hostname"> %p;]>'
-    result = check(_with_document_xml(docx, _body("Tên máy", doctype)), "xxe-param.docx")
-    if not isinstance(result, ParlensError) and HOSTNAME:
-        assert HOSTNAME not in result.text
+    doctype = f'<!DOCTYPE w:document [<!ENTITY % p SYSTEM "{url}"> %p;]>'
+    assert not _leaked(check(_with_document_xml(docx, _body("Tên máy", doctype)), "xxe-param.docx"), markers)
+
+
+def test_docx_external_entities_in_every_part_and_in_html(docx, secret):
+    """Styles, numbering, headers and the package relationships are parsed too: none may pull in a local file."""
+    url, marker = secret
+    parts = _docx_parts(docx)
+    doctype = f'<!DOCTYPE x [<!ENTITY xxe SYSTEM "{url}">]>'.encode()
+    poisoned_parts = [p for p in parts if p.endswith((".xml", ".rels")) and p != "word/document.xml"]
+    assert "word/header1.xml" in poisoned_parts or any("header" in p for p in poisoned_parts)
+    for part in poisoned_parts:
+        head, sep, rest = parts[part].partition(b"?>")
+        if b"<w:t>" in rest:  # inside a run's text, where a reader would show it
+            rest = rest.replace(b"<w:t>", b"<w:t>&xxe;", 1)
+        poisoned = dict(parts)
+        poisoned[part] = head + sep + doctype + rest
+        assert not _leaked(check(_zip(poisoned), f"xxe-{part.replace('/', '-')}.docx"), (marker,)), part
+    page = (f'<!DOCTYPE html [<!ENTITY xxe SYSTEM "{url}">]><html><head><title>Tin</title></head>'
+            f'<body><article><p>{VN} &xxe;</p><p>{VN}</p></article></body></html>').encode()
+    result = check(page, "xxe.html")
+    assert VN in result.text and not _leaked(result, (marker,))
 
 
 def test_docx_deep_nesting_and_huge_numbering(docx):
