@@ -44,14 +44,28 @@ def ocr_image(image, settings: Settings) -> str:
     return pytesseract.image_to_string(image, lang=settings.ocr_languages, config="--psm 4", timeout=_PAGE_TIMEOUT)
 
 
+_MAX_RENDER_PIXELS = 40_000_000  # an A3 page at 300 dpi is ~17 M; a page declaring 200 x 200 inches is not rendered at full size
+
+
+def render_scale(width_pt: float, height_pt: float, dpi: int) -> float:
+    """pdfium's render scale for ``dpi``, lowered so the image stays under 40 M pixels.
+
+    >>> render_scale(595, 842, 300) == 300 / 72, round(render_scale(14400, 14400, 300), 3)
+    (True, 0.439)
+    """
+    scale = dpi / 72
+    area = max(1.0, width_pt * height_pt)
+    return min(scale, (_MAX_RENDER_PIXELS / area) ** 0.5)
+
+
 def render_pdf_page(data: bytes, index: int, dpi: int):
-    """Page ``index`` (0-based) of a PDF as a PIL image at ``dpi``."""
+    """Page ``index`` (0-based) of a PDF as a PIL image at ``dpi`` (less for a page too large to render so)."""
     import pypdfium2
 
     pdf = pypdfium2.PdfDocument(data)
     try:
         page = pdf[index]
-        image = page.render(scale=dpi / 72).to_pil()
+        image = page.render(scale=render_scale(page.get_width(), page.get_height(), dpi)).to_pil()
         page.close()
         return image
     finally:

@@ -408,6 +408,7 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> Draft:
             free = [r for r in runs if not any(b[0] - 1 <= (r[0] + r[2]) / 2 <= b[2] + 1 and b[1] - 1 <= (r[1] + r[3]) / 2 <= b[3] + 1 for b in bboxes)]
             raw_pages.append((index + 1, width, height, _lines_from_runs(free, width / 2, line_state), tables))
         running = _running_keys([p[3] for p in raw_pages], [p[2] for p in raw_pages])
+        ocr_budget = settings.ocr_max_pages
         items: list[_Item] = []
         headers: list[str] = []
         carry: list[_Line] = []
@@ -429,7 +430,13 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> Draft:
             info = PageInfo(number=number, quality=round(quality, 3), ocr=False, chars=len(page_text))
             if not page_text.strip() or quality < settings.min_text_quality:
                 reason = "no text layer" if not page_text.strip() else f"text quality {quality:.2f}"
-                ocr_text = ocr.ocr_pdf_page(data, number - 1, settings, draft.warnings, reason=reason)
+                if ocr_budget > 0:
+                    ocr_budget -= 1
+                    ocr_text = ocr.ocr_pdf_page(data, number - 1, settings, draft.warnings, reason=reason)
+                else:  # hundreds of blank pages in a small file would keep tesseract busy for hours
+                    ocr_text = None
+                    draft.warnings.append(f"page {number}: {reason}; not OCRed, the document already had "
+                                          f"{settings.ocr_max_pages} pages OCRed (PARLENS_OCR_MAX_PAGES)")
                 if ocr_text is not None and text_quality(ocr_text) > quality:
                     page_items = [_Item("para", number, text=t, band=True) for t in _paragraphs(ocr_text)]
                     info = PageInfo(number=number, quality=round(text_quality(ocr_text), 3), ocr=True, chars=len(ocr_text))

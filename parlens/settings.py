@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     ocr_enabled: bool = Field(True, description="OCR pages with no usable text layer when tesseract is installed.")
     ocr_languages: str = Field("vie", description="tesseract language codes.")
     ocr_dpi: int = Field(300, description="Rendering resolution for OCR.")
+    ocr_max_pages: int = Field(500, ge=0, description="Pages OCRed per PDF at most; later pages without text get a warning.")
     min_text_quality: float = Field(0.6, description="Pages whose share of valid Vietnamese syllables is lower are OCRed.")
 
     search_backend: Literal["embedded", "elasticsearch"] = Field("embedded", description="Search backend.")

@@ -465,3 +465,31 @@ def test_image_pixel_bomb_is_refused_before_decoding():
     buf = io.BytesIO()
     Image.new("1", (20_000, 20_000)).save(buf, "PNG")  # 400 M pixels in a few hundred KB
     assert code_of(check(buf.getvalue(), "bomb.png")) == "PARLENS-E004"
+
+
+def test_many_blank_pages_are_not_all_ocred():
+    """A small PDF of thousands of empty pages must not queue an OCR run per page."""
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    page = canvas.Canvas(buf)
+    for _ in range(60):
+        page.showPage()
+    page.save()
+    settings = Settings(ocr_enabled=True, ocr_max_pages=1, ocr_dpi=30)
+    result = check(buf.getvalue(), "blank.pdf", settings)
+    assert code_of(result) == "PARLENS-E009"
+    assert str(result).count("PARLENS_OCR_MAX_PAGES") == 59
+
+
+def test_a_huge_page_is_rendered_for_ocr_within_a_pixel_bound():
+    from reportlab.pdfgen import canvas
+
+    from parlens.ingest.ocr import render_pdf_page
+
+    buf = io.BytesIO()
+    page = canvas.Canvas(buf, pagesize=(5000, 5000))  # 69 inches square: 434 M pixels at 300 dpi
+    page.drawString(100, 100, "Ke hoach")
+    page.save()
+    image = render_pdf_page(buf.getvalue(), 0, 300)
+    assert image.width * image.height <= 40_100_000 and image.width > 5000  # pdfium rounds sizes up
