@@ -103,6 +103,9 @@ class _Extractor:
         self.heading: Subject | None = None
         self.leadin: Subject | None = None
         self.last_subject: Subject | None = None
+        self.block_subject: Subject | None = None  # the last subject named in the current block
+        self.previous_block_subject: Subject | None = None
+        self.followup_ok = False  # first sentence of an unnumbered paragraph
         self.area_pending = False
         self.in_operative = False  # inside "TỔ CHỨC THỰC HIỆN" or after a lead-in
         self.skipping = False
@@ -161,6 +164,8 @@ class _Extractor:
         body = text[body_off:].strip().strip("*").strip()
         if not body:
             return
+        self.previous_block_subject, self.block_subject = self.block_subject, None
+        self.followup_ok = False
         lowered = body.lower()
         style = _style(num)
         if lowered.startswith("kính gửi"):
@@ -192,13 +197,14 @@ class _Extractor:
         if style in ("a)", "-", "1.", "1.1.") or block.kind == "list_item":
             self.field_items.append((block.start + body_off, block.end, style))
         item = bool(style) or block.kind == "list_item"
+        self.followup_ok = not item and self.previous_block_subject is not None
         self._sentences(block.start + body_off, block.start + body_off + len(text[body_off:].rstrip()), item=item)
 
     def _section(self, title: str) -> None:
         self._flush_fields()
         f = fold(title)
         self.heading = None
-        self.last_subject = None
+        self.last_subject = self.block_subject = None
         self.leadin = None
         self.area_pending = False
         self.field_items = []
@@ -293,6 +299,7 @@ class _Extractor:
             nxt = spans[i + 1] if i + 1 < len(spans) else None
             next_text = self.text[start + nxt[0]:start + nxt[1]] if nxt else ""
             consumed = self._sentence(s0, e0, next_text, start + nxt[0] if nxt else 0)
+            self.followup_ok = False
             skip_next = consumed
         self._merge_block(first_out, item=item)
 
@@ -412,6 +419,11 @@ class _Extractor:
         if opener and opener is not True and opener.group(0).strip().lower().startswith("đồng thời") and previous_subject:
             # "Đồng thời, …" continues the subject of the sentence right before it, never an older one.
             inherit = Subject(previous_subject.text, previous_subject.start, "", "continuation")
+        if (not inherit and self.followup_ok and not opener
+                and cue_regex("followup_role_openers", ignore_case=False).match(sent[:1].lower() + sent[1:])
+                and sent[:1].isupper()):
+            # "Phối hợp với các viện …" as a paragraph of its own after "21. Các trường … mở thêm …".
+            inherit = Subject(self.previous_block_subject.text, self.previous_block_subject.start, "", "followup")
         if inherit and not head_at(sent, pos):
             self._emit(inherit.text, inherit.start, sent[pos:].rstrip(" ."), s + pos, inherit.rule,
                        None, whole_list=True, sentence=(s, e), next_text=next_text, next_start=next_start)
@@ -496,7 +508,7 @@ class _Extractor:
             while pred_start < len(sent) and sent[pred_start] in " ,:":
                 pred_start += 1
         subject = Subject(agency, s + a_start, "", rule)
-        self.last_subject = subject
+        self.last_subject = self.block_subject = subject
         self._emit(agency, s + a_start, sent[pred_start:].rstrip(" ."), s + pred_start, rule, None,
                    whole_list=True, sentence=(s, s + len(sent)), next_text=next_text, next_start=next_start)
 

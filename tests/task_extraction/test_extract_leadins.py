@@ -73,3 +73,23 @@ def test_subject_after_a_grounds_clause():
             "Sở Tài chính tổng hợp nhu cầu kinh phí, trình UBND tỉnh bố trí dự toán.\n")
     got = [(t.agency, t.role, t.task) for t in _tasks(text)]
     assert got == [("Sở Tài chính", "lead", "tổng hợp nhu cầu kinh phí, trình UBND tỉnh bố trí dự toán")]
+
+
+def test_subjectless_phoi_hop_paragraph_after_an_item_keeps_its_subject():
+    text = ("III. TỔ CHỨC THỰC HIỆN\n"
+            "5. Các trường cao đẳng nghề mở thêm lớp đào tạo kỹ năng số cho lao động nông thôn.\n"
+            "Phối hợp với các doanh nghiệp công nghệ xây dựng chương trình thực tập cho sinh viên.\n"
+            "6. Các xã, phường rà soát nhu cầu học nghề của người dân.\n")
+    got = [(t.agency, t.role, t.task[:22]) for t in _tasks(text)]
+    assert got == [
+        ("Các trường cao đẳng nghề", "lead", "mở thêm lớp đào tạo kỹ"),
+        ("Các trường cao đẳng nghề", "support", "xây dựng chương trình "),
+        ("Các xã, phường", "lead", "rà soát nhu cầu học ng"),
+    ]
+
+
+def test_phoi_hop_paragraph_without_a_preceding_subject_gives_nothing():
+    text = ("III. TỔ CHỨC THỰC HIỆN\n"
+            "Kinh phí thực hiện từ nguồn ngân sách tỉnh.\n"
+            "Phối hợp với các doanh nghiệp công nghệ xây dựng chương trình thực tập cho sinh viên.\n")
+    assert _tasks(text) == []
