@@ -308,6 +308,7 @@ class _Raw:
     province: Province | None = None
     level: str | None = None
     abbrev: tuple[str, ...] | None = None  # bracketed abbreviation defined here
+    kind: str | None = None  # overrides the kind (generic institutions)
 
 
 _UBND_HEADS = _Trie()
@@ -623,6 +624,48 @@ class _Matcher:
                     continue
             return
 
+    def _institution(self, j: int, *, whole: bool = False) -> _Raw | None:
+        """A generic institution outside the gazetteer ("Viện Nghiên cứu phát triển … tỉnh", "Quỹ Đầu tư
+        phát triển thành phố Cần Thơ"): a head as written, a capitalised word, and, in running text, a place
+        ("tỉnh", "thành phố", a province) closing the name within a few words; ``whole``: the text is one
+        name, so it closes the name."""
+        toks, n = self.toks, len(self.toks)
+        inst = _institutions()
+        head = inst["head"].match(self.text, toks[j].start)
+        if not head:
+            return None
+        k = j
+        while k < n and toks[k].start < head.end():
+            k += 1
+        if k >= n or not toks[k].upper or toks[k].barrier:
+            return None
+        end, place = None, None
+        m = k + 1
+        while m < min(n, k + 1 + inst["max_words"]):
+            t = toks[m]
+            if t.barrier or (not t.f[:1].isalnum() and t.f not in ("-", "–", "&")):
+                break
+            if t.f == "tinh" or (t.f == "thanh" and m + 1 < n and toks[m + 1].f == "pho"):
+                end, place = m + (2 if t.f == "thanh" else 1), m
+                hit = self.gaz.province_trie.walk(toks, end) if end < n else None
+                end = hit[0] if hit else end
+                break
+            hit = self.gaz.province_trie.walk(toks, m) if t.upper else None
+            if hit:
+                end, place = hit[0], m
+                break
+            m += 1
+        if end is None:
+            if not whole:
+                return None
+            end = m
+        written = _clean(self.text[toks[j].start:toks[end - 1].end])
+        # The id names the institution of "the province" like every provincial body ("…-tinh"), whatever
+        # place is written ("tỉnh", "thành phố", "tỉnh Nghệ An").
+        aid = _slug(self.text[toks[j].start:toks[place - 1].end]) + "-tinh" if place else _slug(written)
+        kind = inst["kinds"].get(fold(head.group(0)), "other")
+        return _Raw(j, end, None, "institution", name=written, agency_id=aid, kind=kind)
+
     # -- main scan
     def scan(self, *, across_semicolons: bool = True, bare_collectives: bool = False) -> list[_Raw]:
         toks, n = self.toks, len(self.toks)
@@ -676,7 +719,8 @@ class _Matcher:
             return ell
         cands = [c for c in (self._people_committee(j), self._gazetteer(j), self._collective(j, title=title)) if c]
         if not cands:
-            return None
+            inst = self._institution(j)
+            return [inst] if inst else None
         best = max(cands, key=lambda r: r.k)
         return [best]
 
@@ -731,7 +775,7 @@ def _resolve(raw: _Raw, text: str, toks: list[_Tok], gaz: Gazetteer, on: date | 
     body = raw.body
     written_id = raw.agency_id or (body.id if body else None)
     agency_id, name = written_id, raw.name or (body.name if body else None)
-    kind = body.kind if body else ("collective" if raw.collective and raw.rule == "collective" else "people_committee")
+    kind = raw.kind or (body.kind if body else ("collective" if raw.collective and raw.rule == "collective" else "people_committee"))
     if raw.rule == "people_committee":
         kind = "people_council" if (written_id or "").startswith(("hdnd", "collective:hdnd")) else "people_committee"
     notes: list[str] = []
@@ -815,6 +859,11 @@ def resolve_agency(name: str, *, on: date | None = None) -> AgencyMention | None
     gaz = load_gazetteer()
     toks = _tokenize(name)
     if toks:
+        first = next((i for i, t in enumerate(toks) if t.start >= core_start), 0)
+        matcher = _Matcher(name, gaz)
+        inst = matcher._institution(first, whole=True)
+        if inst is not None and toks[inst.k - 1].end >= core_end:
+            return _resolve(inst, name, matcher.toks, gaz, on)
         hit = gaz.fields.walk(toks, 0)
         if hit and hit[0] == len(toks):
             bid = gaz.field_heads[hit[1]].get("so") or gaz.field_heads[hit[1]].get("bo")
@@ -887,6 +936,8 @@ def _institutions() -> dict[str, Any]:
         "programme_verbs": {fold(v) for v in data["programme_verbs"]},
         "programme_noun": re.compile(rf"\s+(?:{alt(data['programme_nouns'])})(?!\w)"),
         "window": int(data["name_verb_window"]),
+        "max_words": int(data["generic_name_max_words"]),
+        "kinds": {fold(h): kind for kind, heads in data["generic_kinds"].items() for h in heads},
     }
 
 
@@ -930,7 +981,11 @@ def institution_verb_in_name(text: str, start: int, verb_start: int, verb_end: i
     if not words:
         if fold(head.group(0)) in inst["working"] and verb in inst["programme_verbs"]:
             return bool(inst["programme_noun"].match(text, verb_end))
-        return verb in inst["verbs"] and _activity_words(head.group(0).split(), inst["verbs"])[-1]
+        if verb not in inst["verbs"]:
+            return False
+        # "các Viện nghiên cứu", "Trung tâm điều hành …": right after a service institution's head a name
+        # verb is the kind of institution, not its duty.
+        return _activity_words(head.group(0).split(), inst["verbs"])[-1] or inst["kinds"].get(fold(head.group(0))) == "service_unit"
     if verb not in inst["verbs"]:
         return False
     flags = _activity_words(words, inst["verbs"])

@@ -27,7 +27,7 @@ def test_find_agencies_golden(case: dict) -> None:
 def test_every_pattern_family_has_cases() -> None:
     families = {c["family"] for c in CASES}
     assert {"gazetteer", "abbreviation", "bracket", "people_committee", "collective", "elliptical", "shared_head",
-            "title", "noise", "reorganisation", "place", "negative"} <= families
+            "title", "noise", "reorganisation", "place", "negative", "institution"} <= families
 
 
 def test_old_name_resolves_to_itself_before_and_successor_after_the_merger() -> None:
@@ -136,3 +136,25 @@ def test_institution_verb_in_name_checks_position_and_verb_list() -> None:
     assert not institution_verb_in_name(t, 0, t.index("tổng"), t.index(" hợp") + 4)  # not a name verb
     far = "Viện Nghiên cứu kinh tế xã hội thành phố phát triển mạng lưới"
     assert not institution_verb_in_name(far, 0, far.index("phát"), far.index(" mạng"))  # too far from the activity
+
+
+@pytest.mark.parametrize("name, agency_id, kind", [
+    ("Viện Nghiên cứu phát triển kinh tế - xã hội tỉnh", "vien-nghien-cuu-phat-trien-kinh-te-xa-hoi-tinh", "service_unit"),
+    ("Học viện Chính trị khu vực", "hoc-vien-chinh-tri-khu-vuc", "service_unit"),
+    ("Quỹ Bảo vệ môi trường thành phố", "quy-bao-ve-moi-truong-tinh", "other"),
+])
+def test_resolve_agency_names_a_generic_institution(name: str, agency_id: str, kind: str) -> None:
+    m = resolve_agency(name)
+    assert (m.agency_id, m.kind, m.text) == (agency_id, kind, name)
+
+
+def test_generic_institution_needs_a_capitalised_name() -> None:
+    assert resolve_agency("Viện nào đó") is None
+    assert resolve_agency("Trung tâm") is None
+
+
+def test_name_verb_right_after_a_service_institution_head_is_part_of_the_name() -> None:
+    from parlens.task_extraction.addressees import phrase_end
+
+    t = "Trung tâm nghiên cứu thị trường tỉnh tổng hợp dữ liệu giá"
+    assert t[:phrase_end(t, 0)] == "Trung tâm nghiên cứu thị trường tỉnh"
