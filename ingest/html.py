@@ -227,7 +227,7 @@ def _visible_lead(data: bytes | str, description: str, main_text: str) -> str | 
         bad.drop_tree()
     for el in tree.xpath("//body//p|//body//div|//body//h2|//body//strong"):
         text = " ".join(el.text_content().split())
-        if fold(text) == key:
+        if len(key) // 2 <= len(text) <= 3 * len(key) + 10 and fold(text) == key:  # folding every element cost seconds
             return text
     return None
 

@@ -80,17 +80,17 @@ def build_text_blocks(builder: DocumentBuilder, raw: str, *, page: int | None = 
             groups.append([])
     prefer = _file_encoding(raw) if detect_legacy else None
     for group in groups:
-        paragraph: list[str] = []
+        paragraphs: list[list[str]] = []  # lines of each paragraph, joined once at the end (not line by line)
         for text, segs, band in order_lines(group):
             text = repair_text(text, detect=detect_legacy, prefer=prefer)
             if not text:
                 continue
-            if paragraph and not band and _continues(paragraph[-1], text, len(group) > 1):
-                paragraph[-1] = paragraph[-1] + " " + text
+            if paragraphs and not band and _continues(paragraphs[-1], text, len(group) > 1):
+                paragraphs[-1].append(text)
             else:
-                paragraph.append(text)
-        for para in paragraph:
-            builder.add_paragraph(para, page=page)
+                paragraphs.append([text])
+        for lines in paragraphs:
+            builder.add_paragraph(" ".join(lines), page=page)
 
 
 def _file_encoding(raw: str) -> str | None:
@@ -100,14 +100,15 @@ def _file_encoding(raw: str) -> str | None:
     return detect_legacy(raw[:20000])
 
 
-def _continues(previous: str, line: str, single: bool) -> bool:
-    """A hard-wrapped line: the previous one is unfinished and this one starts lower-case
+def _continues(previous: list[str], line: str, single: bool) -> bool:
+    """A hard-wrapped line: the paragraph so far (its lines) is unfinished and this one starts lower-case
     (or with the number a 'ngày'/'năm' at the end of the previous line is waiting for)."""
-    if not single or previous.rstrip().endswith((".", ":", ";", "!", "?")) or starts_new_item(line):
+    last = previous[-1].rstrip()
+    if not single or last.endswith((".", ":", ";", "!", "?")) or starts_new_item(line):
         return False
     if line[:1].islower():
         return True
-    return line[:1].isdigit() and _WRAPS_NUMBER.search(previous.rstrip()) is not None
+    return line[:1].isdigit() and _WRAPS_NUMBER.search(last) is not None
 
 
 def read_text(data: bytes, name: str = "") -> tuple[DocumentBuilder, str]:
