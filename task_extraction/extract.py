@@ -424,6 +424,8 @@ class _Extractor:
                 and sent[:1].isupper()):
             # "Phối hợp với các viện …" as a paragraph of its own after "21. Các trường … mở thêm …".
             inherit = Subject(self.previous_block_subject.text, self.previous_block_subject.start, "", "followup")
+        if inherit and _statement(sent[pos:]):
+            inherit = None  # "Kinh phí hoạt động của Tổ công tác được bố trí …": a fact, not a duty
         if inherit and not head_at(sent, pos):
             self._emit(inherit.text, inherit.start, sent[pos:].rstrip(" ."), s + pos, inherit.rule,
                        None, whole_list=True, sentence=(s, e), next_text=next_text, next_start=next_start)
@@ -658,6 +660,15 @@ class _Extractor:
             if nxt:
                 return timing.to_deadline(nxt[0], next_start)
         return None
+
+
+def _statement(sent: str) -> bool:
+    """ "Kinh phí … được bố trí …", "Nguồn vốn do … bảo đảm": a funding statement in the passive."""
+    opener = cue_regex("statement_openers").match(sent.lstrip(" -–*•"))
+    if not opener:
+        return False
+    clause = re.split(r"[;.]", sent.lstrip(" -–*•")[opener.end():], maxsplit=1)[0]
+    return bool(re.search(r"(?<!\w)(?:được|do|từ)(?!\w)", clause)) and not re.search(r"(?<!\w)(?:phải|cần)(?!\w)", clause)
 
 
 def _assigner_matches(sent: str) -> list[re.Match[str]]:

@@ -93,3 +93,11 @@ def test_phoi_hop_paragraph_without_a_preceding_subject_gives_nothing():
             "Kinh phí thực hiện từ nguồn ngân sách tỉnh.\n"
             "Phối hợp với các doanh nghiệp công nghệ xây dựng chương trình thực tập cho sinh viên.\n")
     assert _tasks(text) == []
+
+
+def test_funding_statement_under_a_heading_is_no_task():
+    text = ("Điều 2. Nhiệm vụ của Ban Chỉ đạo:\n"
+            "1. Kiểm tra công tác chuyển đổi số tại các xã trước ngày 30/9/2026.\n"
+            "2. Kinh phí hoạt động của Ban Chỉ đạo được bố trí trong dự toán của Sở Khoa học và Công nghệ.\n")
+    got = [t.task for t in _tasks(text)]
+    assert got == ["Kiểm tra công tác chuyển đổi số tại các xã"]
