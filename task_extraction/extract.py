@@ -435,13 +435,15 @@ class _Extractor:
     def _adverbial_end(sent: str) -> int | None:
         """After a leading adverbial clause ("Kết luận cuộc họp, ", "Cũng theo Phó Chủ tịch UBND tỉnh, "):
         where the capitalised agency that is the sentence's subject starts, else None."""
-        if not cue_regex("adverbial_openers").match(sent.lstrip()):
+        conditional = cue_regex("conditional_openers").match(sent.lstrip())
+        if not conditional and not cue_regex("adverbial_openers").match(sent.lstrip()):
             return None
         for m in re.finditer(r",\s*", sent[:120]):
             p = m.end()
-            if p < len(sent) and sent[p].isupper() and head_at(sent, p):
+            if p < len(sent) and (sent[p].isupper() or (conditional and re.match(r"(?:các|những)\s", sent[p:])))\
+                    and head_at(sent, p):
                 giver = cue_regex("assigner_verbs").search(sent, 0, m.start())
-                if giver and not re.search(r"(?:được|đã được)\s+$", sent[:giver.start()]):
+                if giver and not conditional and not re.search(r"(?:được|đã được)\s+$", sent[:giver.start()]):
                     return None  # "Theo đề nghị …, UBND tỉnh giao …" names the assigner; "được giao" does not
                 if re.search(r"(?:ông|bà|đồng chí)(?:\s+[A-ZĐÀ-Ỹ]\w*)+\s*$", sent[:m.start()]):
                     return None  # "Theo ông X, Giám đốc Sở Y, …": the office is the person's title

@@ -101,3 +101,10 @@ def test_funding_statement_under_a_heading_is_no_task():
             "2. Kinh phí hoạt động của Ban Chỉ đạo được bố trí trong dự toán của Sở Khoa học và Công nghệ.\n")
     got = [t.task for t in _tasks(text)]
     assert got == ["Kiểm tra công tác chuyển đổi số tại các xã"]
+
+
+def test_subject_after_a_leading_condition():
+    text = ("Sở Nội vụ đề nghị các cơ quan, đơn vị thực hiện các nội dung sau:\n"
+            "1. Khi Tổ thẩm định có yêu cầu, các đơn vị cung cấp hồ sơ, tài liệu trong 02 ngày làm việc.\n")
+    got = [(t.agency, t.task, t.deadline.within if t.deadline else None) for t in _tasks(text)]
+    assert got == [("các đơn vị", "cung cấp hồ sơ, tài liệu", "P2D")]
