@@ -655,7 +655,11 @@ class _Extractor:
     def _deadline(self, start: int, end: int, next_text: str, next_start: int):
         found = [d for d in timing.find(self.text[start:end], self.ref) if d.decoy is None]
         if found:
-            merged = timing.merge(found, self.text[start:end]) if all(f.recurrence for f in found) and len(found) > 1 else found[0]
+            # "ban hành Kế hoạch … năm 2026 trong Quý I/2026": a bare period names the object; the date led
+            # by a deadline word ("trong", "trước", "chậm nhất" …) is the deadline.
+            led = [d for d in found if cue_regex("trailing_deadline_openers").match(d.text)]
+            first = led[0] if led and not cue_regex("trailing_deadline_openers").match(found[0].text) else found[0]
+            merged = timing.merge(found, self.text[start:end]) if all(f.recurrence for f in found) and len(found) > 1 else first
             return timing.to_deadline(merged, start)
         if next_text and re.match(r"\s*(?:Thời (?:gian|hạn)|Hoàn thành|Chậm nhất|Trước ngày)", next_text, re.I):
             nxt = [d for d in timing.find(next_text, self.ref) if d.decoy is None]

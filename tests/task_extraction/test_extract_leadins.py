@@ -108,3 +108,13 @@ def test_subject_after_a_leading_condition():
             "1. Khi Tổ thẩm định có yêu cầu, các đơn vị cung cấp hồ sơ, tài liệu trong 02 ngày làm việc.\n")
     got = [(t.agency, t.task, t.deadline.within if t.deadline else None) for t in _tasks(text)]
     assert got == [("các đơn vị", "cung cấp hồ sơ, tài liệu", "P2D")]
+
+
+def test_deadline_word_beats_a_bare_year_naming_the_object():
+    text = ("III. TỔ CHỨC THỰC HIỆN\n"
+            "1. Sở Tư pháp:\n"
+            "a) Theo dõi thi hành pháp luật về đất đai; tham mưu ban hành Kế hoạch tự kiểm tra, rà soát văn bản quy phạm pháp luật năm 2026 "
+            "trong Quý I/2026.\n")
+    tasks = extract_tasks(document_from_text(text), ref_date=date(2026, 1, 15))  # a plan of the year it names
+    got = [(t.task[-35:], t.deadline.due if t.deadline else None) for t in tasks]
+    assert got[-1] == ("văn bản quy phạm pháp luật năm 2026", date(2026, 3, 31))
