@@ -4,7 +4,9 @@ Rules, each named in ``Task.rule``: ``subject`` (an agency followed by its duty)
 ("UBND tỉnh giao/yêu cầu A …"), ``heading`` (an agency heading and the items under it), ``leadin``
 (an addressee list ending "… các nội dung sau:" and subjectless items after it), ``area_list``
 ("Cụ thể, Sở Nội vụ về …; Sở Tư pháp (lĩnh vực …)"), ``execution`` ("Điều 3. … chịu trách nhiệm thi
-hành Quyết định này"), ``fields`` (a task with "- Đơn vị chủ trì: …" lines) and ``table_*`` (task tables).
+hành Quyết định này"), ``fields`` (a task with "- Đơn vị chủ trì: …" lines), ``table_*`` (task tables),
+``continuation`` ("Đồng thời, …" after a sentence with a subject) and ``followup`` (an unnumbered "Phối hợp
+với …" paragraph right after an item with a subject).
 Non-tasks (past actions, the proposer, wishes, inspection findings, closing boilerplate, Nơi nhận,
 report channels) are filtered; a duty stated twice is kept once, from the annex table when there is one.
 
