@@ -351,6 +351,8 @@ class _Extractor:
                 self._emit(sent[lst:ex.start()].strip(" ,"), s + lst, sent[ex.start():].rstrip(" ./"), s + ex.start(),
                            "execution", "lead", whole_list=False, sentence=(s, e))
                 return False
+        if self._member_duty(s, sent, next_text, next_start):
+            return False
         # Area list ("Cụ thể, Sở Nội vụ về …; Sở Tư pháp (lĩnh vực …)").
         if self._area_list(s, sent):
             return False
@@ -432,6 +434,37 @@ class _Extractor:
             self._emit(inherit.text, inherit.start, sent[pos:].rstrip(" ."), s + pos, inherit.rule,
                        None, whole_list=True, sentence=(s, e), next_text=next_text, next_start=next_start)
         return False
+
+    def _member_duty(self, s: int, sent: str, next_text: str, next_start: int) -> bool:
+        """ "Đồng chí Trần Văn A, Giám đốc Sở Tư pháp – Ủy viên: phụ trách …": the title is the agency.
+
+        A member line of a board or team names a person, the office that stands for a body, an optional
+        board role (lexicon ``board_roles``) and, after the colon, the member's duties.
+        """
+        hon = re.match(r"\s*" + cue_regex("person_honorifics").pattern + r"\s+", sent, re.I)
+        if not hon:
+            return False
+        comma = re.match(r"(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*){1,5},\s*", sent[hon.end():])
+        if not comma:
+            return False
+        a_start = hon.end() + comma.end()
+        role = re.compile(r"\s*[-–—]\s*" + cue_regex("board_roles").pattern + r"[^:;.]{0,30}:\s*", re.I)
+        marked = role.search(sent, a_start, a_start + 120)
+        if marked and (head_at(sent, a_start) or resolve(sent[a_start:marked.start()])[0] is not None):
+            a_end, pred_start = marked.start(), marked.end()
+        elif head_at(sent, a_start):
+            a_end = phrase_end(sent, a_start)
+            colon = re.match(r"\s*:\s*", sent[a_end:])
+            if not colon:
+                return False
+            pred_start = a_end + colon.end()
+        else:
+            return False
+        agency = sent[a_start:a_end].strip()
+        self.last_subject = self.block_subject = Subject(agency, s + a_start, "", "member")
+        self._emit(agency, s + a_start, sent[pred_start:].rstrip(" ."), s + pred_start, "member", None,
+                   whole_list=False, sentence=(s, s + len(sent)), next_text=next_text, next_start=next_start)
+        return True
 
     @staticmethod
     def _adverbial_end(sent: str) -> int | None:

@@ -1,0 +1,47 @@
+"""Rules added after held-out batch 3: member lines of a board, closing contact lines, leading
+"Kết thúc …," clauses. Texts written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from parlens.task_extraction.extract import extract_tasks
+from parlens.task_extraction.textdoc import document_from_text
+
+
+def _tasks(text: str):
+    return extract_tasks(document_from_text(text), ref_date=date(2026, 3, 1))
+
+
+def test_member_line_gives_the_title_as_agency_and_the_duties_as_task():
+    text = ("Điều 1. Phân công nhiệm vụ thành viên Tổ công tác như sau:\n"
+            "1. Đồng chí Hà Văn Bình, Giám đốc Sở Xây dựng – Ủy viên: phụ trách cải cách thủ tục "
+            "cấp phép xây dựng; phối hợp với Sở Tài chính rà soát phí, lệ phí.\n"
+            "2. Bà Đỗ Thị Mai, Phó Chủ tịch UBND tỉnh – Tổ trưởng: chỉ đạo chung hoạt động của Tổ.\n")
+    got = {(t.agency, t.role, t.task) for t in _tasks(text)}
+    assert ("Giám đốc Sở Xây dựng", "lead", "phụ trách cải cách thủ tục cấp phép xây dựng") in got
+    assert any(a == "Giám đốc Sở Xây dựng" and r == "support" and "rà soát phí" in task for a, r, task in got)
+    assert ("Phó Chủ tịch UBND tỉnh", "lead", "chỉ đạo chung hoạt động của Tổ") in got
+    assert not any("Đồng chí" in a or "Ủy viên" in a or "Đồng chí" in task for a, _, task in got)
+
+
+def test_person_quoted_with_title_but_no_colon_is_not_a_member_line():
+    text = "Ông Hà Văn Bình, Giám đốc Sở Xây dựng, cho biết sở đã rà soát 40 thủ tục."
+    assert _tasks(text) == []
+
+
+def test_closing_contact_line_is_not_a_task():
+    text = ("Kính gửi: UBND các xã, phường.\n"
+            "Sở Nội vụ đề nghị UBND các xã, phường thực hiện các nội dung sau:\n"
+            "1. Rà soát danh sách công chức một cửa, gửi Sở Nội vụ trước ngày 20/3/2026.\n"
+            "Mọi chi tiết xin liên hệ Phòng Cải cách hành chính, Sở Nội vụ, số điện thoại 0200.3800.111.\n")
+    tasks = _tasks(text)
+    assert all("liên hệ" not in t.task for t in tasks)
+    assert any(t.task.startswith("Rà soát danh sách") for t in tasks)
+
+
+def test_subject_after_a_leading_ket_thuc_clause():
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n"
+            "1. Kết thúc mỗi đợt kiểm tra, Sở Nội vụ ban hành thông báo kết quả kiểm tra.\n")
+    got = [(t.agency, t.task) for t in _tasks(text)]
+    assert got == [("Sở Nội vụ", "ban hành thông báo kết quả kiểm tra")]
