@@ -176,6 +176,8 @@ class _Extractor:
             self.skipping = True
             return
         is_article = bool(re.match(r"Điều\s+\d+", text))
+        if is_article:
+            self.leadin = None  # a new article ends the addressee list of the article before it
         if not is_article and (style == "I." or (block.kind == "heading" and not head_at(body, 0) and len(body) < 200)
                                or body.isupper() and len(body) < 200):
             self._section(body)
@@ -362,7 +364,10 @@ class _Extractor:
             return False
         opener = re.match(r"^\s*(?:(?:Cụ thể|Đồng thời|Ngoài ra|Theo đó|Bên cạnh đó)\s*,\s*|(?:Yêu cầu|Khuyến khích|Đề nghị|Giao)\s+)", sent)
         pos = opener.end() if opener else 0
-        if not opener and not head_at(sent, 0):
+        article = None if opener else re.match(r"\s*Điều\s+\d+\s*[.:]\s*", sent)
+        if article and head_at(sent, article.end()):
+            pos = article.end()  # "Điều 2. Các thành viên … gửi báo cáo …": the subject follows the article number
+        elif not opener and not head_at(sent, 0):
             adverbial = self._adverbial_end(sent)
             if adverbial:
                 pos, opener = adverbial, True
@@ -410,7 +415,7 @@ class _Extractor:
         if head_at(sent, pos):
             end = phrase_end(sent, pos)
             duty = cue_regex("deontic_cues").search(sent, end)
-            resp = re.search(r"(?:có|chịu) trách nhiệm\s+", sent[end:])
+            resp = re.search(r"(?:có|chịu) trách nhiệm\s+(?!trước\s)", sent[end:])
             if resp and resp.start() < 200 and not ex:
                 # "A, B được giao … có trách nhiệm <task>": the duty follows the responsibility phrase.
                 self._subject_duty(sent, s, pos, end, "subject", next_text, next_start, task_from=end + resp.end())
@@ -670,6 +675,8 @@ class _Extractor:
         return [(start, end)]
 
     def _emit_piece(self, agency, agency_start, pred, pred_start, rule, role, whole_list, next_text, next_start):
+        if re.match(r"\s*chịu trách nhiệm trước\s", pred, re.I):
+            return  # "chịu trách nhiệm trước Trưởng ban về …": accountability, not a duty
         reading = read_role(pred)
         task_rel = reading.task_start
         task = pred[task_rel:].strip(" .;,")

@@ -45,3 +45,21 @@ def test_subject_after_a_leading_ket_thuc_clause():
             "1. Kết thúc mỗi đợt kiểm tra, Sở Nội vụ ban hành thông báo kết quả kiểm tra.\n")
     got = [(t.agency, t.task) for t in _tasks(text)]
     assert got == [("Sở Nội vụ", "ban hành thông báo kết quả kiểm tra")]
+
+
+def test_article_number_before_a_subject_and_accountability_is_no_task():
+    text = ("Điều 2. Các thành viên Tổ công tác chịu trách nhiệm trước Tổ trưởng về phần việc được giao; "
+            "định kỳ hằng quý gửi báo cáo tiến độ về Sở Tài chính.\n")
+    got = [(t.agency, t.task, t.deadline.recurrence if t.deadline else None) for t in _tasks(text)]
+    assert len(got) == 1
+    agency, task, rec = got[0]
+    assert agency == "Các thành viên Tổ công tác"
+    assert "gửi báo cáo tiến độ" in task and "chịu trách nhiệm" not in task
+    assert rec
+
+
+def test_a_new_article_ends_the_lead_in_of_the_previous_one():
+    text = ("Điều 1. Phân công nhiệm vụ các thành viên Tổ công tác như sau:\n"
+            "1. Đồng chí Hà Văn Bình, Giám đốc Sở Xây dựng – Tổ trưởng: chỉ đạo chung hoạt động của Tổ.\n"
+            "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n")
+    assert all("hiệu lực" not in t.task for t in _tasks(text))
