@@ -79,6 +79,9 @@ def _style(num: str | None) -> str:
     return "-"
 
 
+_LEADING_CUE_SPAN = 60  # proposer and finding cues open their sentence (within this many characters)
+
+
 def _non_task(sentence: str) -> str | None:
     low = sentence.lower()
     for kind, words in lexicon()["non_task"].items():
@@ -90,8 +93,14 @@ def _non_task(sentence: str) -> str | None:
                 if re.search(r"(?<!\w)đã (?!được giao)", low) and not re.search(r"(?<!\w)(phải|cần|yêu cầu|giao)(?!\w)", rest):
                     return "past"
                 continue
-            if w in low:
-                return kind
+            at = low.find(w)
+            if at < 0:
+                continue
+            if kind in ("proposer", "finding") and w != "cho thấy" and at > _LEADING_CUE_SPAN:
+                # "cử công chức tham gia Đoàn kiểm tra theo đề nghị của Sở Nội vụ": late in a duty these
+                # words name the object or the request behind it, not a proposer or a finding.
+                continue
+            return kind
     return None
 
 

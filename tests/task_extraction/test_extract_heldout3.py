@@ -63,3 +63,23 @@ def test_a_new_article_ends_the_lead_in_of_the_previous_one():
             "1. Đồng chí Hà Văn Bình, Giám đốc Sở Xây dựng – Tổ trưởng: chỉ đạo chung hoạt động của Tổ.\n"
             "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n")
     assert all("hiệu lực" not in t.task for t in _tasks(text))
+
+
+def test_late_request_or_team_words_do_not_make_a_duty_a_finding():
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n"
+            "2. Sở Tư pháp, Sở Y tế phối hợp với Sở Nội vụ, cử công chức tham gia Đoàn kiểm tra theo đề nghị "
+            "của Sở Nội vụ.\n")
+    got = {(t.agency, t.role) for t in _tasks(text)}
+    assert got == {("Sở Tư pháp", "support"), ("Sở Y tế", "support")}
+
+
+def test_proposer_at_the_start_still_gives_no_task():
+    text = "Xét đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 12/TTr-SNV ngày 02/3/2026."
+    assert _tasks(text) == []
+
+
+def test_partner_name_ends_before_a_budget_verb():
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n"
+            "Sở Tài chính phối hợp với Sở Nội vụ cân đối kinh phí mua sắm thiết bị cho các trung tâm.\n")
+    got = [(t.agency, t.role, t.task) for t in _tasks(text)]
+    assert got == [("Sở Tài chính", "support", "cân đối kinh phí mua sắm thiết bị cho các trung tâm")]
