@@ -371,7 +371,7 @@ class _Extractor:
         if stripped.endswith(":") and re.search(r"(?:kết luận|chỉ đạo|thống nhất|quán triệt)\s+(?:\S+\s+){0,3}?(?:như sau|các nội dung sau|một số nội dung sau)", sent, re.I):
             self.in_operative = True  # "… kết luận như sau:" then items that carry their own subjects
             return False
-        opener = re.match(r"^\s*(?:(?:Cụ thể|Đồng thời|Ngoài ra|Theo đó|Bên cạnh đó)\s*,\s*|(?:Yêu cầu|Khuyến khích|Đề nghị|Giao)\s+)", sent)
+        opener = re.match(r"^\s*(?:(?:Cụ thể|Đồng thời|Ngoài ra|Theo đó|Bên cạnh đó)\s*,\s*|(?:Yêu cầu|Khuyến khích|Đề nghị|Giao|Riêng|Riêng đối với)\s+)", sent)
         pos = opener.end() if opener else 0
         article = None if opener else re.match(r"\s*Điều\s+\d+\s*[.:]\s*", sent)
         if article and head_at(sent, article.end()):
@@ -539,6 +539,9 @@ class _Extractor:
         pred_start = task_from if task_from is not None else a_end
         while pred_start < len(sent) and sent[pred_start] in " ,:":
             pred_start += 1
+        where = re.match(r"(?:là\s+)?nơi\s[^,;]{3,120},\s*", sent[pred_start:])
+        if where:
+            pred_start += where.end()  # "Riêng UBND xã X, nơi có số hồ sơ quá hạn cao nhất, báo cáo …"
         m = re.match(r"(?:trong việc|về việc)\s+|(?:sẽ\s+)?là đơn vị\s+|(?:cũng\s+)?được\s+(?:“[^”]*”|\"[^\"]*\"|\S+)\s+(?=trong việc)", sent[pred_start:])
         if m:
             pred_start += m.end()

@@ -83,3 +83,12 @@ def test_partner_name_ends_before_a_budget_verb():
             "Sở Tài chính phối hợp với Sở Nội vụ cân đối kinh phí mua sắm thiết bị cho các trung tâm.\n")
     got = [(t.agency, t.role, t.task) for t in _tasks(text)]
     assert got == [("Sở Tài chính", "support", "cân đối kinh phí mua sắm thiết bị cho các trung tâm")]
+
+
+def test_rieng_names_one_addressee_and_skips_a_where_apposition():
+    text = ("Sở Nội vụ đề nghị UBND các xã, phường thực hiện các nội dung sau:\n"
+            "1. Rà soát danh sách công chức một cửa.\n"
+            "2. Riêng UBND xã Tân Lập, nơi có nhiều hồ sơ quá hạn nhất, báo cáo bổ sung nguyên nhân.\n")
+    got = [(t.agency, t.task) for t in _tasks(text)]
+    assert ("UBND xã Tân Lập", "báo cáo bổ sung nguyên nhân") in got
+    assert not any(task.startswith("Riêng") for _, task in got)
