@@ -47,7 +47,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 def _trailing_cut(text: str, start: int, end: int, ref_date: date | None) -> int | None:
     """Where the task ends if a deadline closes it, else None."""
     p = _patterns()
-    mentions = [m for m in timing.find(text[start:end], ref_date) if m.decoy in (None, "start_date")]
+    mentions = [m for m in timing.find(text[start:end], ref_date) if m.decoy in (None, "start_date", "lead_time")]
     # "trước ngày 05 hằng tháng" closes the task; a bare "hằng năm" or "(định kỳ hằng quý)" stays in it.
     if not mentions or not p["opener"].match(mentions[-1].text):
         return None

@@ -715,6 +715,9 @@ class _Extractor:
             first = led[0] if led and not cue_regex("trailing_deadline_openers").match(found[0].text) else found[0]
             merged = timing.merge(found, self.text[start:end]) if all(f.recurrence for f in found) and len(found) > 1 else first
             return timing.to_deadline(merged, start)
+        lead_time = [d for d in timing.find(self.text[start:end], self.ref) if d.decoy == "lead_time"]
+        if lead_time:
+            return timing.to_deadline(lead_time[-1], start)  # the text is kept, no date
         if next_text and re.match(r"\s*(?:Thời (?:gian|hạn)|Hoàn thành|Chậm nhất|Trước ngày)", next_text, re.I):
             nxt = [d for d in timing.find(next_text, self.ref) if d.decoy is None]
             if nxt:

@@ -10,6 +10,7 @@ phrase; ``to_deadline`` makes the model ``Deadline``; ``to_gold_code`` writes th
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from parlens.model import Deadline
@@ -18,9 +19,18 @@ from parlens.nlp.deadlines import DeadlineMention, find_deadlines, parse_deadlin
 __all__ = ["DeadlineMention", "find", "merge", "parse_cell", "to_deadline", "to_gold_code"]
 
 
+_LEAD_TIME = re.compile(r"trước\s+(?:ít nhất|tối thiểu)\s", re.I)
+
+
 def find(text: str, ref_date: date | None) -> list[DeadlineMention]:
-    """Deadline mentions in ``text`` (decoys included, flagged), sorted by position."""
-    return sorted(find_deadlines(text, ref_date=ref_date), key=lambda m: m.start)
+    """Deadline mentions in ``text`` (decoys included, flagged), sorted by position.
+
+    A notice period ("thông báo … trước ít nhất 05 ngày làm việc") is a lead time before each event, not a
+    limit counted from the document: it is flagged as the decoy ``lead_time``.
+    """
+    found = [replace(m, decoy="lead_time", due=None, within=None) if m.decoy is None and _LEAD_TIME.match(m.text) else m
+             for m in find_deadlines(text, ref_date=ref_date)]
+    return sorted(found, key=lambda m: m.start)
 
 
 def parse_cell(text: str, ref_date: date | None = None) -> DeadlineMention | None:

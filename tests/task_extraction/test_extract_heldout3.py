@@ -92,3 +92,15 @@ def test_rieng_names_one_addressee_and_skips_a_where_apposition():
     got = [(t.agency, t.task) for t in _tasks(text)]
     assert ("UBND xã Tân Lập", "báo cáo bổ sung nguyên nhân") in got
     assert not any(task.startswith("Riêng") for _, task in got)
+
+
+def test_notice_period_is_no_deadline_and_does_not_split_the_item():
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n"
+            "1. Sở Nội vụ chủ trì tổ chức các đợt kiểm tra; thông báo lịch đến đơn vị được kiểm tra trước ít nhất "
+            "03 ngày làm việc.\n")
+    tasks = _tasks(text)
+    assert len(tasks) == 1
+    t = tasks[0]
+    assert "tổ chức các đợt kiểm tra" in t.task and t.task.endswith("thông báo lịch đến đơn vị được kiểm tra")
+    assert t.deadline is not None and t.deadline.text == "trước ít nhất 03 ngày làm việc"
+    assert t.deadline.due is None and t.deadline.within is None

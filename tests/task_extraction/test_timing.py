@@ -52,3 +52,11 @@ def test_merge_joins_stacked_recurrences():
     merged = merge(real, text)
     assert to_gold_code(merged) == "R/quarterly;R/semiannual;R/annual"
     assert text[merged.start:merged.end] == merged.text
+
+
+def test_notice_period_is_flagged_as_a_lead_time():
+    from datetime import date as _date
+
+    from parlens.task_extraction import timing as _timing
+    found = _timing.find("gửi giấy mời trước ít nhất 05 ngày làm việc; hoàn thành trong 10 ngày làm việc", _date(2026, 3, 1))
+    assert [(m.decoy, m.within) for m in found] == [("lead_time", None), (None, "P10D")]
