@@ -65,10 +65,10 @@ def _verb_regex() -> re.Pattern[str]:
     words = lexicon()["task_verbs"] + lexicon()["predicate_cues"]
     # Lower case only: names are capitalised ("Ban Chỉ đạo", "Sở Xây dựng"), predicates are not.
     # A verb right after "các"/"những" is a noun ("các tổ chức"); so is "trình" in "quy trình", "Chương trình",
-    # and "kiểm tra" in "lịch kiểm tra", "đợt kiểm tra".
+    # and "kiểm tra" in "lịch kiểm tra", "đợt kiểm tra" (not after "Du lịch": "Sở … Du lịch kiểm tra …").
     enders = lexicon()["agency_name_enders"]
     # "tự" ends a name before a verb ("… còn lại tự kiểm tra") but not in "tự chủ"/"tự quản".
-    return re.compile(r"(?:(?<!các )(?<!những )(?<!và )(?<!cơ sở )(?<!Chương )(?<!chương )(?<!quy )(?<!công )(?<!tờ )(?<!lộ )(?<!tiến )(?<!lịch )(?<!đợt )" + alternation(words)
+    return re.compile(r"(?:(?<!các )(?<!những )(?<!và )(?<!cơ sở )(?<!Chương )(?<!chương )(?<!quy )(?<!công )(?<!tờ )(?<!lộ )(?<!tiến )(?!(?<=lịch )(?<!u lịch )kiểm tra)(?!(?<=đợt )kiểm tra)" + alternation(words)
                       + "|(?<!đặc biệt )(?<!nhất )(?<!tức )" + alternation(enders) + r"|(?<!\w)tự(?!\w)(?!\s+(?:chủ|quản)))")
 
 

@@ -17,3 +17,8 @@ def test_inspection_noun_after_lich_or_dot_stays_in_the_agency():
     assert text[:phrase_end(text, 0)] == "Các cơ quan, đơn vị có tên trong lịch kiểm tra"
     other = "Sở Nội vụ kiểm tra việc niêm yết thủ tục"
     assert other[:phrase_end(other, 0)] == "Sở Nội vụ"
+
+
+def test_lich_in_a_department_name_still_ends_before_a_verb():
+    text = "Sở Văn hóa, Thể thao và Du lịch kiểm tra các điểm du lịch"
+    assert text[:phrase_end(text, 0)] == "Sở Văn hóa, Thể thao và Du lịch"
