@@ -449,6 +449,26 @@ class Store:
         clause, params = _task_filters(document_id, agency_id, role, criterion, due_before, due_after, recurring)
         return self._query(f"SELECT count(*) AS n FROM tasks t {clause}", params)[0]["n"]
 
+    def agency_task_counts(self) -> list[tuple[str, str, int]]:
+        """``(agency_id, name, tasks)`` for every resolved agency holding tasks, most tasks first."""
+        rows = self._query(
+            "SELECT agency_id, COALESCE(MAX(agency_name), MAX(agency)) AS name, count(*) AS n FROM tasks "
+            "WHERE agency_id IS NOT NULL GROUP BY agency_id ORDER BY n DESC, name"
+        )
+        return [(r["agency_id"], r["name"], r["n"]) for r in rows]
+
+    def criterion_task_counts(self) -> dict[str, int]:
+        """Tasks per criterion code, a task counted once under each code it links to and each ancestor."""
+        codes_by_task: dict[int, set[str]] = {}
+        for r in self._query("SELECT task_id, code FROM task_criteria"):
+            parts = r["code"].split(".")
+            codes_by_task.setdefault(r["task_id"], set()).update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+        counts: dict[str, int] = {}
+        for codes in codes_by_task.values():
+            for code in codes:
+                counts[code] = counts.get(code, 0) + 1
+        return counts
+
     def _criteria_for(self, task_ids: list[int]) -> dict[int, list[CriterionLink]]:
         found: dict[int, list[CriterionLink]] = {}
         for i in range(0, len(task_ids), 500):

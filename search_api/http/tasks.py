@@ -86,14 +86,7 @@ TaskFiltersDep = Annotated[TaskFilters, Depends(task_filters)]
 
 def agency_options(store: Store) -> list[dict[str, Any]]:
     """Agencies holding at least one task: ``[{agency_id, name, tasks}]``, most tasks first."""
-    counts: dict[str, dict[str, Any]] = {}
-    for st in store.get_tasks():
-        key = st.task.agency_id
-        if not key:
-            continue
-        row = counts.setdefault(key, {"agency_id": key, "name": st.task.agency_name or st.task.agency, "tasks": 0})
-        row["tasks"] += 1
-    return sorted(counts.values(), key=lambda r: (-r["tasks"], r["name"]))
+    return [{"agency_id": aid, "name": name, "tasks": n} for aid, name, n in store.agency_task_counts()]
 
 
 def query_tasks(store: Store, filters: TaskFilters, limit: int | None = None, offset: int = 0) -> tuple[int, list[StoredTask]]:

@@ -312,14 +312,7 @@ def criteria_page(request: Request, store: StoreDep, caller: Reader) -> HTMLResp
     """The criteria tree with task counts per item; plans to pick for the coverage view."""
     from parlens.search_api.http.criteria import criteria_tree
 
-    counts: dict[str, int] = {}
-    for st in store.get_tasks():
-        codes = set()  # a task counts once for each code it is linked to and each ancestor of those
-        for link in st.task.criteria:
-            parts = link.code.split(".")
-            codes.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-        for code in codes:
-            counts[code] = counts.get(code, 0) + 1
+    counts = store.criterion_task_counts()
     _, documents = store.list_documents(limit=500)
     return render(request, "criteria.html", tree=criteria_tree(3), counts=counts, documents=documents, api="/criteria")
 

@@ -323,3 +323,22 @@ def test_two_processes_adding_the_same_bytes_store_it_once(store: Store) -> None
     assert sorted(created for _, created in results) == [False, True]
     assert len({doc_id for doc_id, _ in results}) == 1
     assert store.list_documents()[0] == 1 and store.count_tasks() == 3
+
+
+def test_agency_and_criterion_counts_aggregate_in_the_store(tmp_path) -> None:
+    from parlens.model import CriterionLink, Document, Task
+    from parlens.store import Store
+
+    store = Store(tmp_path / "s.sqlite3")
+
+    def task(agency_id, name, codes, n):
+        return Task(agency=name, role="lead", task=f"nhiệm vụ {n}", start=0, end=1, agency_id=agency_id, agency_name=name,
+                    criteria=[CriterionLink(code=c, name=c, score=0.9) for c in codes])
+
+    tasks = [task("so-noi-vu", "Sở Nội vụ", ["PAR.7.1", "PAR.7.2"], 1), task("so-noi-vu", "Sở Nội vụ", ["PAR.3"], 2),
+             task("so-tu-phap", "Sở Tư pháp", ["PAR.2.1"], 3), task(None, "các đơn vị", [], 4)]
+    store.add_document(Document(text="x", blocks=[], source_name="a.txt", sha256="a" * 64), b"x", tasks)
+    assert store.agency_task_counts() == [("so-noi-vu", "Sở Nội vụ", 2), ("so-tu-phap", "Sở Tư pháp", 1)]
+    counts = store.criterion_task_counts()
+    assert counts["PAR.7"] == 1 and counts["PAR.7.1"] == 1 and counts["PAR.7.2"] == 1  # one task, counted once under PAR.7
+    assert counts["PAR"] == 3 and counts["PAR.3"] == 1 and "PAR.1" not in counts
