@@ -54,6 +54,12 @@ from .taxonomy import CriterionItem, Taxonomy, load_taxonomy
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TRAINING_PATH = DATA_DIR / "training.jsonl"
 PRIORS_PATH = DATA_DIR / "agency_priors.yaml"
+
+
+@lru_cache(maxsize=1)
+def _context_data() -> dict[str, Any]:
+    """``data/context.yaml`` (structural headings, cross-references, digital terms, purpose markers), read once."""
+    return yaml.safe_load((DATA_DIR / "context.yaml").read_text(encoding="utf-8"))
 GOLD_PATH = REPO_ROOT / "corpora" / "gold.jsonl"
 
 # Signal weights, tuned on a held-out split of our own examples (see tests/task_extraction/criteria).
@@ -535,7 +541,7 @@ REFERENCE_CLASSIFIER_FACTOR = 0.3
 
 @lru_cache(maxsize=1)
 def _cross_reference_pattern() -> re.Pattern[str]:
-    raw = yaml.safe_load((DATA_DIR / "context.yaml").read_text(encoding="utf-8"))
+    raw = _context_data()
     words = sorted((fold(m).lower() for m in raw["cross_references"]), key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")(?!\w)")
 
@@ -549,7 +555,7 @@ _E_GOVERNMENT = "PAR.7"
 
 @lru_cache(maxsize=1)
 def _digital_terms() -> dict[str, Any]:
-    raw = yaml.safe_load((DATA_DIR / "context.yaml").read_text(encoding="utf-8"))
+    raw = _context_data()
 
     def keys(words: list[str]) -> list[str]:
         return [" ".join(_tokens(w)) for w in words]
@@ -573,7 +579,7 @@ _CLAUSE = re.compile(r"[;.!?](?:\s|$)|\n")
 
 @lru_cache(maxsize=1)
 def _purpose_pattern() -> re.Pattern[str]:
-    raw = yaml.safe_load((DATA_DIR / "context.yaml").read_text(encoding="utf-8"))
+    raw = _context_data()
     words = sorted((fold(m).lower() for m in raw["purpose_markers"]), key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")(?!\w)")
 
@@ -725,7 +731,7 @@ TITLE_GAP = 400  # a table's title sits at most this many characters above it
 
 @lru_cache(maxsize=1)
 def _structural_headings() -> frozenset[str]:
-    raw = yaml.safe_load((DATA_DIR / "context.yaml").read_text(encoding="utf-8"))
+    raw = _context_data()
     return frozenset(_heading_key(h) for h in raw["structural_headings"])
 
 
