@@ -32,14 +32,20 @@ CATALOGUE: dict[str, ErrorCode] = {
         ErrorCode("PARLENS-E020", "document not found", "List documents with `parlens list` or GET /documents."),
         ErrorCode("PARLENS-E021", "store is newer than this program", "Upgrade parlens; the store's schema is from a later version."),
         ErrorCode("PARLENS-E022", "store cannot be opened", "Check PARLENS_DATA_DIR: the folder must be writable and parlens.sqlite3 must be a parlens store."),
+        ErrorCode("PARLENS-E023", "disk full", "Free disk space under PARLENS_DATA_DIR; nothing was written, so retry afterwards."),
+        ErrorCode("PARLENS-E024", "processing limit reached", "The file took longer or needed more OCR than the service allows; split it or raise the limit (see the README's settings)."),
+        ErrorCode("PARLENS-E025", "processing cancelled", "The client went away before the file was processed; nothing was stored. Upload it again."),
         ErrorCode("PARLENS-E030", "unknown criterion", "See `parlens criteria` for codes such as PAR.7 or SIPAS.2."),
         ErrorCode("PARLENS-E031", "invalid taxonomy file", "Fix the file named in PARLENS_CRITERIA_TAXONOMY."),
         ErrorCode("PARLENS-E040", "search backend unavailable", "Start Elasticsearch (docker compose up) or use PARLENS_SEARCH_BACKEND=embedded."),
         ErrorCode("PARLENS-E041", "invalid search query or filter", "Filters look like field=value, e.g. doc_type=Kế hoạch."),
+        ErrorCode("PARLENS-E042", "search index damaged", "Rebuild it from the store with `parlens reindex`."),
         ErrorCode("PARLENS-E050", "missing or invalid API key", "Send the key in the X-API-Key header."),
         ErrorCode("PARLENS-E051", "permission denied", "This action needs a key with a higher role."),
         ErrorCode("PARLENS-E052", "invalid request", "See the API documentation at /docs."),
         ErrorCode("PARLENS-E053", "job not found", "Job ids are returned by POST /documents."),
+        ErrorCode("PARLENS-E054", "request too large", "Send fewer or smaller files per request (PARLENS_MAX_REQUEST_BYTES)."),
+        ErrorCode("PARLENS-E055", "host not allowed", "Open the service at http://127.0.0.1:PORT/ or configure an API key and PARLENS_ALLOWED_HOSTS."),
     ]
 }
 

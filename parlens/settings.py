@@ -40,6 +40,17 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="Address `parlens serve` binds.")
     port: int = Field(8000, description="Port `parlens serve` binds.")
+    allowed_hosts: str = Field("", description="Comma-separated Host names served besides loopback, once an API key exists (e.g. parlens.sonoivu.gov.vn).")
+    trusted_proxies: str = Field("", description="Comma-separated proxy addresses whose X-Forwarded-For/-Proto headers are believed (none by default).")
+    admin_key: str | None = Field(None, description="An admin API key provisioned at `parlens serve` start (docker compose reads it from .env).")
+    session_hours: int = Field(12, ge=1, le=24 * 30, description="Web sign-in sessions expire after this many hours.")
+    max_request_bytes: int = Field(200 * 1024 * 1024, ge=1, description="An upload request larger than this is refused (PARLENS-E054).")
+    ingest_workers: int = Field(1, ge=1, le=16, description="Worker processes reading uploads (the service stays responsive while they work).")
+    ingest_timeout_seconds: float = Field(600.0, gt=0, description="A file whose processing takes longer is stopped (PARLENS-E024).")
+    ocr_pages_per_request: int = Field(100, ge=0, description="Pages OCRed at most per upload request; later pages get a warning.")
+    ocr_seconds_per_request: float = Field(300.0, ge=0, description="OCR CPU seconds at most per upload request.")
+    ocr_pages_per_user_hour: int = Field(500, ge=0, description="Pages OCRed at most per user (API key, or the local user) in any hour.")
+    ocr_seconds_per_user_hour: float = Field(1800.0, ge=0, description="OCR CPU seconds at most per user in any hour.")
     search_cache_size: int = Field(512, ge=0, description="Search results the service keeps until the index changes (0 = off).")
 
     @property

@@ -19,6 +19,14 @@ SCRIPT_TXT = (
 )
 
 
+LOCAL = {"base_url": "http://127.0.0.1:8000", "client": ("127.0.0.1", 50000)}
+
+
+def local_client(app, **kw) -> TestClient:
+    """A test client that looks like a browser on this machine (loopback peer, Host 127.0.0.1:8000)."""
+    return TestClient(app, **{**LOCAL, **kw})
+
+
 def upload(client: TestClient, *names: str, headers: dict | None = None, **params) -> object:
     """POST /documents with corpus samples by name (or (name, bytes) pairs)."""
     files = []
@@ -33,7 +41,7 @@ def upload(client: TestClient, *names: str, headers: dict | None = None, **param
 @pytest.fixture
 def client(data_dir: Path):
     """A fresh app over the test's own data folder (key-less local mode: the test client is admin)."""
-    with TestClient(create_app(Settings(data_dir=data_dir))) as test_client:
+    with local_client(create_app(Settings(data_dir=data_dir))) as test_client:
         yield test_client
 
 
@@ -41,7 +49,7 @@ def client(data_dir: Path):
 def corpus_client(tmp_path_factory: pytest.TempPathFactory):
     """One app per module with three samples ingested (a plan PDF, a directive, and a document with <script>)."""
     data = tmp_path_factory.mktemp("parlens-corpus")
-    with TestClient(create_app(Settings(data_dir=data))) as test_client:
+    with local_client(create_app(Settings(data_dir=data))) as test_client:
         answer = upload(test_client, PLAN_PDF, DIRECTIVE_TXT, ("thu-script.txt", SCRIPT_TXT.encode("utf-8")))
         assert answer.status_code == 201, answer.text
         test_client.ids = {f["file"]: f["document_id"] for f in answer.json()["files"]}

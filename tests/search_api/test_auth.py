@@ -15,7 +15,7 @@ from parlens.search_api.http.keys import create_key, list_keys, revoke_key, veri
 from parlens.settings import Settings
 from parlens.store import Store, open_store
 
-from .conftest import DIRECTIVE_TXT, upload
+from .conftest import DIRECTIVE_TXT, local_client, upload
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def _code(answer) -> str:
 
 
 def test_without_keys_local_callers_are_admin_and_remote_ones_refused(data_dir) -> None:
-    with TestClient(create_app(Settings(data_dir=data_dir))) as local:
+    with local_client(create_app(Settings(data_dir=data_dir))) as local:
         assert local.get("/documents").status_code == 200
         assert upload(local, DIRECTIVE_TXT).status_code == 201
         assert local.delete("/documents/1").status_code == 200
@@ -93,7 +93,7 @@ def test_login_cookie_opens_pages_and_cross_site_writes_are_refused(client, keys
     assert page.status_code == 200 and "biên tập" in page.text and 'action="/dang-xuat"' in page.text
     evil = upload(client, DIRECTIVE_TXT, headers={"Origin": "https://evil.example"})
     assert evil.status_code == 403 and _code(evil) == "PARLENS-E051"
-    same = upload(client, DIRECTIVE_TXT, headers={"Origin": "http://testserver"})
+    same = upload(client, DIRECTIVE_TXT, headers={"Origin": "http://127.0.0.1:8000"})
     assert same.status_code == 201
     client.post("/dang-xuat")
     assert client.get("/van-ban").status_code == 401
