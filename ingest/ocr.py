@@ -62,14 +62,18 @@ def render_pdf_page(data: bytes, index: int, dpi: int):
     """Page ``index`` (0-based) of a PDF as a PIL image at ``dpi`` (less for a page too large to render so)."""
     import pypdfium2
 
-    pdf = pypdfium2.PdfDocument(data)
-    try:
-        page = pdf[index]
-        image = page.render(scale=render_scale(page.get_width(), page.get_height(), dpi)).to_pil()
-        page.close()
-        return image
-    finally:
-        pdf.close()
+    from parlens.ingest.pdfium_lock import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:  # PDFium is not thread-safe
+        pdf = pypdfium2.PdfDocument(data)
+        try:
+            page = pdf[index]
+            try:
+                return page.render(scale=render_scale(page.get_width(), page.get_height(), dpi)).to_pil()
+            finally:
+                page.close()
+        finally:
+            pdf.close()
 
 
 def ocr_pdf_page(data: bytes, index: int, settings: Settings, warnings: list[str], *, reason: str) -> str | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from parlens.errors import ParlensError
 from parlens.ingest.columns import Segment, order_lines
 from parlens.ingest.draft import Draft
+from parlens.ingest.pdfium_lock import PDFIUM_LOCK
 from parlens.ingest.repair import decode_legacy, encoding_of_font, repair_text
 from parlens.ingest.structure import DocumentBuilder, classify_line, is_all_caps, starts_new_item
 from parlens.ingest.syllables import joins_across_break, text_quality
@@ -379,76 +380,83 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> Draft:
     """
     from parlens.ingest import ocr
 
-    pdf = _open(data, name)
+    with PDFIUM_LOCK:  # PDFium is not thread-safe: open, read every page and close under the lock
+        pdf = _open(data, name)
+        try:
+            raw_pages = _read_pages(pdf, name)
+        finally:
+            pdf.close()
     draft = Draft(builder=DocumentBuilder(), media_type="application/pdf")
-    try:
-        raw_pages = []
-        line_state: dict = {}
-        for index in range(len(pdf)):
-            page = None
-            try:
-                page = pdf[index]
-                width, height = page.get_width(), page.get_height()
-                runs = _page_segments(page)
-                tables = []
-                if runs and _has_rules(page):
-                    textpage = page.get_textpage()
-                    try:
-                        tables = [_Frozen(t.bbox, t.rows, t.extract()) for t in _find_tables(page, textpage)]
-                    finally:
-                        textpage.close()
-            except ParlensError:
-                raise
-            except Exception as exc:
-                raise ParlensError("PARLENS-E003", f"{name}: page {index + 1}: {type(exc).__name__}: {exc}") from exc
-            finally:
-                if page is not None:
-                    page.close()
-            bboxes = [t.bbox for t in tables]
-            free = [r for r in runs if not any(b[0] - 1 <= (r[0] + r[2]) / 2 <= b[2] + 1 and b[1] - 1 <= (r[1] + r[3]) / 2 <= b[3] + 1 for b in bboxes)]
-            raw_pages.append((index + 1, width, height, _lines_from_runs(free, width / 2, line_state), tables))
-        running = _running_keys([p[3] for p in raw_pages], [p[2] for p in raw_pages])
-        ocr_budget = settings.ocr_max_pages
-        items: list[_Item] = []
-        headers: list[str] = []
-        carry: list[_Line] = []
-        for pi, (number, width, height, lines, tables) in enumerate(raw_pages):
-            kept = list(carry)
-            carry = []
-            for k, ln in enumerate(lines):
-                text = ln.text.strip()
-                if _is_margin(ln, height) and _isolated(lines, k) and (_PAGE_NUMBER.match(text) or re.sub(r"\d+", "#", text) in running):
-                    if not _PAGE_NUMBER.match(text) and repair_text(text) not in headers:
-                        headers.append(repair_text(text))
-                    continue
-                kept.append(ln)
-            if pi + 1 < len(raw_pages):
-                kept, carry = _split_open_signature(kept, tables, height)
-            page_items = _page_items(kept, tables, number, width)
-            page_text = "\n".join(it.text if it.kind == "para" else "\n".join(it.texts.values()) for it in page_items)
-            quality = text_quality(page_text)
-            info = PageInfo(number=number, quality=round(quality, 3), ocr=False, chars=len(page_text))
-            if not page_text.strip() or quality < settings.min_text_quality:
-                reason = "no text layer" if not page_text.strip() else f"text quality {quality:.2f}"
-                if ocr_budget > 0:
-                    ocr_budget -= 1
-                    ocr_text = ocr.ocr_pdf_page(data, number - 1, settings, draft.warnings, reason=reason)
-                else:  # hundreds of blank pages in a small file would keep tesseract busy for hours
-                    ocr_text = None
-                    draft.warnings.append(f"page {number}: {reason}; not OCRed, the document already had "
-                                          f"{settings.ocr_max_pages} pages OCRed (PARLENS_OCR_MAX_PAGES)")
-                if ocr_text is not None and text_quality(ocr_text) > quality:
-                    page_items = [_Item("para", number, text=t, band=True) for t in _paragraphs(ocr_text)]
-                    info = PageInfo(number=number, quality=round(text_quality(ocr_text), 3), ocr=True, chars=len(ocr_text))
-                elif not page_text.strip():
-                    draft.warnings.append(f"page {number}: no readable text")
-            draft.pages.append(info)
-            items.extend(page_items)
-        draft.headers = headers
-        _emit(_join_tables(items), draft.builder)
-    finally:
-        pdf.close()
+    running = _running_keys([p[3] for p in raw_pages], [p[2] for p in raw_pages])
+    ocr_budget = settings.ocr_max_pages
+    items: list[_Item] = []
+    headers: list[str] = []
+    carry: list[_Line] = []
+    for pi, (number, width, height, lines, tables) in enumerate(raw_pages):
+        kept = list(carry)
+        carry = []
+        for k, ln in enumerate(lines):
+            text = ln.text.strip()
+            if _is_margin(ln, height) and _isolated(lines, k) and (_PAGE_NUMBER.match(text) or re.sub(r"\d+", "#", text) in running):
+                if not _PAGE_NUMBER.match(text) and repair_text(text) not in headers:
+                    headers.append(repair_text(text))
+                continue
+            kept.append(ln)
+        if pi + 1 < len(raw_pages):
+            kept, carry = _split_open_signature(kept, tables, height)
+        page_items = _page_items(kept, tables, number, width)
+        page_text = "\n".join(it.text if it.kind == "para" else "\n".join(it.texts.values()) for it in page_items)
+        quality = text_quality(page_text)
+        info = PageInfo(number=number, quality=round(quality, 3), ocr=False, chars=len(page_text))
+        if not page_text.strip() or quality < settings.min_text_quality:
+            reason = "no text layer" if not page_text.strip() else f"text quality {quality:.2f}"
+            if ocr_budget > 0:
+                ocr_budget -= 1
+                ocr_text = ocr.ocr_pdf_page(data, number - 1, settings, draft.warnings, reason=reason)
+            else:  # hundreds of blank pages in a small file would keep tesseract busy for hours
+                ocr_text = None
+                draft.warnings.append(f"page {number}: {reason}; not OCRed, the document already had "
+                                      f"{settings.ocr_max_pages} pages OCRed (PARLENS_OCR_MAX_PAGES)")
+            if ocr_text is not None and text_quality(ocr_text) > quality:
+                page_items = [_Item("para", number, text=t, band=True) for t in _paragraphs(ocr_text)]
+                info = PageInfo(number=number, quality=round(text_quality(ocr_text), 3), ocr=True, chars=len(ocr_text))
+            elif not page_text.strip():
+                draft.warnings.append(f"page {number}: no readable text")
+        draft.pages.append(info)
+        items.extend(page_items)
+    draft.headers = headers
+    _emit(_join_tables(items), draft.builder)
     return draft
+
+
+def _read_pages(pdf, name: str) -> list[tuple]:
+    """Every page's (number, width, height, lines, tables) read from pdfium (call with PDFIUM_LOCK held)."""
+    raw_pages = []
+    line_state: dict = {}
+    for index in range(len(pdf)):
+        page = None
+        try:
+            page = pdf[index]
+            width, height = page.get_width(), page.get_height()
+            runs = _page_segments(page)
+            tables = []
+            if runs and _has_rules(page):
+                textpage = page.get_textpage()
+                try:
+                    tables = [_Frozen(t.bbox, t.rows, t.extract()) for t in _find_tables(page, textpage)]
+                finally:
+                    textpage.close()
+        except ParlensError:
+            raise
+        except Exception as exc:
+            raise ParlensError("PARLENS-E003", f"{name}: page {index + 1}: {type(exc).__name__}: {exc}") from exc
+        finally:
+            if page is not None:
+                page.close()
+        bboxes = [t.bbox for t in tables]
+        free = [r for r in runs if not any(b[0] - 1 <= (r[0] + r[2]) / 2 <= b[2] + 1 and b[1] - 1 <= (r[1] + r[3]) / 2 <= b[3] + 1 for b in bboxes)]
+        raw_pages.append((index + 1, width, height, _lines_from_runs(free, width / 2, line_state), tables))
+    return raw_pages
 
 
 def _split_open_signature(lines: list[_Line], tables, height: float) -> tuple[list[_Line], list[_Line]]:
