@@ -1,12 +1,21 @@
 """Dependencies as ``Annotated`` aliases: the service, its store, and the caller's role.
 
-A key comes in the ``X-API-Key`` header (or the ``parlens_key`` cookie the web UI sets at /dang-nhap).
-With no active key at all, requests from the local machine are admin and others are refused; once a key
-exists every request needs one. Writes from a browser must come from the app's own pages (Origin check).
+A key comes in the ``X-API-Key`` header, or the web UI's sign-in session (an HttpOnly cookie holding a
+random session id; the key itself never sits in a cookie). With no active key at all, only this machine
+is served, and as admin: the peer must be a loopback address *and* the Host header a loopback name
+(``127.0.0.1``, ``localhost``, ``[::1]``), so a web page that rebinds its own domain to 127.0.0.1 (DNS
+rebinding) is refused (PARLENS-E055). Once a key exists every request needs one. Writes from a browser
+must come from the app's own pages (Origin check).
+
+>>> host_name("[::1]:8000"), host_name("LocalHost."), host_name("evil.example:8000")
+('::1', 'localhost', 'evil.example')
+>>> is_loopback_host("127.0.0.1:8000"), is_loopback_host("evil.example"), is_loopback_peer("127.0.0.5")
+(True, False, True)
 """
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -14,13 +23,13 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 
 from parlens.errors import ParlensError
-from parlens.search_api.http.keys import has_active_keys, role_allows, verify_key
+from parlens.search_api.http.keys import has_active_keys, role_allows, session_key, verify_key
 from parlens.search_api.http.service import Service
 from parlens.store import Store
 
 KEY_HEADER = "X-API-Key"
-KEY_COOKIE = "parlens_key"
-LOCAL_HOSTS = frozenset({"127.0.0.1", "::1", "localhost", "testclient"})  # "testclient": Starlette's TestClient
+SESSION_COOKIE = "parlens_session"
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -49,6 +58,53 @@ ServiceDep = Annotated[Service, Depends(get_service)]
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
+def host_name(host_header: str) -> str:
+    """The name part of a Host header, lower-cased, without port, brackets or a trailing dot."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else host[1:]
+    if host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.rstrip(".")
+
+
+def _is_loopback_ip(text: str) -> bool:
+    try:
+        return ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return False
+
+
+def is_loopback_host(host_header: str) -> bool:
+    """Whether a Host header names this machine (127.0.0.0/8, ::1 or localhost), with any port."""
+    name = host_name(host_header)
+    return name in LOOPBACK_NAMES or _is_loopback_ip(name)
+
+
+def is_loopback_peer(address: str | None) -> bool:
+    """Whether the TCP peer is on this machine (only an IP address counts, never a name)."""
+    return bool(address) and _is_loopback_ip(address)
+
+
+def _allowed_hosts(request: Request) -> frozenset[str]:
+    raw = request.app.state.settings.allowed_hosts
+    return frozenset(h.strip().lower().rstrip(".") for h in raw.split(",") if h.strip())
+
+
+def check_host(request: Request, keyed: bool) -> None:
+    """PARLENS-E055 unless the Host header is acceptable: loopback always; configured names once keys exist."""
+    host = request.headers.get("host", "")
+    if is_loopback_host(host):
+        return
+    allowed = _allowed_hosts(request)
+    if keyed and (not allowed or host_name(host) in allowed):
+        return
+    if keyed:
+        raise ParlensError("PARLENS-E055", f"host {host_name(host)!r} is not in PARLENS_ALLOWED_HOSTS")
+    raise ParlensError("PARLENS-E055", f"host {host_name(host)!r} is not this machine, and no API key is configured",
+                       hint="Open http://127.0.0.1:PORT/ on the server itself, or create a key (parlens keys create --role admin).")
+
+
 def _check_origin(request: Request) -> None:
     """Refuse a write a browser sends from another site (CSRF): Origin must match the Host when present."""
     if request.method in SAFE_METHODS:
@@ -63,20 +119,25 @@ def _check_origin(request: Request) -> None:
 
 
 def identify(request: Request) -> Caller:
-    """The caller's role from its key; PARLENS-E050 when a key is needed and missing or wrong."""
+    """The caller's role from its key or session; E050 when a key is needed and missing or wrong, E055 for a foreign Host."""
     cached = getattr(request.state, "caller", None)
     if cached is not None:
         return cached
     store: Store = request.app.state.service.store
-    secret = request.headers.get(KEY_HEADER) or request.cookies.get(KEY_COOKIE)
+    keyed = has_active_keys(store)
+    check_host(request, keyed)
+    secret = request.headers.get(KEY_HEADER)
+    session = request.cookies.get(SESSION_COOKIE)
     if secret:
         key = verify_key(store, secret.strip())
         if key is None:
             raise ParlensError("PARLENS-E050", "the key is unknown or revoked")
         caller = Caller(key.role, key.id)
-    elif has_active_keys(store):
-        raise ParlensError("PARLENS-E050", "this service requires an API key")
-    elif request.client is not None and request.client.host in LOCAL_HOSTS:
+    elif session and (key := session_key(store, session)) is not None:
+        caller = Caller(key.role, key.id)
+    elif keyed:
+        raise ParlensError("PARLENS-E050", "this service requires an API key" + (" (the sign-in has expired)" if session else ""))
+    elif request.client is not None and is_loopback_peer(request.client.host):
         caller = Caller("admin", None, local=True)
     else:
         raise ParlensError("PARLENS-E050", "no API key is configured, so only local requests are served",

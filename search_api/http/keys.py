@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from parlens.errors import ParlensError
@@ -99,6 +99,32 @@ def verify_key(store: Any, secret: str) -> ApiKey | None:
     """The active key matching ``secret``, or None."""
     rows = store._query("SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL", (_hash(secret),))
     return _row(rows[0]) if rows else None
+
+
+def create_session(store: Any, key: ApiKey, hours: int) -> str:
+    """A new web sign-in session for ``key``; returns the random session id (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    now = datetime.now(timezone.utc)
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM sessions WHERE expires_at < ?", (now.isoformat(timespec="seconds"),))
+        conn.execute("INSERT INTO sessions (id_hash, key_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                     (_hash(token), key.id, now.isoformat(timespec="seconds"),
+                      (now + timedelta(hours=hours)).isoformat(timespec="seconds")))
+    return token
+
+
+def session_key(store: Any, token: str) -> ApiKey | None:
+    """The active key behind a live session id, or None (unknown, expired, or its key revoked)."""
+    rows = store._query(
+        "SELECT k.* FROM sessions s JOIN api_keys k ON k.id = s.key_id "
+        "WHERE s.id_hash = ? AND s.expires_at > ? AND k.revoked_at IS NULL", (_hash(token), _now()))
+    return _row(rows[0]) if rows else None
+
+
+def end_session(store: Any, token: str) -> None:
+    """Forget a session id (sign-out); unknown ids are ignored."""
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM sessions WHERE id_hash = ?", (_hash(token),))
 
 
 def role_allows(role: str, needed: str) -> bool:

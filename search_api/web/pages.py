@@ -17,8 +17,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from parlens.errors import ParlensError
-from parlens.search_api.http.deps import KEY_COOKIE, Reader, ServiceDep, StoreDep
+from parlens.search_api.http.deps import SESSION_COOKIE, Reader, ServiceDep, StoreDep
 from parlens.search_api.http.keys import verify_key
+from parlens.search_api.http.validation import (
+    INT64_MAX, MAX_QUERY_CHARS, CriterionCode, DocumentId, id_query, page_query, parse_day, text_query,
+)
 from parlens.search_api.web.markup import Span, highlight_spans, safe_snippet
 
 router = APIRouter(include_in_schema=False)
@@ -123,7 +126,7 @@ def search_page(
     request: Request,
     service: ServiceDep,
     caller: Reader,
-    q: str = "",
+    q: Annotated[str, text_query(max_length=MAX_QUERY_CHARS)] = "",
     filter: Annotated[list[str] | None, Query()] = None,
     trang: Annotated[int, Query(ge=1, le=100)] = 1,
 ) -> HTMLResponse:
@@ -169,11 +172,11 @@ def documents_page(
     request: Request,
     store: StoreDep,
     caller: Reader,
-    q: str = "",
-    loai: str = "",
-    co_quan: str = "",
+    q: Annotated[str, text_query(max_length=MAX_QUERY_CHARS)] = "",
+    loai: Annotated[str, text_query()] = "",
+    co_quan: Annotated[str, text_query()] = "",
     nam: Annotated[int | None, Query(ge=1900, le=2100)] = None,
-    trang: Annotated[int, Query(ge=1)] = 1,
+    trang: Annotated[int, page_query(50)] = 1,
 ) -> HTMLResponse:
     per_page = 50
     total, rows = store.list_documents(doc_type=loai or None, issuer=co_quan or None, year=nam, query=q or None,
@@ -241,11 +244,11 @@ def _rendered_blocks(doc: Any, spans: list[Span], hit: tuple[int, int] | None) -
 @router.get("/van-ban/{doc_id}", response_class=HTMLResponse)
 def document_page(
     request: Request,
-    doc_id: int,
+    doc_id: DocumentId,
     store: StoreDep,
     caller: Reader,
-    tu: Annotated[int | None, Query(ge=0)] = None,
-    den: Annotated[int | None, Query(ge=0)] = None,
+    tu: Annotated[int | None, Query(ge=0, le=INT64_MAX)] = None,
+    den: Annotated[int | None, Query(ge=0, le=INT64_MAX)] = None,
 ) -> HTMLResponse:
     """Metadata, criteria chips, the text with agencies/tasks/deadlines highlighted, the task table, download."""
     stored = store.get_document(doc_id)
@@ -265,31 +268,23 @@ def tasks_page(
     request: Request,
     store: StoreDep,
     caller: Reader,
-    agency: str = "",
-    criterion: str = "",
-    role: str = "",
-    document: Annotated[int | None, Query()] = None,
-    due_after: str = "",
-    due_before: str = "",
-    overdue_on: str = "",
-    trang: Annotated[int, Query(ge=1)] = 1,
+    agency: Annotated[str, text_query()] = "",
+    criterion: Annotated[str, text_query()] = "",
+    role: Annotated[str, text_query()] = "",
+    document: Annotated[int | None, id_query("Document id.")] = None,
+    due_after: Annotated[str, text_query()] = "",
+    due_before: Annotated[str, text_query()] = "",
+    overdue_on: Annotated[str, text_query()] = "",
+    trang: Annotated[int, page_query(100)] = 1,
 ) -> HTMLResponse:
     """Task list with filters (agency, criterion, due window, overdue) and export buttons."""
     from parlens.search_api.http.tasks import Role, TaskFilters, agency_options, query_tasks
 
-    def day(value: str, label: str) -> date | None:
-        if not value:
-            return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError as exc:
-            raise ParlensError("PARLENS-E052", f"{label}: expected YYYY-MM-DD, got {value!r}") from exc
-
     if role and role not in ("lead", "support"):
         raise ParlensError("PARLENS-E052", f"role must be lead or support, not {role!r}")
     filters = TaskFilters(agency=agency or None, role=Role(role) if role else None, criterion=criterion or None,
-                          document=document, due_after=day(due_after, "due_after"), due_before=day(due_before, "due_before"),
-                          overdue_on=day(overdue_on, "overdue_on"))
+                          document=document, due_after=parse_day(due_after, "due_after"),
+                          due_before=parse_day(due_before, "due_before"), overdue_on=parse_day(overdue_on, "overdue_on"))
     per_page = 100
     total, stored = query_tasks(store, filters, per_page, (trang - 1) * per_page)
     query = filters.query_items()
@@ -318,7 +313,7 @@ def criteria_page(request: Request, store: StoreDep, caller: Reader) -> HTMLResp
 
 
 @router.get("/tieu-chi/{code}", response_class=HTMLResponse)
-def responsible_page(request: Request, code: str, store: StoreDep, caller: Reader) -> HTMLResponse:
+def responsible_page(request: Request, code: CriterionCode, store: StoreDep, caller: Reader) -> HTMLResponse:
     """"Ai chịu trách nhiệm": agencies (lead/support, nearest deadline) and the tasks behind them."""
     from parlens.task_extraction.criteria.responsibility import who
 
@@ -372,21 +367,33 @@ def login_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/dang-nhap", response_class=HTMLResponse)
-def login(request: Request, store: StoreDep, key: Annotated[str, Form()]) -> Response:
-    """Check a key and keep it in an HttpOnly cookie for the pages (the API also accepts the header)."""
-    from parlens.search_api.http.deps import _check_origin
+def login(request: Request, service: ServiceDep, key: Annotated[str, Form(max_length=500)]) -> Response:
+    """Check a key and open a server-side session: the cookie holds a random session id, never the key."""
+    from parlens.search_api.http.deps import _check_origin, check_host
+    from parlens.search_api.http.keys import create_session
 
     _check_origin(request)
-    found = verify_key(store, key.strip())
+    check_host(request, keyed=True)
+    found = verify_key(service.store, key.strip())
     if found is None:
         return render(request, "login.html", status=401, problem="Khóa không đúng hoặc đã bị thu hồi.")
+    hours = service.settings.session_hours
     response = RedirectResponse("/tim-kiem", status_code=303)
-    response.set_cookie(KEY_COOKIE, key.strip(), httponly=True, samesite="strict", max_age=12 * 3600)
+    response.set_cookie(SESSION_COOKIE, create_session(service.store, found, hours), httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", max_age=hours * 3600, path="/")
     return response
 
 
 @router.post("/dang-xuat", include_in_schema=False)
-def logout() -> Response:
+def logout(request: Request, store: StoreDep) -> Response:
+    """End the session (a cross-site sign-out is refused like any other cross-site write)."""
+    from parlens.search_api.http.deps import _check_origin
+    from parlens.search_api.http.keys import end_session
+
+    _check_origin(request)
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        end_session(store, token)
     response = RedirectResponse("/dang-nhap", status_code=303)
-    response.delete_cookie(KEY_COOKIE)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https")
     return response

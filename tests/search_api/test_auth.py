@@ -33,7 +33,7 @@ def test_without_keys_local_callers_are_admin_and_remote_ones_refused(data_dir) 
         assert local.get("/documents").status_code == 200
         assert upload(local, DIRECTIVE_TXT).status_code == 201
         assert local.delete("/documents/1").status_code == 200
-    with TestClient(create_app(Settings(data_dir=data_dir)), client=("10.1.2.3", 40000)) as remote:
+    with local_client(create_app(Settings(data_dir=data_dir)), client=("10.1.2.3", 40000)) as remote:
         answer = remote.get("/documents")
         assert answer.status_code == 401 and _code(answer) == "PARLENS-E050"
         assert remote.get("/health").status_code == 200  # health stays open for probes
@@ -85,18 +85,78 @@ def test_keys_are_stored_hashed(client, keys, data_dir) -> None:
     assert all(len(h) == 64 for h in stored)
 
 
-def test_login_cookie_opens_pages_and_cross_site_writes_are_refused(client, keys) -> None:
+def test_login_session_opens_pages_and_cross_site_writes_are_refused(client, keys) -> None:
     assert client.post("/dang-nhap", data={"key": "sai"}, follow_redirects=False).status_code == 401
     answer = client.post("/dang-nhap", data={"key": keys["editor"]}, follow_redirects=False)
-    assert answer.status_code == 303 and "httponly" in answer.headers["set-cookie"].lower()
+    cookie = answer.headers["set-cookie"]
+    assert answer.status_code == 303 and "httponly" in cookie.lower() and "samesite=strict" in cookie.lower()
+    assert keys["editor"] not in cookie and "secure" not in cookie.lower()  # a session id, not the key; plain http
     page = client.get("/van-ban")
     assert page.status_code == 200 and "biên tập" in page.text and 'action="/dang-xuat"' in page.text
     evil = upload(client, DIRECTIVE_TXT, headers={"Origin": "https://evil.example"})
     assert evil.status_code == 403 and _code(evil) == "PARLENS-E051"
     same = upload(client, DIRECTIVE_TXT, headers={"Origin": "http://127.0.0.1:8000"})
     assert same.status_code == 201
+    cross = client.post("/dang-xuat", headers={"Origin": "https://evil.example"}, follow_redirects=False)
+    assert cross.status_code == 403 and client.get("/van-ban").status_code == 200  # still signed in
     client.post("/dang-xuat")
     assert client.get("/van-ban").status_code == 401
+
+
+def test_sessions_are_stored_hashed_and_end_with_their_key(client, keys) -> None:
+    store = client.app.state.service.store
+    client.post("/dang-nhap", data={"key": keys["reader"]}, follow_redirects=False)
+    token = client.cookies.get("parlens_session")
+    rows = store._query("SELECT id_hash, key_id FROM sessions")
+    assert token and len(rows) == 1 and rows[0]["id_hash"] != token and token not in rows[0]["id_hash"]
+    assert client.get("/documents").status_code == 200
+    revoke_key(store, rows[0]["key_id"])
+    assert client.get("/documents").status_code == 401  # a revoked key's sessions stop working
+
+
+def test_session_cookie_is_secure_over_https(data_dir) -> None:
+    app = create_app(Settings(data_dir=data_dir))
+    with local_client(app, base_url="https://127.0.0.1:8443") as secure:
+        secret = create_key(secure.app.state.service.store, "reader").secret
+        answer = secure.post("/dang-nhap", data={"key": secret}, follow_redirects=False)
+        assert answer.status_code == 303 and "secure" in answer.headers["set-cookie"].lower()
+
+
+@pytest.mark.parametrize("host", ["evil.example:8000", "evil.example", "testserver", "127.0.0.1.evil.example:8000",
+                                  "192.168.1.20:8000"])
+def test_dns_rebinding_without_keys_is_refused(client, host) -> None:
+    """A page on evil.example rebound to 127.0.0.1 sends Host evil.example and a matching Origin."""
+    assert upload(client, DIRECTIVE_TXT).status_code == 201
+    rebound = {"Host": host, "Origin": f"http://{host}"}
+    made = client.post("/keys", json={"role": "admin"}, headers=rebound)
+    assert made.status_code == 421 and _code(made) == "PARLENS-E055"
+    assert client.get("/documents", headers=rebound).status_code == 421
+    assert client.get("/documents/1", headers=rebound).status_code == 421
+    assert client.delete("/documents/1", headers=rebound).status_code == 421
+    assert client.get("/van-ban", headers=rebound).status_code == 421
+    assert client.get("/keys").json()["keys"] == [] and client.get("/documents/1").status_code == 200
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8000", "localhost:8000", "[::1]:8000", "LOCALHOST", "127.0.0.1"])
+def test_loopback_host_names_are_served_without_keys(client, host) -> None:
+    assert client.get("/documents", headers={"Host": host}).status_code == 200
+
+
+def test_a_peer_that_is_not_a_loopback_address_is_not_local(data_dir) -> None:
+    """Starlette's test peer is named 'testclient': only a loopback IP address counts as this machine."""
+    with local_client(create_app(Settings(data_dir=data_dir)), client=("testclient", 50000)) as named:
+        answer = named.get("/documents")
+        assert answer.status_code == 401 and _code(answer) == "PARLENS-E050"
+
+
+def test_allowed_hosts_restrict_host_names_once_keys_exist(data_dir) -> None:
+    with local_client(create_app(Settings(data_dir=data_dir, allowed_hosts="parlens.sonoivu.example"))) as guarded:
+        secret = create_key(guarded.app.state.service.store, "reader").secret
+        key = {"X-API-Key": secret}
+        assert guarded.get("/documents", headers={**key, "Host": "parlens.sonoivu.example"}).status_code == 200
+        other = guarded.get("/documents", headers={**key, "Host": "evil.example"})
+        assert other.status_code == 421 and _code(other) == "PARLENS-E055"
+        assert guarded.get("/documents", headers=key).status_code == 200  # loopback stays allowed
 
 
 def test_keys_cli_create_list_revoke(settings) -> None:
