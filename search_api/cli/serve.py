@@ -1,7 +1,9 @@
 """``parlens serve`` (the HTTP API and web UI) and ``parlens keys create|list|revoke`` (API keys with roles).
 
 Without any API key the service binds 127.0.0.1 only and treats local callers as admin; create a key
-(``parlens keys create --role admin``) before serving on another address.
+(``parlens keys create --role admin``), or set ``PARLENS_ADMIN_KEY`` (provisioned at start, as docker
+compose does), before serving on another address. ``X-Forwarded-For``/``-Proto`` are believed only from
+the addresses in ``PARLENS_TRUSTED_PROXIES`` (none by default: uvicorn's own default would trust 127.0.0.1).
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ NO_KEY_NOTICE = (
     "Tạo khóa / create a key: parlens keys create --role admin"
 )
 REFUSE_NOTICE = (
-    "Từ chối mở trên {host}: chưa có khóa API nào. Tạo khóa trước (parlens keys create --role admin).\n"
-    "Refusing to bind {host}: no API key is configured. Create one first (parlens keys create --role admin)."
+    "Từ chối mở trên {host}: chưa có khóa API nào. Tạo khóa trước (parlens keys create --role admin,\n"
+    "hoặc đặt PARLENS_ADMIN_KEY).\n"
+    "Refusing to bind {host}: no API key is configured. Create one first (parlens keys create --role admin,\n"
+    "or set PARLENS_ADMIN_KEY)."
 )
+ADMIN_KEY_LABEL = "PARLENS_ADMIN_KEY"
 
 
 class KeyRole(str, Enum):
@@ -50,6 +55,20 @@ def check_bind(host: str, keys_configured: bool) -> str | None:
     return REFUSE_NOTICE.format(host=host)
 
 
+def proxy_options(trusted_proxies: str) -> dict[str, object]:
+    """uvicorn's proxy options: forwarded headers believed only from the listed addresses, else never.
+
+    >>> proxy_options("")
+    {'proxy_headers': False}
+    >>> proxy_options(" 127.0.0.1, 10.0.0.0/8 ,")
+    {'proxy_headers': True, 'forwarded_allow_ips': ['127.0.0.1', '10.0.0.0/8']}
+    """
+    trusted = [address.strip() for address in trusted_proxies.split(",") if address.strip()]
+    if not trusted:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": trusted}
+
+
 def serve(
     host: Annotated[Optional[str], typer.Option("--host", help="Address to bind (default PARLENS_HOST, 127.0.0.1).")] = None,
     port: Annotated[Optional[int], typer.Option("--port", help="Port (default PARLENS_PORT, 8000).")] = None,
@@ -59,7 +78,7 @@ def serve(
     import uvicorn
 
     from parlens.search_api.http import create_app
-    from parlens.search_api.http.keys import has_active_keys
+    from parlens.search_api.http.keys import ensure_key, has_active_keys
     from parlens.settings import get_settings
     from parlens.store import open_store
 
@@ -68,6 +87,14 @@ def serve(
     port = port or settings.port
     try:
         with open_store(settings) as store:
+            if settings.admin_key:
+                try:
+                    key, created = ensure_key(store, settings.admin_key, "admin", ADMIN_KEY_LABEL)
+                except ParlensError:
+                    typer.echo(f"{ADMIN_KEY_LABEL} không dùng được / is unusable:", err=True)
+                    raise
+                typer.echo(f"khóa quản trị #{key.id} từ {ADMIN_KEY_LABEL}: "
+                           f"{'đã tạo / created' if created else 'đã có / already present'}", err=True)
             keyed = has_active_keys(store)
     except ParlensError as exc:
         raise fail(exc) from exc
@@ -77,8 +104,11 @@ def serve(
         raise typer.Exit(2)
     if not keyed:
         typer.echo(NO_KEY_NOTICE, err=True)
+    proxies = proxy_options(settings.trusted_proxies)
+    if proxies["proxy_headers"]:
+        typer.echo(f"X-Forwarded-For/-Proto tin từ / believed from: {', '.join(proxies['forwarded_allow_ips'])}", err=True)
     typer.echo(f"parlens: http://{'[' + host + ']' if ':' in host else host}:{port}/ (API: /docs)", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log, **proxies)
 
 
 @keys_app.command("create")

@@ -74,6 +74,57 @@ def create_key(store: Any, role: str, *, label: str = "") -> CreatedKey:
     return CreatedKey(_row(row), secret)
 
 
+MIN_PROVISIONED_SECRET = 24
+
+
+def ensure_key(store: Any, secret: str, role: str, label: str = "") -> tuple[ApiKey, bool]:
+    """Make sure an active key with exactly ``secret`` exists: ``(key, created)``; only its hash is stored.
+
+    For keys chosen outside parlens (``PARLENS_ADMIN_KEY``): inserted when absent, left alone when present
+    (so restarts never duplicate it). PARLENS-E052 for a secret shorter than 24 characters, with spaces or
+    non-ASCII characters (it could not be sent in a header), for a secret whose key was revoked (a revoked
+    key is not brought back), or for one already held by a key with another role.
+
+    >>> from parlens.store import Store
+    >>> store = Store(":memory:")
+    >>> key, created = ensure_key(store, "x" * 32, "admin", "PARLENS_ADMIN_KEY")
+    >>> created, ensure_key(store, "x" * 32, "admin", "PARLENS_ADMIN_KEY")[1], len(list_keys(store))
+    (True, False, 1)
+    >>> try:
+    ...     ensure_key(store, "short", "admin")
+    ... except ParlensError as exc:
+    ...     print(exc.code, exc.detail)
+    PARLENS-E052 the key is 5 characters long, it needs at least 24
+    """
+    if role not in ROLE_RANK:
+        raise ParlensError("PARLENS-E052", f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    hint = "Use a long random key, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))'."
+    secret = secret.strip()
+    if len(secret) < MIN_PROVISIONED_SECRET:
+        raise ParlensError("PARLENS-E052", f"the key is {len(secret)} characters long, it needs at least "
+                           f"{MIN_PROVISIONED_SECRET}", hint=hint)
+    if not all("!" <= ch <= "~" for ch in secret):
+        raise ParlensError("PARLENS-E052", "the key may hold only printable ASCII characters without spaces", hint=hint)
+    digest = _hash(secret)
+    with store.transaction() as conn:  # BEGIN IMMEDIATE: two services starting at once insert it once
+        row = conn.execute("SELECT * FROM api_keys WHERE key_hash = ?", (digest,)).fetchone()
+        created = row is None
+        if created:
+            cursor = conn.execute(
+                "INSERT INTO api_keys (prefix, key_hash, role, label, created_at) VALUES (?, ?, ?, ?, ?)",
+                (digest[:8], digest, role, label, _now()),  # a hash prefix: no character of the secret is listed
+            )
+            row = conn.execute("SELECT * FROM api_keys WHERE id = ?", (cursor.lastrowid,)).fetchone()
+    key = _row(row)
+    if key.revoked_at:
+        raise ParlensError("PARLENS-E052", f"this key (#{key.id}) was revoked on {key.revoked_at}; a revoked key "
+                           "is not brought back", hint="Choose a new key. " + hint)
+    if key.role != role:
+        raise ParlensError("PARLENS-E052", f"this key (#{key.id}) already exists with the {key.role} role, not {role}",
+                           hint="Choose a new key. " + hint)
+    return key, created
+
+
 def list_keys(store: Any, *, include_revoked: bool = True) -> list[ApiKey]:
     """Every key, oldest first (revoked ones too unless ``include_revoked`` is False)."""
     sql = "SELECT * FROM api_keys" + ("" if include_revoked else " WHERE revoked_at IS NULL") + " ORDER BY id"
