@@ -4,6 +4,10 @@ The csv/xlsx sheet has one row per task, ready to hand out: a lead row names its
 "Cơ quan phối hợp" (the bodies with a support record for the same task), and each support record
 stays a row of its own so every body finds its duties by filtering one column.
 
+Every csv and xlsx writer of the project goes through :func:`csv_cell` and :func:`save_xlsx`, so a cell
+text that starts like a formula (``=HYPERLINK(…)``, ``+``, ``-``, ``@``, a tab or a carriage return) stays
+text in Excel and LibreOffice (CSV/formula injection).
+
 >>> render({"title": None}, [], "json")
 b'{"document": {"title": null, "doc_type": null, "number": null, "issued_on": null, "issuer": null}, "tasks": []}'
 """
@@ -13,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -21,6 +26,51 @@ from parlens.model import Document, DocumentMetadata, Task
 FORMATS = ("json", "table", "csv", "xlsx", "ics")
 HEADERS = ["STT", "Cơ quan chủ trì", "Cơ quan phối hợp", "Nhiệm vụ", "Thời hạn", "Tiêu chí PAR", "Nguồn"]
 ROLE_VI = {"lead": "Chủ trì", "support": "Phối hợp"}
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)")
+
+
+def formula_like(value: Any) -> bool:
+    """True for text a spreadsheet would run as a formula; a plain number such as ``-5`` or ``-1,5`` is not.
+
+    >>> [formula_like(v) for v in ("=1+1", "-5", "-1+2", "@SUM(A1)", chr(9) + "x", "Sở Nội vụ", -5)]
+    [True, False, True, True, True, False, False]
+    """
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(value)
+
+
+def csv_cell(value: Any) -> Any:
+    """A csv cell that stays text: formula-like text gets a leading ``'`` (OWASP); other values unchanged.
+
+    >>> [csv_cell("=HYPERLINK(A1)"), csv_cell("-5"), csv_cell(3), csv_cell("Sở Nội vụ")]
+    ["'=HYPERLINK(A1)", '-5', 3, 'Sở Nội vụ']
+    """
+    return "'" + value if formula_like(value) else value
+
+
+def csv_row(values: Any) -> list[Any]:
+    """:func:`csv_cell` over one row."""
+    return [csv_cell(v) for v in values]
+
+
+def save_xlsx(wb: Any) -> bytes:
+    """The bytes of an openpyxl workbook in which no cell is a formula.
+
+    openpyxl turns any string starting with ``=`` into a formula (``<f>``); such cells, and every other
+    formula-like text, are written back as text cells with Excel's quote prefix (the text is kept as is,
+    and editing the cell in Excel keeps it text). Numbers stay numbers.
+    """
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and (cell.data_type == "f" or formula_like(cell.value)):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def document_header(doc: Document | DocumentMetadata | dict | None) -> dict[str, Any]:
@@ -112,8 +162,8 @@ def csv_bytes(sheet_rows: list[list[str]]) -> bytes:
     """CSV under ``HEADERS``, with a BOM so Excel opens Vietnamese text right."""
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(HEADERS)
-    writer.writerows(sheet_rows)
+    writer.writerow(csv_row(HEADERS))
+    writer.writerows(csv_row(row) for row in sheet_rows)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -137,9 +187,7 @@ def xlsx_bytes(sheet_rows: list[list[str]]) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return save_xlsx(wb)
 
 
 def _ics(tasks: list[Task], header: dict) -> bytes:

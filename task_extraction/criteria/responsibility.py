@@ -21,6 +21,7 @@ from typing import Any, Literal
 from parlens.errors import ParlensError
 from parlens.model import Task
 
+from ..formats import csv_row, save_xlsx
 from .taxonomy import Taxonomy, load_taxonomy
 
 Format = Literal["table", "json", "csv", "xlsx"]
@@ -280,10 +281,10 @@ def render(result: dict[str, Any], fmt: str = "table") -> bytes:
         for i, (title, headers, rows) in enumerate(sheets):
             if i:
                 writer.writerow([])
-            writer.writerow([title])
-            writer.writerow(list(headers.values()))
+            writer.writerow(csv_row([title]))
+            writer.writerow(csv_row(headers.values()))
             for row in rows:
-                writer.writerow(["" if row.get(k) is None else row.get(k) for k in headers])
+                writer.writerow(csv_row("" if row.get(k) is None else row.get(k) for k in headers))
         return ("\ufeff" + buf.getvalue()).encode("utf-8")
     if fmt == "xlsx":
         from openpyxl import Workbook
@@ -300,9 +301,7 @@ def render(result: dict[str, Any], fmt: str = "table") -> bytes:
                 ws.append([row.get(k) for k in headers])
             for col, key in zip(ws.columns, headers):
                 ws.column_dimensions[col[0].column_letter].width = 60 if key in ("task", "name", "document") else 16
-        out = io.BytesIO()
-        wb.save(out)
-        return out.getvalue()
+        return save_xlsx(wb)
     if fmt == "table":
         return _render_table(result, sheets).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
