@@ -21,6 +21,10 @@ __all__ = [
 
 _BACKENDS: dict[tuple, SearchBackend] = {}
 
+MAX_FILTERS = 20  # field=value filters in one search
+MAX_FILTER_CHARS = 200  # one filter value
+MAX_YEAR = 9999  # a year filter has at most four digits (the index stores years as 64-bit integers)
+
 
 def open_backend(settings: Settings | None = None) -> SearchBackend:
     """A new backend for ``settings.search_backend`` ("embedded" in ``index_dir``, or "elasticsearch" at ``es_url``)."""
@@ -48,10 +52,14 @@ def get_backend(settings: Settings | None = None) -> SearchBackend:
 def parse_filters(items: list[str] | None) -> dict[str, list[str]]:
     """``["doc_type=Kế hoạch", "year=2025"]`` -> ``{"doc_type": ["Kế hoạch"], "year": ["2025"]}``; PARLENS-E041 if malformed.
 
+    At most MAX_FILTERS filters of MAX_FILTER_CHARS characters each; a year has one to four digits.
+
     >>> parse_filters(["year=2025", "year=2024", "agency=so-noi-vu"])
     {'year': ['2025', '2024'], 'agency': ['so-noi-vu']}
     """
     filters: dict[str, list[str]] = {}
+    if items and len(items) > MAX_FILTERS:
+        raise ParlensError("PARLENS-E041", f"{len(items)} filters; use at most {MAX_FILTERS}")
     for item in items or []:
         name, sep, value = item.partition("=")
         name, value = name.strip(), value.strip()
@@ -59,8 +67,10 @@ def parse_filters(items: list[str] | None) -> dict[str, list[str]]:
             raise ParlensError("PARLENS-E041", f"{item!r} is not field=value")
         if name not in FILTER_FIELDS:
             raise ParlensError("PARLENS-E041", f"unknown filter field {name!r}; use one of {', '.join(FILTER_FIELDS)}")
-        if name == "year" and not value.isdigit():
-            raise ParlensError("PARLENS-E041", f"year must be a number, not {value!r}")
+        if len(value) > MAX_FILTER_CHARS:
+            raise ParlensError("PARLENS-E041", f"the {name} filter is longer than {MAX_FILTER_CHARS} characters")
+        if name == "year" and not (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_YEAR))):
+            raise ParlensError("PARLENS-E041", f"year must be a number from 0 to {MAX_YEAR}, not {value[:20]!r}")
         filters.setdefault(name, []).append(value)
     return filters
 
@@ -91,6 +101,8 @@ def search(
                 values = [int(v) for v in values]
             except (TypeError, ValueError) as exc:
                 raise ParlensError("PARLENS-E041", f"year must be a number, not {value!r}") from exc
+            if any(not 0 <= v <= MAX_YEAR for v in values):
+                raise ParlensError("PARLENS-E041", f"year must be a number from 0 to {MAX_YEAR}, not {value!r}")
         normalised[name] = values
     backend = backend or get_backend()
     return backend.search(SearchQuery(text=query, limit=limit, offset=offset, filters=normalised, facets=facets, mode=mode))

@@ -317,11 +317,16 @@ class EmbeddedBackend:
         return bonuses
 
     def has_segmented_field(self) -> bool:
-        """True when any passage was indexed with its word segmentation."""
+        """True when any passage was indexed with its word segmentation.
+
+        ``seg`` is a plain text field (no fast column, so no exists query): it holds words when its term
+        dictionary is not empty. Without them ``segmented`` mode ranks as ``folded`` does (as on
+        Elasticsearch, where the word clause then matches nothing) and skips segmenting the query.
+        """
         if self.has_segmented:
             return True
         searcher = self._searcher()
-        self.has_segmented = searcher.search(Query.exists_query("seg"), 1, count=False).hits != [] if searcher.num_docs else False
+        self.has_segmented = bool(searcher.num_docs) and bool(searcher.terms_with_prefix("seg", "", limit=1))
         return self.has_segmented
 
     def _filter_query(self, filters: dict[str, list[Any]]) -> list[tuple[Occur, Query]]:

@@ -14,6 +14,7 @@ from parlens.errors import ParlensError
 from parlens.search_api.http.deps import Admin, Editor, Reader, ServiceDep, StoreDep
 from parlens.search_api.http.errors import error_response
 from parlens.search_api.http.serialize import document_json, outcome_json, summary_json
+from parlens.search_api.http.validation import MAX_QUERY_CHARS, DocumentId, Offset, text_query
 
 router = APIRouter(tags=["documents"])
 
@@ -109,19 +110,19 @@ def get_job(job_id: str, service: ServiceDep, caller: Reader) -> dict[str, Any]:
 def list_documents(
     store: StoreDep,
     caller: Reader,
-    doc_type: Annotated[str | None, Query(description="Document type, accents optional: Kế hoạch, ke hoach.")] = None,
-    issuer: Annotated[str | None, Query(description="Part of the issuing body's name.")] = None,
+    doc_type: Annotated[str | None, text_query("Document type, accents optional: Kế hoạch, ke hoach.")] = None,
+    issuer: Annotated[str | None, text_query("Part of the issuing body's name.")] = None,
     year: Annotated[int | None, Query(ge=1900, le=2100, description="Year of issue.")] = None,
-    q: Annotated[str | None, Query(description="Part of the title, number, subject or file name.")] = None,
+    q: Annotated[str | None, text_query("Part of the title, number, subject or file name.", MAX_QUERY_CHARS)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     total, rows = store.list_documents(doc_type=doc_type, issuer=issuer, year=year, query=q, limit=limit, offset=offset)
     return {"total": total, "limit": limit, "offset": offset, "documents": [summary_json(r) for r in rows]}
 
 
 @router.get("/documents/{doc_id}", summary="One document: metadata, text, blocks, tasks and criteria")
-def get_document(doc_id: int, store: StoreDep, caller: Reader,
+def get_document(doc_id: DocumentId, store: StoreDep, caller: Reader,
                  text: Annotated[bool, Query(description="Include the full normalised text.")] = True) -> dict[str, Any]:
     stored = store.get_document(doc_id)
     return document_json(stored, store.get_tasks(document_id=doc_id), with_text=text)
@@ -129,7 +130,7 @@ def get_document(doc_id: int, store: StoreDep, caller: Reader,
 
 @router.get("/documents/{doc_id}/file", summary="The original file as uploaded",
             response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})
-def get_document_file(doc_id: int, store: StoreDep, caller: Reader) -> Response:
+def get_document_file(doc_id: DocumentId, store: StoreDep, caller: Reader) -> Response:
     data, media_type, name = store.get_original(doc_id)
     headers = {"Content-Disposition": content_disposition(name), "X-Content-Type-Options": "nosniff",
                "Content-Security-Policy": "sandbox"}
@@ -137,7 +138,7 @@ def get_document_file(doc_id: int, store: StoreDep, caller: Reader) -> Response:
 
 
 @router.delete("/documents/{doc_id}", summary="Delete a document from the store and the index (admin)")
-def delete_document(doc_id: int, service: ServiceDep, caller: Admin) -> dict[str, Any]:
+def delete_document(doc_id: DocumentId, service: ServiceDep, caller: Admin) -> dict[str, Any]:
     service.store.delete_document(doc_id)
     problem = service.sync()
     return {"deleted": doc_id, "index_synced": problem is None, "index_problem": problem}

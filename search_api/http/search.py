@@ -5,13 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from parlens.errors import ParlensError
 from parlens.search_api.http.deps import Reader, ServiceDep
+from parlens.search_api.http.validation import MAX_FILTERS, MAX_QUERY_CHARS
 
 router = APIRouter(tags=["search"])
 
@@ -108,11 +109,11 @@ def run_search(service: Any, q: str, *, limit: int = 10, offset: int = 0, filter
 async def search_passages(
     service: ServiceDep,
     caller: Reader,
-    q: Annotated[str, Query(min_length=1, max_length=500, description="Accents optional; TTHC, DVCTT understood; \"quotes\" for a phrase.")],
+    q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS, description="Accents optional; TTHC, DVCTT understood; \"quotes\" for a phrase.")],
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     offset: Annotated[int, Query(ge=0, le=10000)] = 0,
-    filter: Annotated[list[str] | None, Query(description="field=value, repeatable; fields: doc_type, issuer, province, year, agency, criterion, has_deadline.")] = None,
-    mode: Annotated[str, Query(pattern="^(syllable|folded|segmented|hybrid)$")] = "folded",
+    filter: Annotated[list[str] | None, Query(max_length=MAX_FILTERS, description=f"field=value, repeatable (at most {MAX_FILTERS}); fields: doc_type, issuer, province, year, agency, criterion, has_deadline.")] = None,
+    mode: Annotated[Literal["syllable", "folded", "segmented", "hybrid"], Query(description="Ranking: syllable BM25, folded (default), folded plus word segmentation, hybrid.")] = "folded",
 ) -> dict[str, Any]:
     """``{"total", "hits": [{"document_id", "title", "doc_type", "issued_on", "passage", "highlight", "score",
     "source": {"start", "end", "page"}}], "facets": {field: {value: count}}}``.

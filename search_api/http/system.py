@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from parlens.search_api.http.deps import Admin, ServiceDep
 from parlens.search_api.http.keys import create_key, list_keys, revoke_key
 
+from parlens.search_api.http.validation import id_path
 router = APIRouter()
 
 
@@ -64,5 +65,5 @@ def post_key(body: NewKey, service: ServiceDep, caller: Admin) -> dict[str, Any]
 
 
 @router.delete("/keys/{key_id}", tags=["keys"], summary="Revoke an API key (admin)")
-def delete_key(key_id: int, service: ServiceDep, caller: Admin) -> dict[str, Any]:
+def delete_key(key_id: Annotated[int, id_path("Key id (see GET /keys).")], service: ServiceDep, caller: Admin) -> dict[str, Any]:
     return revoke_key(service.store, key_id).to_contract()

@@ -10,9 +10,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from parlens.errors import ParlensError
 from parlens.search_api.http.deps import Reader, StoreDep
 from parlens.search_api.http.exports import MEDIA_TYPES, export_tasks
 from parlens.search_api.http.serialize import stored_task_json
+from parlens.search_api.http.validation import Offset, day_query, id_query, text_query
 from parlens.store import Store, StoredTask
 
 router = APIRouter(tags=["tasks"])
@@ -47,7 +49,10 @@ class TaskFilters:
         """Arguments of ``Store.get_tasks``: overdue on D means a due date before D."""
         due_before = self.due_before
         if self.overdue_on is not None:
-            limit = self.overdue_on - timedelta(days=1)
+            try:
+                limit = self.overdue_on - timedelta(days=1)
+            except OverflowError as exc:  # the routes bound dates; a caller building filters may not
+                raise ParlensError("PARLENS-E052", f"overdue_on {self.overdue_on} is out of range") from exc
             due_before = min(due_before, limit) if due_before else limit
         return {"document_id": self.document, "agency_id": self.agency or None,
                 "role": self.role.value if self.role else None, "criterion": self.criterion or None,
@@ -69,14 +74,14 @@ class TaskFilters:
 
 
 def task_filters(
-    agency: Annotated[str | None, Query(description="Agency id, e.g. so-noi-vu (see GET /agencies).")] = None,
+    agency: Annotated[str | None, text_query("Agency id, e.g. so-noi-vu (see GET /agencies).")] = None,
     role: Annotated[Role | None, Query(description="lead (chủ trì) or support (phối hợp).")] = None,
-    criterion: Annotated[str | None, Query(description="Criterion code; sub-criteria included (PAR.7 finds PAR.7.2).")] = None,
-    document: Annotated[int | None, Query(description="Document id.")] = None,
-    due_before: Annotated[date | None, Query(description="Due on or before YYYY-MM-DD.")] = None,
-    due_after: Annotated[date | None, Query(description="Due on or after YYYY-MM-DD.")] = None,
+    criterion: Annotated[str | None, text_query("Criterion code; sub-criteria included (PAR.7 finds PAR.7.2).")] = None,
+    document: Annotated[int | None, id_query("Document id.")] = None,
+    due_before: Annotated[date | None, day_query("Due on or before YYYY-MM-DD")] = None,
+    due_after: Annotated[date | None, day_query("Due on or after YYYY-MM-DD")] = None,
     recurring: Annotated[bool | None, Query(description="Only recurring (true) or one-off (false) deadlines.")] = None,
-    overdue_on: Annotated[date | None, Query(description="Tasks whose due date is before YYYY-MM-DD.")] = None,
+    overdue_on: Annotated[date | None, day_query("Tasks whose due date is before YYYY-MM-DD")] = None,
 ) -> TaskFilters:
     return TaskFilters(agency, role, criterion, document, due_before, due_after, recurring, overdue_on)
 
@@ -106,7 +111,7 @@ def list_tasks(
     filters: TaskFiltersDep,
     format: Annotated[TaskFormat, Query(description="json (paged) or an export of all matches.")] = TaskFormat.json,
     limit: Annotated[int, Query(ge=1, le=5000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Any:
     if format != TaskFormat.json:
         _, stored = query_tasks(store, filters)

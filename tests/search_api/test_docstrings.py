@@ -10,7 +10,8 @@ import pytest
 
 @pytest.mark.parametrize("name", [
     "parlens.search_api.http.app", "parlens.search_api.http.keys", "parlens.search_api.http.errors",
-    "parlens.search_api.http.documents", "parlens.search_api.http.criteria", "parlens.search_api.web.markup",
+    "parlens.search_api.http.documents", "parlens.search_api.http.criteria", "parlens.search_api.http.validation",
+    "parlens.search_api.web.markup",
     "parlens.search_api.cli.serve",
 ])
 def test_docstring_examples(name: str) -> None:
