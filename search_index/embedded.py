@@ -12,10 +12,12 @@ folded), and exact-match fast fields for filters and facets.
 
 from __future__ import annotations
 
+import errno
 import itertools
 import json
 import math
 import os
+import shutil
 import threading
 from pathlib import Path
 from typing import Any, Iterable
@@ -38,6 +40,9 @@ from parlens.search_index.protocol import FILTER_FIELDS, Hit, Passage, SearchQue
 
 SCHEMA_VERSION = 2
 SEQ_FILE = "applied_seq.json"
+MARKER_FILE = "parlens_schema.json"
+DAMAGED_SUFFIX = ".damaged"  # `parlens reindex` moves a damaged index folder to <index>.damaged
+SEGMENT_SUFFIXES = frozenset({".idx", ".term", ".pos", ".store", ".fast", ".fieldnorm", ".del"})
 FACET_SIZE = 20
 
 # filter name -> (index field, kind)
@@ -123,7 +128,13 @@ def passage_document(p: Passage) -> tantivy.Document:
 
 
 class EmbeddedBackend:
-    """A tantivy passage index in ``path`` (or in memory when ``path`` is None)."""
+    """A tantivy passage index in ``path`` (or in memory when ``path`` is None).
+
+    A folder that cannot be opened (unreadable ``meta.json``, a missing or corrupt segment file, a lost
+    ``meta.json`` beside indexed data) does not stop the constructor: ``self.problem`` holds a
+    PARLENS-E042 error, raised by every read and write (each of which first tries to open the folder
+    again, so a repair by another process is picked up), until :meth:`rebuild` or :meth:`repair`.
+    """
 
     name = "embedded"
 
@@ -132,26 +143,113 @@ class EmbeddedBackend:
         self.heap_size = heap_size
         self.threads = threads
         self.schema = _schema()
-        if self.path is not None:
-            self.path.mkdir(parents=True, exist_ok=True)
-            self._check_version()
-            self.ix = tantivy.Index(self.schema, path=str(self.path), reuse=True)
-        else:
-            self.ix = tantivy.Index(self.schema)
-        for name, analyzer in _analyzers().items():
-            self.ix.register_tokenizer(name, analyzer)
         self._lock = threading.Lock()
         self._memory_seq = 0
         self._meta_mtime: float | None = None
         self.has_segmented = False
+        self.ix: tantivy.Index | None = None
+        self.problem: ParlensError | None = None
+        self.repaired: dict[str, Any] | None = None  # what the last repair found and where the damage went
+        if self.path is None:
+            self.ix = tantivy.Index(self.schema)
+            self._register(self.ix)
+        else:
+            self._open()
+
+    # -- opening and repair ------------------------------------------------------------------------
+    @staticmethod
+    def _register(ix: tantivy.Index) -> None:
+        for name, analyzer in _analyzers().items():
+            ix.register_tokenizer(name, analyzer)
+
+    def _open(self) -> bool:
+        """Open (or create) the index folder; on failure ``self.ix`` is None and ``self.problem`` says why."""
+        self.ix, self._meta_mtime = None, None
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._check_version()
+            self._check_meta()
+            ix = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+            self._register(ix)
+        except ParlensError as exc:
+            self.problem = exc
+            return False
+        except PermissionError as exc:
+            self.problem = ParlensError("PARLENS-E040", f"the index at {self.path} cannot be opened: {exc}",
+                                        hint="Check the permissions of the index folder under PARLENS_DATA_DIR.")
+            return False
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                self.problem = damaged(self.path, exc)
+                return False
+            self.problem = ParlensError("PARLENS-E023", f"the index at {self.path} cannot be created: {exc}")
+            return False
+        except BaseException as exc:  # tantivy: ValueError (corrupt meta or segment), rarely a Rust panic
+            if not isinstance(exc, Exception) and not _is_panic(exc):
+                raise
+            self.problem = damaged(self.path, exc)
+            return False
+        self.ix, self.problem = ix, None
+        return True
+
+    def _check_meta(self) -> None:
+        """A folder with indexed data but no ``meta.json`` is damaged (tantivy would start it empty, silently)."""
+        if (self.path / "meta.json").exists():
+            return
+        data = [f.name for f in self.path.iterdir() if f.suffix in SEGMENT_SUFFIXES]
+        if data or self._read_seq() > 0:
+            raise ParlensError("PARLENS-E042", f"the index at {self.path} has lost meta.json"
+                               + (f" ({len(data)} segment files left)" if data else ""))
+
+    def _index(self) -> tantivy.Index:
+        """The open tantivy index; a damaged folder is tried again, then its problem raised."""
+        ix = self.ix
+        if ix is None:
+            with self._lock:
+                if self.ix is None and not self._open():
+                    raise self.problem
+                ix = self.ix
+        return ix
+
+    def repair(self) -> dict[str, Any]:
+        """Start a new, empty index in place of a damaged one; returns what was found and where it went.
+
+        The damaged folder is moved to ``<index>.damaged`` (replacing an older one), or deleted when it
+        cannot be moved; the index is then empty until :meth:`rebuild` fills it from the store.
+        """
+        if self.path is None:
+            raise ValueError("an in-memory index cannot be damaged")
+        with self._lock:
+            problem = self.problem
+            self.ix = None  # drop tantivy's handles on the old files first
+            aside = self.path.with_name(self.path.name + DAMAGED_SUFFIX)
+            moved: Path | None = None
+            if self.path.is_symlink() and self.path.is_dir():  # the index lives elsewhere: empty it there
+                _clear_folder(self.path)
+            elif self.path.exists() or self.path.is_symlink():
+                try:
+                    _remove(aside)
+                    os.replace(self.path, aside)
+                    moved = aside
+                except OSError:
+                    _remove(self.path)
+            if not self._open():
+                raise self.problem
+            self._memory_seq = 0
+            self.has_segmented = False
+            self.repaired = {"problem": problem.detail if problem else None, "moved_to": str(moved) if moved else None}
+            return self.repaired
 
     # -- bookkeeping -------------------------------------------------------------------------------
     def _check_version(self) -> None:
-        marker = self.path / "parlens_schema.json"
+        marker = self.path / MARKER_FILE
         if marker.exists():
-            version = json.loads(marker.read_text()).get("version")
+            try:
+                version = json.loads(marker.read_text()).get("version")
+            except (ValueError, AttributeError, UnicodeDecodeError) as exc:
+                raise ParlensError("PARLENS-E042", f"{marker} is unreadable") from exc
             if version != SCHEMA_VERSION:
-                raise ParlensError("PARLENS-E040", f"index in {self.path} has schema {version}", hint="Run `parlens reindex`.")
+                raise ParlensError("PARLENS-E042", f"the index at {self.path} has schema {version}, this program reads {SCHEMA_VERSION}")
         else:
             if any(self.path.glob("*.managed.json")) or (self.path / "meta.json").exists():
                 for f in self.path.iterdir():  # an index from before the marker: rebuild
@@ -159,13 +257,19 @@ class EmbeddedBackend:
                         f.unlink()
             marker.write_text(json.dumps({"version": SCHEMA_VERSION}))
 
-    def last_applied_seq(self) -> int:
-        if self.path is None:
-            return self._memory_seq
+    def _read_seq(self) -> int:
         try:
             return int(json.loads((self.path / SEQ_FILE).read_text())["seq"])
         except FileNotFoundError:
             return 0
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            raise ParlensError("PARLENS-E042", f"{self.path / SEQ_FILE} is unreadable") from exc
+
+    def last_applied_seq(self) -> int:
+        if self.path is None:
+            return self._memory_seq
+        self._index()
+        return self._read_seq()
 
     def set_applied_seq(self, seq: int) -> None:
         if self.path is None:
@@ -177,19 +281,28 @@ class EmbeddedBackend:
 
     # -- writing -----------------------------------------------------------------------------------
     def _write(self, apply) -> Any:
+        self._index()
         with self._lock:
+            ix = self.ix
+            if ix is None:
+                raise self.problem
             try:
-                writer = self.ix.writer(heap_size=self.heap_size, num_threads=self.threads)
+                writer = ix.writer(heap_size=self.heap_size, num_threads=self.threads)
             except ValueError as exc:  # another process holds the writer lock
                 raise ParlensError("PARLENS-E040", f"the index at {self.path} is being written by another process: {exc}") from exc
             try:
                 result = apply(writer)
                 writer.commit()
                 writer.wait_merging_threads()
-            except BaseException:
-                writer.rollback()
+            except BaseException as exc:
+                try:
+                    writer.rollback()
+                except BaseException:  # the writer may be dead after a panic; the error below says why
+                    pass
+                if is_damage(exc):
+                    raise damaged(self.path, exc) from exc
                 raise
-            self.ix.reload()
+            ix.reload()
             return result
 
     def index(self, passages: Iterable[Passage]) -> int:
@@ -219,6 +332,10 @@ class EmbeddedBackend:
         return self._write(apply)
 
     def rebuild(self, passages: Iterable[Passage], seq: int) -> int:
+        """Replace the whole index by ``passages``; a damaged folder is first moved aside (:meth:`repair`)."""
+        if self.path is not None and self.ix is None and not self._open() and self.problem.code == "PARLENS-E042":
+            self.repair()
+
         def apply(writer: tantivy.IndexWriter) -> int:
             writer.delete_all_documents()  # takes effect with the commit, so searches never see an empty index
             return self._add_all(writer, passages)
@@ -242,15 +359,23 @@ class EmbeddedBackend:
 
     # -- reading -----------------------------------------------------------------------------------
     def _searcher(self) -> tantivy.Searcher:
+        ix = self._index()
         if self.path is not None:
             try:
                 mtime = (self.path / "meta.json").stat().st_mtime
             except FileNotFoundError:
                 mtime = None
             if mtime != self._meta_mtime:  # another process committed
-                self.ix.reload()
+                try:
+                    ix.reload()
+                except BaseException as exc:
+                    if not is_damage(exc):
+                        raise
+                    with self._lock:
+                        self.ix, self.problem = None, damaged(self.path, exc)
+                    raise self.problem from exc
                 self._meta_mtime = mtime
-        return self.ix.searcher()
+        return ix.searcher()
 
     def count(self) -> int:
         return self._searcher().num_docs
@@ -428,6 +553,46 @@ class EmbeddedBackend:
             if values:
                 facets[name] = values
         return facets
+
+
+def _is_panic(exc: BaseException) -> bool:
+    return type(exc).__name__ == "PanicException"  # pyo3_runtime.PanicException: not importable by name
+
+
+DAMAGE_MARKS = ("corrupt", "filedoesnotexist", "failed to open file", "io error", "ioerror", "deserializ",
+                "magic byte", "no such file", "invalid vint", "unsupported dictionary")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a tantivy error means the index files are damaged (rather than a bad query or a held lock)."""
+    if isinstance(exc, ParlensError):
+        return exc.code == "PARLENS-E042"
+    if not (_is_panic(exc) or isinstance(exc, (ValueError, OSError))):
+        return False
+    text = str(exc).lower()
+    return any(mark in text for mark in DAMAGE_MARKS)
+
+
+def damaged(path: Path | None, exc: BaseException) -> ParlensError:
+    """PARLENS-E042 for the index at ``path`` with tantivy's reason, shortened."""
+    if isinstance(exc, ParlensError) and exc.code == "PARLENS-E042":
+        return exc
+    reason = " ".join(str(exc).split())
+    if len(reason) > 300:
+        reason = reason[:300] + "…"
+    return ParlensError("PARLENS-E042", f"the index at {path} cannot be read ({type(exc).__name__}: {reason})")
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists() or path.is_symlink():
+        path.unlink(missing_ok=True)
+
+
+def _clear_folder(path: Path) -> None:
+    for child in path.iterdir():
+        _remove(child)
 
 
 def _at_least(units: list[Query], need: int) -> Query:

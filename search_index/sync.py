@@ -65,9 +65,20 @@ def sync(store: Any, backend: SearchBackend | None = None, *, segmented: bool = 
 
 
 def reindex(store: Any, backend: SearchBackend | None = None, *, segmented: bool = False) -> int:
-    """Rebuild the index from the whole store; returns the number of passages indexed."""
+    """Rebuild the index from the whole store; returns the number of passages indexed.
+
+    Works whatever state the index is in: a backend with a ``repair`` method (the embedded one) moves a
+    damaged index aside first, or when the damage only shows while writing, and builds it again.
+    """
     from parlens.search_index import get_backend
 
     backend = backend or get_backend()
     seq = store.last_change_seq()  # read first: changes after it are replayed by the next sync
-    return backend.rebuild(iter_store_passages(store, segmented=segmented), seq)
+    try:
+        return backend.rebuild(iter_store_passages(store, segmented=segmented), seq)
+    except ParlensError as exc:
+        # damage found only while writing: move the index aside and start again from an empty one
+        if exc.code != "PARLENS-E042" or not hasattr(backend, "repair"):
+            raise
+        backend.repair()
+        return backend.rebuild(iter_store_passages(store, segmented=segmented), seq)

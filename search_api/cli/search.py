@@ -105,7 +105,11 @@ def search_command(
 def reindex_command(
     segmented: Annotated[bool, typer.Option("--segmented", help="Also index underthesea word segmentation (slow: ~600 passages/s).")] = False,
 ) -> None:
-    """Rebuild the search index from the store (Elasticsearch: a new versioned index, then the alias moves)."""
+    """Rebuild the search index from the store (Elasticsearch: a new versioned index, then the alias moves).
+
+    Whatever state the embedded index folder is in (unreadable meta.json, missing segments, no folder,
+    a lock file left behind), a damaged index is moved to ``<index>.damaged`` and built again.
+    """
     from parlens.search_index import get_backend, reindex
     from parlens.store import open_store
 
@@ -114,9 +118,14 @@ def reindex_command(
         with open_store() as store:
             n = reindex(store, backend, segmented=segmented)
             seq = store.last_change_seq()
+        searchable = backend.count()
     except ParlensError as exc:
         raise fail(exc) from exc
-    typer.echo(f"Indexed {n} passages from the store (change #{seq}); {backend.count()} passages searchable.")
+    repaired = getattr(backend, "repaired", None)
+    if repaired:
+        where = f"moved to {repaired['moved_to']}" if repaired.get("moved_to") else "deleted"
+        typer.echo(f"The index was damaged ({repaired.get('problem') or 'unreadable'}); {where}, rebuilt from the store.")
+    typer.echo(f"Indexed {n} passages from the store (change #{seq}); {searchable} passages searchable.")
 
 
 def eval_search_command(

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from parlens.errors import ParlensError
 from parlens.search_api.http.deps import Admin, ServiceDep
 from parlens.search_api.http.keys import create_key, list_keys, revoke_key
 
@@ -35,6 +36,8 @@ def health_report(service: Any) -> tuple[bool, dict[str, Any]]:
             report["index"].update(ok=True, passages=int(service.backend.count()), applied_seq=applied)
         except Exception as exc:
             report["index"]["problem"] = str(exc) or type(exc).__name__
+            if isinstance(exc, ParlensError):  # PARLENS-E042: damaged, `parlens reindex` rebuilds it
+                report["index"]["code"] = exc.code
     report["index_lag"] = (last - applied) if last is not None and applied is not None else None
     healthy = report["store"]["ok"] and report["index"]["ok"]
     report["status"] = "ok" if healthy else "degraded"
