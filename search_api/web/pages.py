@@ -20,7 +20,8 @@ from parlens.errors import ParlensError
 from parlens.search_api.http.deps import SESSION_COOKIE, Reader, ServiceDep, StoreDep
 from parlens.search_api.http.keys import verify_key
 from parlens.search_api.http.validation import (
-    INT64_MAX, MAX_QUERY_CHARS, CriterionCode, DocumentId, id_query, page_query, parse_day, text_query,
+    INT64_MAX, MAX_FILTERS, MAX_IDS, MAX_QUERY_CHARS, CriterionCode, DocumentId, id_query, page_query, parse_day,
+    text_query,
 )
 from parlens.search_api.web.markup import Span, highlight_spans, safe_snippet
 
@@ -127,7 +128,7 @@ def search_page(
     service: ServiceDep,
     caller: Reader,
     q: Annotated[str, text_query(max_length=MAX_QUERY_CHARS)] = "",
-    filter: Annotated[list[str] | None, Query()] = None,
+    filter: Annotated[list[str] | None, Query(max_length=MAX_FILTERS)] = None,
     trang: Annotated[int, Query(ge=1, le=100)] = 1,
 ) -> HTMLResponse:
     """Query box, facets (click to filter), highlighted snippets linking to the passage in the document."""
@@ -326,7 +327,7 @@ def coverage_page(
     request: Request,
     store: StoreDep,
     caller: Reader,
-    documents: Annotated[list[str] | None, Query()] = None,
+    documents: Annotated[list[str] | None, Query(max_length=MAX_IDS)] = None,
 ) -> HTMLResponse:
     """A heatmap of criteria × selected plans (task counts), gaps marked."""
     from parlens.search_api.http.criteria import parse_ids
