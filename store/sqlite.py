@@ -105,6 +105,12 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def _is_disk_full(exc: BaseException) -> bool:
+    """Whether SQLite (or the OS) said the disk or the database is full."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code == sqlite3.SQLITE_FULL or "disk is full" in str(exc) or "No space left" in str(exc)
+
+
 def _fold(value: str | None) -> str:
     return fold(value) if value else ""
 
@@ -127,7 +133,9 @@ class Store:
             self._conn.execute("PRAGMA busy_timeout = 30000")
             if self.path is not None:
                 self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
+            # FULL: a commit is on disk when it returns (NORMAL in WAL mode may lose the last commits on
+            # power loss), so an upload the service acknowledged is never lost.
+            self._conn.execute("PRAGMA synchronous = FULL")
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._conn.create_function("pl_fold", 1, _fold, deterministic=True)
             self.schema_version = apply_migrations(self._conn)
@@ -152,15 +160,25 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (``BEGIN IMMEDIATE``); rolled back on any exception."""
+        """One write transaction (``BEGIN IMMEDIATE``); rolled back on any exception.
+
+        A full disk raises PARLENS-E023 with nothing written (SQLite may already have rolled back by itself,
+        so the rollback here only runs while a transaction is still open).
+        """
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as exc:
+                if _is_disk_full(exc):
+                    raise ParlensError("PARLENS-E023", f"{self.path or 'store'}: {exc}") from exc
                 raise
-            self._conn.execute("COMMIT")
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:

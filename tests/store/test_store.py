@@ -342,3 +342,22 @@ def test_agency_and_criterion_counts_aggregate_in_the_store(tmp_path) -> None:
     counts = store.criterion_task_counts()
     assert counts["PAR.7"] == 1 and counts["PAR.7.1"] == 1 and counts["PAR.7.2"] == 1  # one task, counted once under PAR.7
     assert counts["PAR"] == 3 and counts["PAR.3"] == 1 and "PAR.1" not in counts
+
+
+def test_a_full_disk_is_e023_with_nothing_written_and_the_store_works_afterwards(store: Store) -> None:
+    """Before: 'cannot rollback - no transaction is active' (SQLite had rolled back by itself) as a 500."""
+    doc = build_document()
+    pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
+    store._conn.execute(f"PRAGMA max_page_count = {pages + 2}")  # the database file may not grow: SQLITE_FULL
+    with pytest.raises(ParlensError) as error:
+        store.add_document(doc, b"%PDF-1.7 " + b"x" * 300_000, build_tasks(doc))
+    assert error.value.code == "PARLENS-E023"
+    assert store.document_ids() == [] and store.last_change_seq() == 0
+    store._conn.execute("PRAGMA max_page_count = 1073741823")
+    doc_id, created = store.add_document(doc, b"%PDF-1.7 small", build_tasks(doc))
+    assert created and store.document_ids() == [doc_id]
+
+
+def test_commits_are_durable_on_power_loss(store: Store) -> None:
+    """synchronous=FULL: an acknowledged write is on disk (NORMAL in WAL mode can lose the last commits)."""
+    assert store._conn.execute("PRAGMA synchronous").fetchone()[0] == 2
