@@ -6,8 +6,14 @@ When tesseract is missing the page is flagged with a warning, never silently emp
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import struct
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 
 from parlens.errors import ParlensError
@@ -15,6 +21,67 @@ from parlens.settings import Settings
 
 
 _PAGE_TIMEOUT = 180  # seconds; a page that takes longer gets a warning instead of blocking the batch
+
+
+@dataclass
+class OcrBudget:
+    """How much OCR the current request may still do: pages and CPU seconds (None: unbounded).
+
+    The service gives each upload the smaller of the request's and the user's remaining budget; pages
+    beyond it get a warning instead of a tesseract run, so a 5,000-page blank PDF cannot hold a core.
+
+    >>> budget = OcrBudget(pages=1, seconds=None)
+    >>> budget.exhausted(), budget.charge(pages=1, seconds=2.5), budget.exhausted() is not None
+    (None, None, True)
+    """
+
+    pages: int | None = None
+    seconds: float | None = None
+    used_pages: int = 0
+    used_seconds: float = 0.0
+
+    def exhausted(self) -> str | None:
+        """Why no more OCR may run, or None."""
+        if self.pages is not None and self.used_pages >= self.pages:
+            return f"OCR budget used up ({self.pages} pages per request or per user and hour)"
+        if self.seconds is not None and self.used_seconds >= self.seconds:
+            return f"OCR budget used up ({self.seconds:g} CPU seconds per request or per user and hour)"
+        return None
+
+    def charge(self, *, pages: int, seconds: float) -> None:
+        self.used_pages += pages
+        self.used_seconds += seconds
+
+
+_BUDGET: ContextVar[OcrBudget | None] = ContextVar("parlens_ocr_budget", default=None)
+
+
+@contextmanager
+def ocr_budget(pages: int | None, seconds: float | None) -> Iterator[OcrBudget]:
+    """Bound the OCR done inside the block; the yielded budget tells what was used."""
+    budget = OcrBudget(pages, seconds)
+    token = _BUDGET.set(budget)
+    try:
+        yield budget
+    finally:
+        _BUDGET.reset(token)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (tesseract runs as a child process)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _budget_refusal() -> str | None:
+    budget = _BUDGET.get()
+    return budget.exhausted() if budget is not None else None
+
+
+def _charge(began: float) -> None:
+    budget = _BUDGET.get()
+    if budget is not None:
+        budget.charge(pages=1, seconds=_cpu_seconds() - began)
 
 
 @lru_cache(maxsize=1)
@@ -85,11 +152,18 @@ def ocr_pdf_page(data: bytes, index: int, settings: Settings, warnings: list[str
     if not tesseract_available():
         warnings.append(f"page {page}: {reason}; tesseract is not installed, page not OCRed (apt install tesseract-ocr tesseract-ocr-vie)")
         return None
+    refusal = _budget_refusal()
+    if refusal:
+        warnings.append(f"page {page}: {reason}; not OCRed: {refusal}")
+        return None
+    began = _cpu_seconds()
     try:
         text = ocr_image(render_pdf_page(data, index, settings.ocr_dpi), settings)
     except Exception as exc:
         warnings.append(f"page {page}: OCR failed ({type(exc).__name__}: {exc})")
         return None
+    finally:
+        _charge(began)
     return text
 
 
@@ -125,10 +199,17 @@ def ocr_image_bytes(data: bytes, name: str, settings: Settings, warnings: list[s
         return None
     import pytesseract
 
+    refusal = _budget_refusal()
+    if refusal:
+        image.close()
+        warnings.append(f"image: not OCRed: {refusal}")
+        return None
+    began = _cpu_seconds()
     try:
         return ocr_image(image.convert("RGB"), settings)
     except (pytesseract.TesseractError, RuntimeError, OSError) as exc:  # RuntimeError: tesseract timed out
         warnings.append(f"image: OCR failed ({type(exc).__name__}: {exc})")
         return None
     finally:
+        _charge(began)
         image.close()

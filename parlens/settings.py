@@ -62,7 +62,29 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
 
+_in_use: Settings | None = None
+
+
 @lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    """The process-wide settings, read from the environment once."""
+def _from_environment() -> Settings:
     return Settings()
+
+
+def get_settings() -> Settings:
+    """The process-wide settings: those given to :func:`use_settings`, else read from the environment once."""
+    return _in_use if _in_use is not None else _from_environment()
+
+
+def use_settings(settings: Settings | None) -> None:
+    """Make ``settings`` the process-wide settings (an ingest worker takes its app's); None goes back to the environment."""
+    global _in_use
+    _in_use = settings
+
+
+def _clear() -> None:
+    global _in_use
+    _in_use = None
+    _from_environment.cache_clear()
+
+
+get_settings.cache_clear = _clear  # type: ignore[attr-defined]  # tests reset the settings between cases

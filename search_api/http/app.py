@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from parlens.search_api.http import criteria, documents, search, system, tasks
 from parlens.search_api.http.errors import install_error_handlers
 from parlens.search_api.http.jobs import JobManager
+from parlens.search_api.http.limits import RequestBodyLimit
 from parlens.search_api.http.service import Service
 from parlens.settings import Settings, get_settings
 
@@ -39,9 +40,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         service = Service.open(settings)
-        service.jobs = JobManager()
         app.state.service = service
         problem = service.sync()
+        service.jobs = JobManager(service)
+        resumed = service.jobs.resume()
+        if resumed:
+            log.info("resumed %d upload job(s) left unfinished", resumed)
         last, applied = service.index_lag()
         log.info("store %s: last change %s, index applied %s%s", settings.store_path, last, applied,
                  f" ({problem})" if problem else "")
@@ -57,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if offline_docs:
         _serve_docs_offline(app, offline_docs)
     app.state.settings = settings
+    app.add_middleware(RequestBodyLimit, max_bytes=settings.max_request_bytes)
     install_error_handlers(app)
     for module in (documents, search, tasks, criteria, system):
         app.include_router(module.router)

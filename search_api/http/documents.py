@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from parlens import pipeline
 from parlens.errors import ParlensError
 from parlens.search_api.http.deps import Admin, Editor, Reader, ServiceDep, StoreDep
 from parlens.search_api.http.errors import error_response
-from parlens.search_api.http.serialize import document_json, outcome_json, summary_json
+from parlens.search_api.http.jobs import SpooledFile, failure
+from parlens.search_api.http.serialize import document_json, summary_json
 from parlens.search_api.http.validation import MAX_QUERY_CHARS, DocumentId, Offset, text_query
 
 router = APIRouter(tags=["documents"])
@@ -34,15 +35,21 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-async def _read_upload(upload: UploadFile, limit: int) -> tuple[str, bytes | None, dict[str, Any] | None]:
-    """(name, bytes or None, error result): a file over the limit is refused without reading it all."""
-    name = upload.filename or "upload"
-    data = await upload.read(limit + 1)
-    if len(data) > limit:
-        error = ParlensError("PARLENS-E004", f"{name} is larger than the limit of {limit:,} bytes")
-        return name, None, {"file": name, "status": "failed", "document_id": None, "tasks": 0, "seconds": 0.0,
-                            "error": error.to_dict()}
-    return name, data, None
+def _spool_all(service: Any, job_id: str, files: list[UploadFile]) -> tuple[list[SpooledFile], list[dict[str, Any]]]:
+    """Stream every upload to the spool (never whole in memory); files over the limit are refused with E004."""
+    spooled: list[SpooledFile] = []
+    refused: list[dict[str, Any]] = []
+    for seq, upload in enumerate(files):
+        name = (upload.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:255] or "upload"
+        try:
+            spooled.append(service.jobs.spool(job_id, seq, name, upload.file))
+        except ParlensError as exc:
+            refused.append({**failure(name, exc.code, exc.detail, exc.hint), "seq": seq})
+    return spooled, refused
+
+
+def _owner(caller: Any) -> str:
+    return f"key:{caller.key_id}" if caller.key_id is not None else "local"
 
 
 @router.post(
@@ -50,49 +57,48 @@ async def _read_upload(upload: UploadFile, limit: int) -> tuple[str, bytes | Non
     status_code=201,
     summary="Upload one or more files (PDF, DOCX, HTML, text)",
     responses={200: {"description": "Nothing new: every file was a duplicate (their existing ids are given)"},
-               202: {"description": "Large upload accepted as a background job; poll GET /jobs/{id}"},
-               413: {"description": "PARLENS-E004: the (only) file is too large"},
-               422: {"description": "The (only) file could not be read; its PARLENS code says why"}},
+               202: {"description": "Large upload accepted as a background job (stored durably); poll GET /jobs/{id}"},
+               413: {"description": "PARLENS-E004: the (only) file is too large; PARLENS-E054: the request is too large"},
+               422: {"description": "The (only) file could not be read; its PARLENS code says why"},
+               499: {"description": "PARLENS-E025: the client went away; its files were not stored"}},
 )
 async def upload_documents(
+    request: Request,
     service: ServiceDep,
     caller: Editor,
     files: Annotated[list[UploadFile], File(description="One or many files, field name `files`.")],
     background: Annotated[bool | None, Query(description="Force (true) or avoid (false) a background job; default: by size.")] = None,
 ) -> Response:
-    """Run every file through the same pipeline as `parlens ingest`; duplicates report the existing id."""
+    """Run every file through the same pipeline as `parlens ingest`, in a worker process; duplicates report the existing id.
+
+    The files are spooled to disk and the job committed before any answer, so an accepted upload (202)
+    survives a restart. A waited-for upload whose client disconnects is cancelled.
+    """
     if not files:
         raise ParlensError("PARLENS-E052", "no file in the `files` field")
     if len(files) > MAX_FILES_PER_REQUEST:
         raise ParlensError("PARLENS-E052", f"{len(files)} files in one request; send at most {MAX_FILES_PER_REQUEST}")
-    limit = service.settings.max_file_bytes
-    results: list[dict[str, Any] | None] = []
-    accepted: list[tuple[str, bytes]] = []
-    for upload in files:
-        name, data, error = await _read_upload(upload, limit)
-        results.append(error)
-        if data is not None:
-            accepted.append((name, data))
-    total = sum(len(d) for _, d in accepted)
+    jobs = service.jobs
+    job_id = jobs.new_job_id()
+    spooled, refused = await run_in_threadpool(_spool_all, service, job_id, files)
+    total = sum(f.size for f in spooled)
     as_job = background if background is not None else (total > BACKGROUND_BYTES or len(files) > BACKGROUND_FILES)
-    stages = service.stages()
-
-    def ingest_one(data: bytes, name: str) -> dict[str, Any]:
-        return outcome_json(pipeline.ingest_bytes(data, name, service.store, stages=stages, sync=False))
-
+    job = await run_in_threadpool(jobs.submit, job_id, _owner(caller), spooled, refused, background=as_job)
     if as_job:
-        job = service.jobs.submit(accepted, ingest_one, after=service.sync)
-        job["refused"] = [r for r in results if r is not None]
         return JSONResponse(job, status_code=202, headers={"Location": f"/jobs/{job['id']}"})
 
-    def run_all() -> list[dict[str, Any]]:
-        done = [ingest_one(data, name) for name, data in accepted]
-        if any(r["status"] == "ingested" for r in done):
-            service.sync()
-        return done
-
-    done = iter(await run_in_threadpool(run_all))
-    outcomes = [r if r is not None else next(done) for r in results]
+    done = jobs.completion(job_id)
+    while not done.done():
+        await asyncio.wait({done}, timeout=0.25)
+        if not done.done() and await request.is_disconnected():
+            jobs.cancel(job_id)
+            await done
+    job = await run_in_threadpool(jobs.get, job_id)
+    by_seq = {r["seq"]: r for r in job["refused"]}
+    results = iter(job["files"])
+    outcomes = [by_seq.get(seq) or next(results) for seq in range(len(files))]
+    for outcome in outcomes:
+        outcome.pop("seq", None)
     if all(r["status"] == "failed" for r in outcomes):
         first = outcomes[0]["error"]
         error = ParlensError(first["code"], first["detail"], hint=first["hint"])
@@ -101,9 +107,20 @@ async def upload_documents(
     return JSONResponse({"files": outcomes}, status_code=status)
 
 
-@router.get("/jobs/{job_id}", tags=["jobs"], summary="Status and per-file results of an upload job")
-def get_job(job_id: str, service: ServiceDep, caller: Reader) -> dict[str, Any]:
+@router.get("/jobs", tags=["jobs"], summary="The newest upload jobs (newest first), with their per-file results")
+def list_jobs(service: ServiceDep, caller: Reader,
+              limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+    return {"jobs": service.jobs.recent(limit)}
+
+
+@router.get("/jobs/{job_id}", tags=["jobs"], summary="Status and per-file results of an upload job (kept across restarts)")
+def get_job(job_id: Annotated[str, Path(max_length=64)], service: ServiceDep, caller: Reader) -> dict[str, Any]:
     return service.jobs.get(job_id)
+
+
+@router.delete("/jobs/{job_id}", tags=["jobs"], summary="Cancel an upload job (editor): files not yet read are not stored")
+def cancel_job(job_id: Annotated[str, Path(max_length=64)], service: ServiceDep, caller: Editor) -> dict[str, Any]:
+    return service.jobs.cancel(job_id)
 
 
 @router.get("/documents", summary="List stored documents (filters, paging)")

@@ -91,6 +91,9 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if exc.status_code == 404:
             detail = f"no route {request.method} {request.url.path}"
+        if exc.status_code == 413:
+            limit = request.app.state.settings.max_request_bytes
+            return _render(request, ParlensError("PARLENS-E054", f"the request body is over {limit:,} bytes"), 413)
         return _render(request, ParlensError("PARLENS-E052", detail), exc.status_code)
 
     @app.exception_handler(Exception)

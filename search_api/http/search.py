@@ -27,7 +27,7 @@ def catch_up(service: Any) -> None:
     service._last_catch_up = now
     last, applied = service.index_lag()
     if applied is not None and applied < last:
-        service.sync()
+        service.request_sync()  # in a thread: a search never waits for indexing
     else:
         service.index_seq = applied  # another process may have synced: cached results keyed on the old seq expire
 

@@ -58,6 +58,12 @@ class Service:
             self.index_seq = None  # cached search results keyed on the old seq are not served again
         return None
 
+    def request_sync(self) -> None:
+        """Catch the index up in a background thread unless a sync is already running (never blocks a request)."""
+        if self.backend is None or self.sync_lock.locked():
+            return
+        threading.Thread(target=self.sync, name="parlens-sync", daemon=True).start()
+
     def stages(self) -> pipeline.Stages:
         """The project's pipeline stages with the index sync routed through this service's lock and backend."""
         return dataclasses.replace(pipeline.resolve_stages(), sync_index=lambda _store: self._raise_on_sync_problem())

@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 from parlens.errors import ParlensError
 from parlens.search_api.http.deps import Admin, ServiceDep
 from parlens.search_api.http.keys import create_key, list_keys, revoke_key
-
 from parlens.search_api.http.validation import id_path
+
 router = APIRouter()
 
 

@@ -207,7 +207,13 @@ def test_health_reports_index_lag_and_search_catches_up(client, data_dir) -> Non
         other.delete_document(1)
     lagging = client.get("/health").json()
     assert lagging["index_lag"] == 1 and lagging["store"]["documents"] == 0
-    client.app.state.service._last_catch_up = 0.0
+    service = client.app.state.service
+    service._last_catch_up = 0.0
+    client.get("/search", params={"q": "ky luat"})  # notices the lag and starts a sync in a thread, without waiting
+    deadline = time.monotonic() + 10
+    while client.get("/search", params={"q": "ky luat"}).json()["total"] != 0 and time.monotonic() < deadline:
+        service._last_catch_up = 0.0
+        time.sleep(0.05)
     assert client.get("/search", params={"q": "ky luat"}).json()["total"] == 0
     assert client.get("/health").json()["index_lag"] == 0
 
