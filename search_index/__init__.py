@@ -105,14 +105,4 @@ def search(
                 raise ParlensError("PARLENS-E041", f"year must be a number from 0 to {MAX_YEAR}, not {value!r}")
         normalised[name] = values
     backend = backend or get_backend()
-    request = SearchQuery(text=query, limit=limit, offset=offset, filters=normalised, facets=facets, mode=mode)
-    try:
-        return backend.search(request)
-    except BaseException as exc:  # tantivy reports a corrupt segment met while reading as an error, or a panic
-        if isinstance(exc, ParlensError) or getattr(backend, "name", None) != "embedded":
-            raise
-        from parlens.search_index.embedded import damaged, is_damage
-
-        if not is_damage(exc):
-            raise
-        raise damaged(getattr(backend, "path", None), exc) from exc
+    return backend.search(SearchQuery(text=query, limit=limit, offset=offset, filters=normalised, facets=facets, mode=mode))

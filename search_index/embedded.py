@@ -473,6 +473,17 @@ class EmbeddedBackend:
         return clauses
 
     def search(self, query: SearchQuery) -> SearchResult:
+        """Ranked passages; a corrupt segment met while reading (an error or a tantivy panic) is PARLENS-E042."""
+        try:
+            return self._search(query)
+        except ParlensError:
+            raise
+        except BaseException as exc:
+            if not is_damage(exc):
+                raise
+            raise damaged(self.path, exc) from exc
+
+    def _search(self, query: SearchQuery) -> SearchResult:
         aq = analyze_query(query.text, expand=query.mode != "syllable")
         filters = self._filter_query(query.filters)
         searcher = self._searcher()

@@ -54,6 +54,11 @@ def queued_files(store: Any, job_id: str) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+def job_owner(store: Any, job_id: str) -> str:
+    """Who submitted the job ('key:<id>' or 'local'): the user its OCR is counted against."""
+    return store._query("SELECT owner FROM jobs WHERE id = ?", (job_id,))[0]["owner"]
+
+
 def unfinished_jobs(store: Any) -> list[dict[str, Any]]:
     """Jobs still queued or running (oldest first): what a restarted service resumes."""
     rows = store._query("SELECT id, owner, background FROM jobs WHERE status IN ('queued', 'running') ORDER BY created_at, rowid")

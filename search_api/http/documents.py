@@ -13,8 +13,8 @@ from fastapi.responses import JSONResponse, Response
 from parlens.errors import ParlensError
 from parlens.search_api.http.deps import Admin, Editor, Reader, ServiceDep, StoreDep
 from parlens.search_api.http.errors import error_response
-from parlens.search_api.http.jobs import SpooledFile, failure
-from parlens.search_api.http.serialize import document_json, summary_json
+from parlens.search_api.http.jobs import SpooledFile
+from parlens.search_api.http.serialize import document_json, failure_json, summary_json
 from parlens.search_api.http.validation import MAX_QUERY_CHARS, DocumentId, Offset, text_query
 
 router = APIRouter(tags=["documents"])
@@ -44,7 +44,7 @@ def _spool_all(service: Any, job_id: str, files: list[UploadFile]) -> tuple[list
         try:
             spooled.append(service.jobs.spool(job_id, seq, name, upload.file))
         except ParlensError as exc:
-            refused.append({**failure(name, exc.code, exc.detail, exc.hint), "seq": seq})
+            refused.append({**failure_json(name, exc.code, exc.detail, exc.hint), "seq": seq})
     return spooled, refused
 
 

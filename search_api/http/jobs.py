@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from parlens.errors import CATALOGUE, ParlensError
+from parlens.errors import ParlensError
+from parlens.search_api.http.serialize import failure_json
 from parlens.search_api.http.workers import IngestRequest, Stopped, Worker, spawn_context
 from parlens.store import jobs as job_table
 
@@ -44,25 +45,6 @@ class SpooledFile:
     name: str
     path: Path
     size: int
-
-
-def failure(name: str, code: str, detail: str, hint: str | None = None, seconds: float = 0.0) -> dict[str, Any]:
-    """A file's failed result in the shape of POST /documents."""
-    entry = CATALOGUE[code]
-    return {"file": name, "status": "failed", "document_id": None, "tasks": 0, "seconds": round(seconds, 3),
-            "error": {"code": code, "title": entry.title, "detail": detail, "hint": hint or entry.hint}}
-
-
-def _result(name: str, answer: dict[str, Any]) -> dict[str, Any]:
-    if answer["status"] == "failed":
-        out = failure(name, answer.get("error_code") or "PARLENS-E019", answer.get("message", ""), answer.get("hint") or None,
-                      answer.get("seconds", 0.0))
-    else:
-        out = {"file": name, "status": answer["status"], "document_id": answer.get("doc_id"), "tasks": answer.get("tasks", 0),
-               "seconds": round(answer.get("seconds", 0.0), 3), "error": None}
-    out["pages"] = answer.get("pages", 0)
-    out["ocr_pages"] = answer.get("ocr_pages", 0)
-    return out
 
 
 def _fsync_dir(path: Path) -> None:
@@ -92,13 +74,6 @@ class WorkerPool:
 
     def checkin(self, worker: Worker) -> None:
         self._idle.put(worker)
-
-    def stop_all(self) -> None:
-        while True:
-            try:
-                self._idle.get_nowait().stop()
-            except queue.Empty:
-                return
 
 
 POOL = WorkerPool()
@@ -177,7 +152,8 @@ class JobManager:
                background: bool) -> dict[str, Any]:
         """Commit the job (files already fsynced in the spool), then queue it; returns its status."""
         if (self.spool_dir / job_id).exists():
-            _fsync_dir(self.spool_dir / job_id)
+            _fsync_dir(self.spool_dir / job_id)  # the files' names
+            _fsync_dir(self.spool_dir)  # the job folder's name
         with self._lock:
             self._cancel[job_id] = threading.Event()
         job_table.create_job(self.service.store, job_id, owner=owner, background=background,
@@ -247,7 +223,7 @@ class JobManager:
         if job is None or job["status"] in ("done", "cancelled"):
             self._notify(job_id)
             return
-        owner = store._query("SELECT owner FROM jobs WHERE id = ?", (job_id,))[0]["owner"]
+        owner = job_table.job_owner(store, job_id)
         job_table.set_status(store, job_id, "running")
         with self._lock:
             cancelled = self._cancel.setdefault(job_id, threading.Event())
@@ -284,7 +260,7 @@ class JobManager:
         name = file["name"]
         path = self.spool_dir / file["spool"]
         if not path.exists():
-            return failure(name, "PARLENS-E010", f"{name}: the spooled copy is missing")
+            return failure_json(name, "PARLENS-E010", f"{name}: the spooled copy is missing")
         request = IngestRequest(str(path), name, self.settings, pages_left, seconds_left)
         stop = _AnyEvent(cancelled, self._shutdown)
         began = time.monotonic()
@@ -296,20 +272,18 @@ class JobManager:
                 return None
             seconds = time.monotonic() - began
             if exc.reason == "timeout":
-                return failure(name, "PARLENS-E024", f"{name}: processing took {exc.detail} "
+                return failure_json(name, "PARLENS-E024", f"{name}: processing took {exc.detail} "
                                f"(PARLENS_INGEST_TIMEOUT_SECONDS={self.settings.ingest_timeout_seconds:g}); nothing was stored",
                                seconds=seconds)
-            return failure(name, "PARLENS-E019", f"{name}: {exc.detail}", seconds=seconds)
+            return failure_json(name, "PARLENS-E019", f"{name}: {exc.detail}", seconds=seconds)
         finally:
             POOL.checkin(worker)
-        result = _result(name, answer)
-        result["ocr_seconds"] = answer.get("ocr_seconds", 0.0)
-        return result
+        return answer
 
     def _finish_cancelled(self, job_id: str, why: str) -> None:
         store = self.service.store
         for file in job_table.queued_files(store, job_id):
-            job_table.record_result(store, job_id, file["seq"], failure(file["name"], "PARLENS-E025", f"{file['name']}: {why}"))
+            job_table.record_result(store, job_id, file["seq"], failure_json(file["name"], "PARLENS-E025", f"{file['name']}: {why}"))
         job_table.set_status(store, job_id, "cancelled")
         self._cleanup(job_id)
 

@@ -71,14 +71,20 @@ def document_json(stored: StoredDocument, tasks: list[StoredTask], *, with_text:
     return out
 
 
+def failure_json(name: str, code: str, detail: str, hint: str | None = None, seconds: float = 0.0) -> dict[str, Any]:
+    """A file's failed result in the shape of POST /documents (also for files stopped before a result)."""
+    from parlens.errors import CATALOGUE
+
+    entry = CATALOGUE.get(code)
+    return {"file": name, "status": "failed", "document_id": None, "tasks": 0, "seconds": round(seconds, 3),
+            "error": {"code": code, "title": entry.title if entry else "", "detail": detail,
+                      "hint": hint or (entry.hint if entry else "")}}
+
+
 def outcome_json(outcome: Any) -> dict[str, Any]:
     """One file's result of POST /documents: status, the document id (also for duplicates) or the error."""
-    out: dict[str, Any] = {"file": outcome.path.name, "status": outcome.status, "document_id": outcome.doc_id,
-                           "tasks": outcome.tasks, "seconds": round(outcome.seconds, 3), "error": None}
     if outcome.status == "failed":
-        from parlens.errors import CATALOGUE
-
-        entry = CATALOGUE.get(outcome.error_code or "")
-        out["error"] = {"code": outcome.error_code, "title": entry.title if entry else "", "detail": outcome.message,
-                        "hint": outcome.hint or (entry.hint if entry else "")}
-    return out
+        return failure_json(outcome.path.name, outcome.error_code or "PARLENS-E019", outcome.message, outcome.hint or None,
+                            outcome.seconds)
+    return {"file": outcome.path.name, "status": outcome.status, "document_id": outcome.doc_id,
+            "tasks": outcome.tasks, "seconds": round(outcome.seconds, 3), "error": None}

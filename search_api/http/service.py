@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from parlens import pipeline
 from parlens.settings import Settings
 from parlens.store import Store, open_store
 
@@ -63,15 +61,6 @@ class Service:
         if self.backend is None or self.sync_lock.locked():
             return
         threading.Thread(target=self.sync, name="parlens-sync", daemon=True).start()
-
-    def stages(self) -> pipeline.Stages:
-        """The project's pipeline stages with the index sync routed through this service's lock and backend."""
-        return dataclasses.replace(pipeline.resolve_stages(), sync_index=lambda _store: self._raise_on_sync_problem())
-
-    def _raise_on_sync_problem(self) -> None:
-        problem = self.sync()
-        if problem:
-            raise RuntimeError(problem)
 
     def index_lag(self) -> tuple[int, int | None]:
         """``(last store change seq, last applied seq or None when the index is unreachable)``."""

@@ -79,7 +79,9 @@ def _worker_main(conn: Any) -> None:
         try:
             answer = _ingest(request, stores)
         except BaseException as exc:  # answered, never fatal: the parent records it as the file's failure
-            answer = {"status": "failed", "error_code": "PARLENS-E019", "message": f"{type(exc).__name__}: {exc}"}
+            from parlens.search_api.http.serialize import failure_json
+
+            answer = failure_json(request.name, "PARLENS-E019", f"{type(exc).__name__}: {exc}")
         try:
             conn.send(answer)
         except (EOFError, OSError, BrokenPipeError):
@@ -101,12 +103,10 @@ def _warm_up() -> None:
     """Load the readers, the extractor and the linker once, so a file's time limit measures the file alone."""
     try:
         from parlens import pipeline
-        from parlens.model import Document
 
         stages = pipeline.resolve_stages()
         doc = stages.read_bytes("KẾ HOẠCH\nSở Nội vụ chủ trì rà soát thủ tục hành chính.\n".encode(), "khoi-dong.txt")
         pipeline.extract_and_link(doc, stages)
-        assert isinstance(doc, Document)
     except Exception:  # a broken stage shows up on the first real file, with its own error
         log.debug("worker warm-up failed", exc_info=True)
 
@@ -114,6 +114,7 @@ def _warm_up() -> None:
 def _ingest(request: IngestRequest, stores: dict[str, Any]) -> dict[str, Any]:
     from parlens import pipeline
     from parlens.ingest import ocr
+    from parlens.search_api.http.serialize import outcome_json
     from parlens.settings import use_settings
     from parlens.store import Store
 
@@ -126,12 +127,8 @@ def _ingest(request: IngestRequest, stores: dict[str, Any]) -> dict[str, Any]:
     data = Path(request.path).read_bytes()
     with ocr.ocr_budget(request.ocr_pages, request.ocr_seconds) as budget:
         outcome = pipeline.ingest_bytes(data, request.name, store, sync=False)
-    return {
-        "status": outcome.status, "doc_id": outcome.doc_id, "error_code": outcome.error_code,
-        "message": outcome.message, "hint": outcome.hint, "tasks": outcome.tasks, "pages": outcome.pages,
-        "seconds": outcome.seconds,
-        "ocr_pages": budget.used_pages, "ocr_seconds": round(budget.used_seconds, 3),
-    }
+    return {**outcome_json(outcome), "pages": outcome.pages, "ocr_pages": budget.used_pages,
+            "ocr_seconds": round(budget.used_seconds, 3)}
 
 
 class Worker:
@@ -166,7 +163,7 @@ class Worker:
                 raise Stopped("crashed", f"the worker process did not start (exit code {code})")
 
     def run(self, request: IngestRequest, *, timeout: float, cancelled: threading.Event | None = None) -> dict[str, Any]:
-        """The worker's answer for ``request``; raises Stopped when cancelled, timed out or crashed (then restarts)."""
+        """The worker's answer for ``request`` (a POST /documents file result plus OCR use); raises Stopped when cancelled, timed out or crashed (then restarts)."""
         for attempt in (1, 2):
             if not self.process.is_alive():
                 self.restart()
