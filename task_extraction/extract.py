@@ -63,6 +63,7 @@ class Candidate:
     rule: str
     deadline: object | None = None
     members: list = field(default_factory=list)
+    context: dict = field(default_factory=dict)  # extractor state when made: the scorer's evidence
 
 
 def _style(num: str | None) -> str:
@@ -123,6 +124,16 @@ class _Extractor:
         self.fields: dict[str, list] = {}
         self.field_items: list[tuple[int, int, str]] = []
         self.carried_table: dict = {}
+        self.section_title = ""
+        self.sentence: tuple[int, int] | None = None  # the sentence being read
+
+    def _add(self, c: Candidate) -> None:
+        """Keep a candidate with the state it was made in (section, scope, sentence)."""
+        c.context = {"in_operative": self.in_operative, "section": self.section_title,
+                     "heading": self.heading.text if self.heading else None,
+                     "leadin": self.leadin.text if self.leadin else None,
+                     "sentence": self.sentence}
+        self.out.append(c)
 
     # ------------------------------------------------------------ blocks
     def run(self) -> list[Candidate]:
@@ -165,7 +176,7 @@ class _Extractor:
     def _table(self, index: int) -> None:
         for r in table_records(self.doc, index, self.ref, self.carried_table):
             dl = timing.to_deadline(r.deadline, r.deadline_offset) if r.deadline is not None else None
-            self.out.append(Candidate(r.agency, r.agency_start, r.role, r.task, r.start, r.end, r.rule, dl))
+            self._add(Candidate(r.agency, r.agency_start, r.role, r.task, r.start, r.end, r.rule, dl))
 
     def _block(self, block) -> None:
         text = self.text[block.start:block.end]
@@ -216,6 +227,7 @@ class _Extractor:
     def _section(self, title: str) -> None:
         self._flush_fields()
         f = fold(title)
+        self.section_title = title[:200]
         self.heading = None
         self.last_subject = self.block_subject = None
         self.leadin = None
@@ -297,7 +309,7 @@ class _Extractor:
             for kind, role in (("lead", "lead"), ("support", "support")):
                 for value, off in fields.get(kind, []):
                     for mem in split_members(value.rstrip("."), keep_collectives_whole=False):
-                        self.out.append(Candidate(mem.text, off + mem.start, role, task, s, s + len(task), "fields", deadline))
+                        self._add(Candidate(mem.text, off + mem.start, role, task, s, s + len(task), "fields", deadline))
 
     # ------------------------------------------------------------ sentences
     def _sentences(self, start: int, end: int, *, item: bool = False) -> None:
@@ -311,7 +323,9 @@ class _Extractor:
             s0, e0 = start + s, start + e
             nxt = spans[i + 1] if i + 1 < len(spans) else None
             next_text = self.text[start + nxt[0]:start + nxt[1]] if nxt else ""
+            self.sentence = (s0, e0)
             consumed = self._sentence(s0, e0, next_text, start + nxt[0] if nxt else 0)
+            self.sentence = None
             self.followup_ok = False
             skip_next = consumed
         self._merge_block(first_out, item=item)
@@ -629,7 +643,7 @@ class _Extractor:
             area = sent[t_s:t_e].rstrip(" .…")
             area = re.sub(r"\.{2,}$|…$", "", area).strip()
             if area:
-                self.out.append(Candidate(sent[a_s:a_e], s + a_s, "lead", area, s + t_s, s + t_s + len(area), "area_list"))
+                self._add(Candidate(sent[a_s:a_e], s + a_s, "lead", area, s + t_s, s + t_s + len(area), "area_list"))
         return bool(items)
 
     # ------------------------------------------------------------ records
@@ -700,10 +714,10 @@ class _Extractor:
         task = self.text[t_start:t_end]
         members = split_members(agency, keep_collectives_whole=True) if whole_list else split_members(agency, keep_collectives_whole=False)
         for mem in members:
-            self.out.append(Candidate(mem.text, agency_start + mem.start, role or reading.role, task, t_start,
+            self._add(Candidate(mem.text, agency_start + mem.start, role or reading.role, task, t_start,
                                       t_start + len(task), rule, deadline))
         for surface, ps, pe in reading.partners:
-            self.out.append(Candidate(surface, pred_start + ps, "support", task, t_start, t_start + len(task),
+            self._add(Candidate(surface, pred_start + ps, "support", task, t_start, t_start + len(task),
                                       rule + "_partner", deadline))
 
     def _deadline(self, start: int, end: int, next_text: str, next_start: int):
@@ -798,10 +812,15 @@ def _paraphrase(a: Candidate, b: Candidate) -> bool:
     return da is None or db is None or da == db
 
 
+def extract_candidates(doc: Document, *, ref_date: date | None = None) -> list[Candidate]:
+    """Every candidate (agency, task) of a document, deduplicated, before the scorer decides."""
+    press = doc.media_type == "text/html" or (doc.metadata.doc_type or "") == "Bài báo"
+    return _dedupe(_Extractor(doc, ref_date).run(), press=press)
+
+
 def extract_tasks(doc: Document, *, ref_date: date | None = None) -> list[Task]:
     """Tasks of a document: one record per (agency, task), each with its span, role and deadline."""
-    press = doc.media_type == "text/html" or (doc.metadata.doc_type or "") == "Bài báo"
-    cands = _dedupe(_Extractor(doc, ref_date).run(), press=press)
+    cands = extract_candidates(doc, ref_date=ref_date)
     on = ref_date or doc.metadata.issued_on
     tasks: list[Task] = []
     for c in cands:
