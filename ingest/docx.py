@@ -387,10 +387,51 @@ def read_docx(data: bytes, name: str, settings: Settings) -> Draft:
                             text, label, style, heading = reader.paragraph(p)
                             for line in text.split("\n"):  # a line break in a header cell is a new line
                                 _add(builder, line, label, style, heading)
+            elif _has_prose_cells(grid, texts):
+                _add_mixed_table(builder, reader, grid, texts)
             else:
                 builder.add_table(grid, texts, style="table")
     draft.headers = _headers(document, reader)
     return draft
+
+
+_PROSE_CELL_CHARS = 1500
+
+
+def _is_prose_cell(key: object, texts: dict[object, str]) -> bool:
+    """A cell holding running text (a page a converter wrapped in a table), not a table value."""
+    text = texts.get(key, "")
+    return len(text) >= _PROSE_CELL_CHARS and text.count(". ") >= 3
+
+
+def _has_prose_cells(grid: list[list[object]], texts: dict[object, str]) -> bool:
+    return any(_is_prose_cell(key, texts) for row in grid for key in row)
+
+
+def _add_mixed_table(builder: DocumentBuilder, reader: _Reader, grid: list[list[object]], texts: dict[object, str]) -> None:
+    """A table that wraps a document's body: rows with prose cells become paragraphs, the rows between stay tables."""
+    pending: list[list[object]] = []
+    seen: set[int] = set()
+
+    def flush() -> None:
+        if pending:
+            builder.add_table([list(r) for r in pending], texts, style="table")
+            pending.clear()
+
+    for row in grid:
+        if not any(_is_prose_cell(key, texts) for key in row):
+            pending.append(row)
+            continue
+        flush()
+        for key in row:
+            if id(key) in seen or not hasattr(key, "tag"):
+                continue
+            seen.add(id(key))
+            for p in key.iter(W + "p"):
+                text, label, style, heading = reader.paragraph(p)
+                for line in text.split("\n"):
+                    _add(builder, line, label, style, heading)
+    flush()
 
 
 def _add(builder: DocumentBuilder, text: str, label: str | None, style: str | None, heading: int | None) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 from parlens.model import Block, Document, Task
@@ -27,19 +28,41 @@ from parlens.nlp.normalize import fold
 from parlens.nlp.segment import split_sentences
 from parlens.task_extraction import timing
 from parlens.task_extraction.boundaries import trim_task
-from parlens.task_extraction.addressees import head_at, phrase_end, resolve, split_members
+from parlens.task_extraction import addressees
+from parlens.task_extraction.addressees import head_at, resolve, split_members
 from parlens.task_extraction.lexicon import cue_regex, lexicon
 from parlens.task_extraction.roles import read_role
 from parlens.task_extraction.tables import table_records
 
 _NUMBERING = re.compile(
-    r"^\s*(?:\*\*)?(?P<num>[IVXLC]+\.|\d+(?:\.\d+)*\.?(?=\s)|[a-zđ]\)|[-+•–*])\s*(?:\*\*)?\s*"
+    r"^\s*(?:\*\*)?(?P<num>[IVXLC]+\.|\d+(?:\.\d+)*\.?(?=\s)|[a-zđ]\)|\(\d{1,2}\)|[-+•–*])\s*(?:\*\*)?\s*"
 )
 _ROMAN = re.compile(r"^[IVXLC]+\.$")
+# "Về <matter>:" opening an item: the matter, not the instruction that follows the colon.
+_TOPIC_LABEL = re.compile(r"\s*(?:\*\*)?Về\s[^:;]{3,300}?:\s*(?:\*\*)?\s*(?=\S)")
 _EXEC = None
 # A following sentence that only states accountability or a fact: no task ("Chịu trách nhiệm về nội dung …",
 # "Đưa X vào Y là nền tảng …" with the copula before any comma).
 _MERGE_STOP = re.compile(r"\s*(?:chịu trách nhiệm (?:về|trước)\s|[^;:.]{3,160}?\slà\s(?:nền tảng|điều kiện|yếu tố|động lực|giải pháp|nhiệm vụ)\s)", re.I)
+
+
+_RUN_ON_EXEMPT = {"dau tu", "phat trien"}  # capitalised inside names: "Quỹ Đầu tư phát triển"
+
+
+@lru_cache(maxsize=1)
+def _capital_verb() -> re.Pattern[str]:
+    verbs = sorted({v for v in lexicon()["task_verbs"] if fold(v) not in _RUN_ON_EXEMPT and " " in v or len(v) > 4},
+                   key=len, reverse=True)
+    alts = "|".join(re.escape(v[:1].upper() + v[1:]) for v in verbs)
+    return re.compile(r"(?<!\S)[a-zà-ỹđ]\S*\s+(?P<verb>" + alts + r")\s+(?=[a-zà-ỹđ])")
+
+
+def phrase_end(text: str, pos: int, limit: int | None = None) -> int:
+    """The agency phrase's end, also before a capitalised verb after a lower-case word: a lost line break
+    ("Thủ trưởng cơ quan ngang bộ Tập trung chỉ đạo …")."""
+    end = addressees.phrase_end(text, pos, limit)
+    m = _capital_verb().search(text, pos, min(len(text), end + 3))
+    return m.start("verb") - 1 if m and m.start("verb") < end else end
 
 
 @dataclass
@@ -50,6 +73,7 @@ class Subject:
     start: int  # offset in Document.text
     level: str  # numbering style of the heading ("1.", "a)", "" for a lead-in)
     rule: str
+    assigned: bool = False  # named after an assignment verb ("yêu cầu A, B …"), not as a plain subject
 
 
 @dataclass
@@ -66,6 +90,14 @@ class Candidate:
     context: dict = field(default_factory=dict)  # extractor state when made: the scorer's evidence
 
 
+_RANKS = {"I.": 0, "1.": 1, "1.1.": 2, "a)": 3, "(1)": 4, "-": 5}
+
+
+def _rank(style: str) -> int:
+    """Depth of a numbering style: a block at a rank <= a scope's rank closes that scope."""
+    return _RANKS.get(style, 6)
+
+
 def _style(num: str | None) -> str:
     if not num:
         return ""
@@ -75,6 +107,8 @@ def _style(num: str | None) -> str:
         return "1.1."
     if re.match(r"\d", num):
         return "1."
+    if num.startswith("("):
+        return "(1)"
     if num.endswith(")"):
         return "a)"
     return "-"
@@ -125,6 +159,10 @@ class _Extractor:
         self.field_items: list[tuple[int, int, str]] = []
         self.carried_table: dict = {}
         self.section_title = ""
+        self.block_style = ""
+        self.addressee = _document_addressee(self.text)
+        self.opened_leadin: Subject | None = None  # the lead-in the last block opened
+        self.document_leadin: Subject | None = None  # a lead-in whose items are whole sections
         self.sentence: tuple[int, int] | None = None  # the sentence being read
 
     def _add(self, c: Candidate) -> None:
@@ -139,6 +177,13 @@ class _Extractor:
     def run(self) -> list[Candidate]:
         for index, block in self._joined_blocks():
             if block.kind == "table":
+                prose = _layout_cells(block)
+                if prose:
+                    # A page laid out in a table (crawled or converted documents): its prose cells are
+                    # the document's paragraphs, not rows of a task table.
+                    for para in _cell_paragraphs(self.doc.text, prose):
+                        self._block(para)
+                    continue
                 self._table(index)
                 continue
             self._block(block)
@@ -161,8 +206,8 @@ class _Extractor:
                 continue
             if (prev is not None and prev.kind != "table" and block.kind == "paragraph"
                     and (first.islower() or first.isdigit() or first == "("
-                         or (self.doc.media_type == "application/pdf"
-                             and prev.kind in ("list_item", "paragraph") and len(prev.text) > 60
+                         or (self.doc.media_type in ("application/pdf", "text/plain")
+                             and prev.kind in ("list_item", "paragraph") and len(prev.text) > _WRAPPED_MIN[self.doc.media_type]
                              and re.search(r"\w$", prev.text) and prev.text.lstrip()[:1] not in "*"))
                     and not _NUMBERING.match(block.text)
                     and not re.search(r"[.:;!?]\s*$", prev.text) and block.start >= prev.end):
@@ -171,7 +216,7 @@ class _Extractor:
                 out[-1] = (out[-1][0], merged)
                 continue
             out.append((index, block))
-        return out
+        return [(i, piece) for i, b in out for piece in _inline_items(self.text, b)]
 
     def _table(self, index: int) -> None:
         for r in table_records(self.doc, index, self.ref, self.carried_table):
@@ -183,6 +228,11 @@ class _Extractor:
         m = _NUMBERING.match(text)
         num = (block.numbering or (m.group("num") if m else None)) if m else block.numbering
         body_off = m.end() if m else 0
+        topic = _TOPIC_LABEL.match(text, body_off)
+        if topic and topic.end() < len(text.rstrip()):
+            # "3. Về mở rộng dự án …: giao Tập đoàn X làm việc …": the topic names the matter, the clause
+            # after the colon is the instruction (and "Về đề nghị …" is no proposer).
+            body_off = topic.end()
         body = text[body_off:].strip().strip("*").strip()
         if not body:
             return
@@ -207,6 +257,11 @@ class _Extractor:
         if self._field_block(block, body, body_off):
             return
         self._flush_fields()
+        self.block_style = style
+        if self.leadin and self.leadin.level == "para" and not style and block.kind == "paragraph":
+            self.leadin = None  # a soft lead-in covers the numbered items right after it only
+        if self.leadin and style and self.leadin.level and _rank(style) <= _rank(self.leadin.level):
+            self.leadin = None  # "2. …" after the items of "1. … yêu cầu A … sau:" leaves A's scope
         # A new item at the heading's level ends the heading's scope.
         if self.heading and ((style and style == self.heading.level)
                              or (self.heading.level in ("", "Điều") and style in ("1.", "1.1."))
@@ -222,7 +277,10 @@ class _Extractor:
             self.field_items.append((block.start + body_off, block.end, style))
         item = bool(style) or block.kind == "list_item"
         self.followup_ok = not item and self.previous_block_subject is not None
+        before = self.leadin
         self._sentences(block.start + body_off, block.start + body_off + len(text[body_off:].rstrip()), item=item)
+        opened = self.leadin is not None and self.leadin is not before and self.leadin.assigned
+        self.opened_leadin = self.leadin if opened else None
 
     def _section(self, title: str) -> None:
         self._flush_fields()
@@ -230,10 +288,16 @@ class _Extractor:
         self.section_title = title[:200]
         self.heading = None
         self.last_subject = self.block_subject = None
-        self.leadin = None
+        if self.opened_leadin is not None:
+            # "… yêu cầu Bộ trưởng các Bộ, … thực hiện các nhiệm vụ như sau:" right before "I. VỀ …": the
+            # addressees stand over every section of the instructions that follow.
+            self.document_leadin = self.opened_leadin
+        self.opened_leadin = None
+        self.leadin = self.document_leadin
         self.area_pending = False
         self.field_items = []
-        self.in_operative = "to chuc thuc hien" in f or "phan cong" in f or "trach nhiem" in f
+        self.in_operative = ("to chuc thuc hien" in f or "phan cong" in f or "trach nhiem" in f
+                             or self.document_leadin is not None)
         # "ĐỀ XUẤT, KIẾN NGHỊ" in a report asks higher bodies for something: recommendations, not tasks.
         self.skipping = "noi nhan" in f or bool(re.match(r"(?:[ivxlc]+\.\s*)?(?:de xuat, )?kien nghi|de xuat\b", f))
 
@@ -258,16 +322,19 @@ class _Extractor:
             return False
         end = phrase_end(body, 0)
         rest = body[end:].strip()
-        if re.search(r"các\s+(?:Sở|Bộ|Ban|sở)\s*:", body[:end]) and rest.strip(" :"):
+        if re.search(r"(?i:các)\s+(?:Sở|Bộ|Ban|sở|bộ)\s*:", body[:end]) and rest.strip(" :"):
             return False  # "Giám đốc các Sở: Nội vụ, Tư pháp rà soát …" is a subject, not a heading
         start = block.start + body_off
         if not rest.strip(" :"):
             rest = ""
-        if not rest or (rest.startswith(":") and len(rest) > 1):
+        run_on = rest[:1].isupper() and head_at(rest, 0) is None and not re.match(r"(?:Chủ trì|Phối hợp)\b", rest)
+        if not rest or (rest.startswith(":") and len(rest) > 1) or run_on:
+            # "1. Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang bộ Tập trung chỉ đạo …": a heading whose line
+            # break was lost reads as the heading followed by its first item.
             self.heading = Subject(body[:end], start, style, "heading")
-            if rest.startswith(":"):
-                colon = self.text.find(":", start + end)
-                self._sentences(colon + 1, block.start + len(block.text.rstrip()))
+            if rest.startswith(":") or run_on:
+                colon = self.text.find(":", start + end) + 1 if rest.startswith(":") else start + end
+                self._sentences(colon, block.start + len(block.text.rstrip()))
             return True
         return False
 
@@ -401,20 +468,30 @@ class _Extractor:
         if assigner and re.search(r"(?:yêu cầu|đề nghị|giao)\s*:$", stripped):
             self.in_operative = True  # "Chủ tịch UBND tỉnh yêu cầu:" then items with their own subjects
             return False
+        if assigner and stripped.endswith(":") and not closer and assigner.start() <= (pos or 0) + 2:
+            # "Đề nghị Thường trực Tỉnh ủy tập trung lãnh đạo … các lĩnh vực sau:" introduces the items that follow.
+            after = self._skip_cho(sent, assigner.end())
+            if head_at(sent, after):
+                end = phrase_end(sent, after)
+                self.leadin = Subject(sent[after:end], s + after, self.block_style, "leadin", assigned=True)
+                self.in_operative = True
+                return False
         if assigner and closer and len(sent[closer.end():].strip(" .:")) <= 6 and stripped.endswith((":", ".")):
             for am in cue_regex("assigner_verbs").finditer(sent):
                 after = self._skip_cho(sent, am.end())
                 if head_at(sent, after):
                     end = phrase_end(sent, after)
-                    self.leadin = Subject(sent[after:end], s + after, "item", "leadin")
+                    self.leadin = Subject(sent[after:end], s + after, self.block_style, "leadin", assigned=True)
                     self.in_operative = True
                     return False
         if closer and stripped.endswith((":", ".")) and head_at(sent, pos) and len(sent[closer.end():].strip(" .:")) <= 6:
             # "Ngoài ra, các cơ quan, đơn vị thực hiện các nhiệm vụ sau." only introduces the items that
             # follow (with a full stop as often as a colon): a lead-in, never a task of its own.
             end = phrase_end(sent, pos)
+            if assigner and assigner.start() >= end - 1:
+                return False  # "… Thủ tướng Chính phủ yêu cầu <addressees not recognised> …": the requester
             if end < closer.start():
-                self.leadin = Subject(sent[pos:end], s + pos, "item", "leadin")
+                self.leadin = Subject(sent[pos:end], s + pos, self.block_style, "leadin")
                 self.in_operative = True
                 return False
         for am in _assigner_matches(sent):
@@ -445,6 +522,11 @@ class _Extractor:
                 return False
             if end < len(sent.rstrip()) and (duty or self.in_operative or self.heading or opener):
                 self._subject_duty(sent, s, pos, end, "subject", next_text, next_start)
+                if (opener and opener is not True and cue_regex("assigner_verbs").match(opener.group(0).strip())
+                        and not self.block_style and not next_text):
+                    # "Đề nghị Thường trực Tỉnh ủy tập trung … các nhiệm vụ, giải pháp …" then numbered
+                    # items with no subject: the items are the addressee's too, up to the next paragraph.
+                    self.leadin = Subject(sent[pos:end], s + pos, "para", "leadin", assigned=True)
                 return False
         # Subjectless: inherit from the heading, the lead-in or the previous sentence ("Đồng thời, …").
         inherit = self.heading or self.leadin
@@ -456,6 +538,11 @@ class _Extractor:
                 and sent[:1].isupper()):
             # "Phối hợp với các viện …" as a paragraph of its own after "21. Các trường … mở thêm …".
             inherit = Subject(self.previous_block_subject.text, self.previous_block_subject.start, "", "followup")
+        if (not inherit and not opener and self.addressee is not None and self.block_style
+                and _TASK_SECTION.search(fold(self.section_title)) and sent[:1].isupper()):
+            # "II. NHIỆM VỤ, GIẢI PHÁP …" of a notice whose closing names who acts ("thông báo để Ủy ban
+            # nhân dân tỉnh X … biết, thực hiện"): its subjectless items are that body's.
+            inherit = self.addressee
         if inherit and _statement(sent[pos:]):
             inherit = None  # "Kinh phí hoạt động của Tổ công tác được bố trí …": a fact, not a duty
         if inherit and not head_at(sent, pos):
@@ -737,6 +824,81 @@ class _Extractor:
             if nxt:
                 return timing.to_deadline(nxt[0], next_start)
         return None
+
+
+_PROSE_CELL_CHARS = 1500
+# A line this long that ends in a letter was wrapped: the next line continues its sentence (PDF lines,
+# crawled text with hard line breaks).
+_WRAPPED_MIN = {"application/pdf": 60, "text/plain": 40}
+_TASK_SECTION = re.compile(r"\bnhiem vu\b|\bgiai phap\b")
+# The closing line of a notice naming who is to act on it.
+_NOTICE_ADDRESSEE = re.compile(r"thông báo (?:để|cho|đến)\s+(?=\S)", re.I)
+
+
+def _document_addressee(text: str) -> Subject | None:
+    """The body a notice is sent to for action ("… thông báo để Ủy ban nhân dân tỉnh X … biết, thực hiện")."""
+    for m in _NOTICE_ADDRESSEE.finditer(text):
+        tail = text[m.end():m.end() + 300]
+        if not re.search(r"(?:biết|thực hiện)", tail[:200]) or not head_at(text, m.end()):
+            continue
+        end = phrase_end(text, m.end())
+        members = split_members(text[m.end():end], keep_collectives_whole=True)
+        if members:
+            first = members[0]
+            return Subject(first.text, m.end() + first.start, "", "addressee")
+    return None
+# An item number inside a long paragraph, after the end of a sentence or a colon: "… hằng tháng. 2. Văn
+# phòng Chính phủ …", "… như sau: I. VỀ …", "… 2025. b) Các Bộ: …", "… cụ thể: (1) Bộ Tài chính …".
+_INLINE_ITEM = re.compile(
+    r"(?<=[.:;!?)*])\s+(?:\*\*\s*)?(?=(?:[IVX]{1,4}\.|\d{1,2}\.(?:\d{1,2}\.)*|[a-zđ]\)|\(\d{1,2}\))\s*(?:\*\*)?\s*[A-ZĐÀ-Ỹ])"
+    # after a title in capitals ("I. VỀ HOÀN THIỆN THỂ CHẾ 1. Bộ trưởng …"), and a letter item anywhere
+    r"|(?<=[A-ZĐÀ-Ỹ]{2})\s+(?=\d{1,2}\.\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ])|(?<=\w)\s+(?=[a-zđ]\)\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ])"
+)
+_INLINE_MIN_CHARS = 600
+
+
+def _inline_items(text: str, block: Block) -> list[Block]:
+    """A long paragraph that lost its line breaks (crawled or converted pages), cut at its item numbers."""
+    if block.kind == "table" or block.end - block.start < _INLINE_MIN_CHARS:
+        return [block]
+    cuts = [m.end() for m in _INLINE_ITEM.finditer(text, block.start, block.end)]
+    if len(cuts) < 2:
+        return [block]
+    out: list[Block] = []
+    bounds = [block.start] + cuts + [block.end]
+    for a, b in zip(bounds, bounds[1:]):
+        piece = text[a:b]
+        if not piece.strip():
+            continue
+        kind = block.kind if a == block.start else "list_item"
+        out.append(Block(kind, piece, a, b, block.page, block.level, block.numbering if a == block.start else None,
+                         None, block.style))
+    return out
+
+
+def _layout_cells(block: Block) -> list:
+    """Cells of a table that hold running prose (a page laid out in a table), else [].
+
+    A task table's cells are short; a cell of more than ``_PROSE_CELL_CHARS`` characters with several
+    sentences is the body of a document that a converter wrapped in a table.
+    """
+    cells = [c for row in block.rows or [] for c in row if c.text]
+    prose = [c for c in cells if len(c.text) >= _PROSE_CELL_CHARS and c.text.count(". ") >= 3]
+    return prose
+
+
+def _cell_paragraphs(text: str, cells: list) -> list[Block]:
+    """The lines of prose cells as paragraph blocks with their document offsets."""
+    out: list[Block] = []
+    seen: set[int] = set()
+    for c in cells:
+        if c.start in seen:
+            continue  # a merged cell repeated on every row it spans
+        seen.add(c.start)
+        for m in re.finditer(r"[^\n]+", text[c.start:c.end]):
+            if m.group(0).strip():
+                out.append(Block("paragraph", m.group(0), c.start + m.start(), c.start + m.end()))
+    return out
 
 
 def _statement(sent: str) -> bool:
