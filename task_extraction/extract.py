@@ -345,10 +345,12 @@ class _Extractor:
         m = self._FIELD.match(body)
         if not m:
             return False
-        label = fold(m.group("label").strip(" -*"))
+        label = fold(m.group("label").strip(" -+*"))
         kinds = lexicon()["field_labels"]
         for kind in ("lead", "support", "time", "product"):
-            if any(label == fold(w) for w in kinds[kind]):
+            # "Thời hạn ban hành", "Cơ quan chủ trì thực hiện": a label opens with one of its kind's words
+            if any(label == fold(w) or (" " in w and len(label.split()) <= 5 and label.startswith(fold(w) + " "))
+                   for w in kinds[kind]):
                 value_start = block.start + body_off + m.start("value")
                 self.fields.setdefault(kind, []).append((m.group("value").strip(), value_start))
                 return True
