@@ -522,8 +522,10 @@ class _Extractor:
                 # "A, B được giao … có trách nhiệm <task>": the duty follows the responsibility phrase.
                 self._subject_duty(sent, s, pos, end, "subject", next_text, next_start, task_from=end + resp.end())
                 return False
-            if end < len(sent.rstrip()) and (duty or self.in_operative or self.heading or opener):
-                self._subject_duty(sent, s, pos, end, "subject", next_text, next_start)
+            verb_next = not (duty or self.in_operative or self.heading or opener) and _task_verb_at(sent, end)
+            if end < len(sent.rstrip()) and (duty or self.in_operative or self.heading or opener or verb_next):
+                # "Bộ Quốc phòng, Bộ Công an tiếp tục huy động …" with no modal: a weaker cue, its own rule
+                self._subject_duty(sent, s, pos, end, "subject_verb" if verb_next else "subject", next_text, next_start)
                 if (opener and opener is not True and cue_regex("assigner_verbs").match(opener.group(0).strip())
                         and not self.block_style and not next_text):
                     # "Đề nghị Thường trực Tỉnh ủy tập trung … các nhiệm vụ, giải pháp …" then numbered
@@ -901,6 +903,17 @@ def _cell_paragraphs(text: str, cells: list) -> list[Block]:
             if m.group(0).strip():
                 out.append(Block("paragraph", m.group(0), c.start + m.start(), c.start + m.end()))
     return out
+
+
+@lru_cache(maxsize=1)
+def _task_verb_regex() -> re.Pattern[str]:
+    verbs = sorted(lexicon()["task_verbs"], key=len, reverse=True)
+    return re.compile(r"[\s,]*(?:" + "|".join(re.escape(v) for v in verbs) + r")(?!\w)")
+
+
+def _task_verb_at(sent: str, pos: int) -> bool:
+    """A duty verb right after the agency phrase ("… tiếp tục huy động", "… rà soát")."""
+    return bool(_task_verb_regex().match(sent, pos))
 
 
 def _statement(sent: str) -> bool:
