@@ -271,6 +271,8 @@ class _Extractor:
         heading = self._agency_heading(block, body, body_off, style)
         if heading:
             return
+        if style and style != "-" and _label_only(body):
+            return  # "2.1. Trách nhiệm chung": a label over the items below it, no duty of its own
         if style in ("1.", "1.1.", "I."):
             self.field_items = []
         if style in ("a)", "-", "1.", "1.1.") or block.kind == "list_item":
@@ -325,6 +327,13 @@ class _Extractor:
         if re.search(r"(?i:các)\s+(?:Sở|Bộ|Ban|sở|bộ)\s*:", body[:end]) and rest.strip(" :"):
             return False  # "Giám đốc các Sở: Nội vụ, Tư pháp rà soát …" is a subject, not a heading
         start = block.start + body_off
+        listed = re.match(r"\((?P<inner>[^()]{4,400})\)\s*:\s*$", rest)
+        if listed and head_at(listed.group("inner"), 0):
+            # "1. Các cơ quan đăng ký đầu tư (Sở Tài chính, Ban quản lý Khu kinh tế …):" — the bodies in
+            # brackets are the addressees of the items below.
+            inner_start = start + end + rest.find("(") + 1 + (len(body[end:]) - len(body[end:].lstrip()))
+            self.heading = Subject(listed.group("inner"), inner_start, style, "heading")
+            return True
         if not rest.strip(" :"):
             rest = ""
         run_on = rest[:1].isupper() and head_at(rest, 0) is None and not re.match(r"(?:Chủ trì|Phối hợp)\b", rest)
@@ -905,10 +914,17 @@ def _cell_paragraphs(text: str, cells: list) -> list[Block]:
     return out
 
 
+def _label_only(body: str) -> bool:
+    """A short title with no verb and no end punctuation ("Trách nhiệm chung", "Mục đích")."""
+    words = body.strip(" *").split()
+    return (0 < len(words) <= 5 and not re.search(r"[.;:!?]$", body.strip(" *"))
+            and not _task_verb_regex().match(body) and head_at(body, 0) is None)
+
+
 @lru_cache(maxsize=1)
 def _task_verb_regex() -> re.Pattern[str]:
     verbs = sorted(lexicon()["task_verbs"], key=len, reverse=True)
-    return re.compile(r"[\s,]*(?:" + "|".join(re.escape(v) for v in verbs) + r")(?!\w)")
+    return re.compile(r"[\s,]*(?:" + "|".join(re.escape(v) for v in verbs) + r")(?!\w)", re.I)
 
 
 def _task_verb_at(sent: str, pos: int) -> bool:
