@@ -260,7 +260,8 @@ class _Extractor:
         self.block_style = style
         if self.leadin and self.leadin.level == "para" and not style and block.kind == "paragraph":
             self.leadin = None  # a soft lead-in covers the numbered items right after it only
-        if self.leadin and style and self.leadin.level and _rank(style) <= _rank(self.leadin.level):
+        if (self.leadin and style and self.leadin.level and self.leadin.level != "para"
+                and _rank(style) <= _rank(self.leadin.level)):
             self.leadin = None  # "2. …" after the items of "1. … yêu cầu A … sau:" leaves A's scope
         # A new item at the heading's level ends the heading's scope.
         if self.heading and ((style and style == self.heading.level)
@@ -324,15 +325,14 @@ class _Extractor:
             return False
         end = phrase_end(body, 0)
         rest = body[end:].strip()
-        if re.search(r"(?i:các)\s+(?:Sở|Bộ|Ban|sở|bộ)\s*:", body[:end]) and rest.strip(" :"):
+        if re.search(r"(?i:các)\s+(?:Sở|Bộ|Ban|sở|bộ)\s*:", body[:end + 2]) and rest.strip(" :"):
             return False  # "Giám đốc các Sở: Nội vụ, Tư pháp rà soát …" is a subject, not a heading
         start = block.start + body_off
-        listed = re.match(r"\((?P<inner>[^()]{4,400})\)\s*:\s*$", rest)
+        listed = re.match(r"[^()]{3,160}?\((?P<inner>[^()]{4,400})\)\s*:\s*$", body)
         if listed and head_at(listed.group("inner"), 0):
             # "1. Các cơ quan đăng ký đầu tư (Sở Tài chính, Ban quản lý Khu kinh tế …):" — the bodies in
             # brackets are the addressees of the items below.
-            inner_start = start + end + rest.find("(") + 1 + (len(body[end:]) - len(body[end:].lstrip()))
-            self.heading = Subject(listed.group("inner"), inner_start, style, "heading")
+            self.heading = Subject(listed.group("inner"), start + listed.start("inner"), style, "heading")
             return True
         if not rest.strip(" :"):
             rest = ""
@@ -463,7 +463,7 @@ class _Extractor:
         if stripped.endswith(":") and re.search(r"(?:kết luận|chỉ đạo|thống nhất|quán triệt)\s+(?:\S+\s+){0,3}?(?:như sau|các nội dung sau|một số nội dung sau)", sent, re.I):
             self.in_operative = True  # "… kết luận như sau:" then items that carry their own subjects
             return False
-        opener = re.match(r"^\s*(?:(?:Cụ thể|Đồng thời|Ngoài ra|Theo đó|Bên cạnh đó)\s*,\s*|(?:Yêu cầu|Khuyến khích|Đề nghị|Giao|Riêng|Riêng đối với)\s+)", sent)
+        opener = re.match(r"^\s*(?:(?:Cụ thể|Đồng thời|Ngoài ra|Theo đó|Bên cạnh đó)\s*,\s*|(?:[Yy]êu cầu|[Kk]huyến khích|[Đđ]ề nghị|[Gg]iao)\s+|(?:Riêng|Riêng đối với)\s+)", sent)
         pos = opener.end() if opener else 0
         article = None if opener else re.match(r"\s*Điều\s+\d+\s*[.:]\s*", sent)
         if article and head_at(sent, article.end()):
