@@ -38,6 +38,7 @@ _NUMBERING = re.compile(
     r"^\s*(?:\*\*)?(?P<num>[IVXLC]+\.|\d+(?:\.\d+)*\.?(?=\s)|[a-zđ]\)|\(\d{1,2}\)|[-+•–*])\s*(?:\*\*)?\s*"
 )
 _ROMAN = re.compile(r"^[IVXLC]+\.$")
+_NUMBER_ONLY = re.compile(r"^\s*(?:\*\*)?(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|\(\d{1,2}\))\s*(?:\*\*)?\s*$")
 # "Về <matter>:" opening an item: the matter, not the instruction that follows the colon.
 _TOPIC_LABEL = re.compile(r"\s*(?:\*\*)?Về\s[^:;]{3,300}?:\s*(?:\*\*)?\s*(?=\S)")
 _EXEC = None
@@ -196,6 +197,12 @@ class _Extractor:
         for index, block in enumerate(self.doc.blocks):
             prev = out[-1][1] if out else None
             first = block.text.lstrip()[:1]
+            if prev is not None and prev.kind != "table" and block.kind != "table" and _NUMBER_ONLY.match(prev.text):
+                # "2." on a line of its own, then "Các sở, ban, ngành: …": one numbered item.
+                merged = Block("list_item", self.text[prev.start:block.end], prev.start, block.end, prev.page,
+                               prev.level, prev.numbering, None, prev.style)
+                out[-1] = (out[-1][0], merged)
+                continue
             if (prev is not None and self.doc.media_type == "application/pdf" and prev.kind != "table"
                     and re.match(r"\s*[-–]\s+[a-zà-ỹđ]", block.text) and re.search(r"\w$", prev.text)
                     and block.start >= prev.end):
