@@ -161,6 +161,7 @@ class _Extractor:
         self.carried_table: dict = {}
         self.section_title = ""
         self.block_style = ""
+        self.section_open = False  # the last block was a section title (a title may wrap to a second line)
         self.addressee = _document_addressee(self.text)
         self.opened_leadin: Subject | None = None  # the lead-in the last block opened
         self.document_leadin: Subject | None = None  # a lead-in whose items are whole sections
@@ -247,6 +248,7 @@ class _Extractor:
         self.followup_ok = False
         lowered = body.lower()
         style = _style(num)
+        self.section_open, opened = False, self.section_open
         if lowered.startswith("kính gửi"):
             self.in_operative = True  # a letter: what follows is addressed to its recipients
         if lowered.startswith("nơi nhận"):
@@ -257,7 +259,9 @@ class _Extractor:
             self.leadin = None  # a new article ends the addressee list of the article before it
         if not is_article and (style == "I." or (block.kind == "heading" and not head_at(body, 0) and len(body) < 200)
                                or body.isupper() and len(body) < 200):
-            self._section(body)
+            self.section_open = opened
+            self._section(text.strip() if style == "I." else body)
+            self.section_open = style == "I." or opened
             return
         if self.skipping:
             return
@@ -293,6 +297,10 @@ class _Extractor:
         self.opened_leadin = self.leadin if opened else None
 
     def _section(self, title: str) -> None:
+        if self.section_open and not _NUMBERING.match(title) and title.isupper():
+            # "II. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP" / "TRONG THỜI GIAN TỚI": one title over two lines
+            self.section_title = (self.section_title + " " + title)[:200]
+            return
         self._flush_fields()
         f = fold(title)
         self.section_title = title[:200]
@@ -543,7 +551,7 @@ class _Extractor:
                 # "Bộ Quốc phòng, Bộ Công an tiếp tục huy động …" with no modal: a weaker cue, its own rule
                 self._subject_duty(sent, s, pos, end, "subject_verb" if verb_next else "subject", next_text, next_start)
                 if (opener and opener is not True and cue_regex("assigner_verbs").match(opener.group(0).strip())
-                        and not self.block_style and not next_text):
+                        and not self.block_style and not next_text and cue_regex("leadin_announcers").search(sent)):
                     # "Đề nghị Thường trực Tỉnh ủy tập trung … các nhiệm vụ, giải pháp …" then numbered
                     # items with no subject: the items are the addressee's too, up to the next paragraph.
                     self.leadin = Subject(sent[pos:end], s + pos, "para", "leadin", assigned=True)
