@@ -161,6 +161,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "deadline": re.compile("|".join(f"(?:{p})" for p in c["deadline_patterns"])),
         "imperative": re.compile(alternation([w[:1].upper() + w[1:] for w in c["imperative_openers"]])),  # cased
         "law_article": re.compile(c["law_article_pattern"].lower()),
+        "described_list": re.compile(c["described_list_pattern"]),
+        "generic_subject": re.compile(alternation(c["generic_subjects"])),
         "statistic": re.compile(c["statistic_pattern"]),
         "old_year": re.compile(c["old_year_pattern"]),
         "digit": re.compile(r"\d"),
@@ -179,6 +181,8 @@ _NUMBERING = re.compile(r"^\s*(?:[#*_]+\s*)?(?:(?:Phần|Chương|Mục|PHẦN|C
 _OPENER = re.compile(r"(?:(?:Cụ thể|Đồng thời|Ngoài ra|Theo đó|Bên cạnh đó|Riêng|Mặt khác)\s*,?\s*)")
 _COUNT = re.compile(r"\d{1,3}\s+")
 _WORD_START = re.compile(r"(?<!\w)\w")
+_ITEM = re.compile(r"\s*(?:[-+•–*▪●]|\d{1,3}[.)]|[a-zđ]\))\s")
+_WEAK_CUES = frozenset({"imperative", "role", "deadline", "duty"})
 
 
 def _subject_before(body: str, low: str, at: int) -> bool:
@@ -239,10 +243,13 @@ def sentence_cues(text: str, start: int, end: int) -> frozenset[str]:
             if not p["passive_not_before"].match(low, pm.end()) and _subject_before(body, low, pm.start()):
                 found.add("assign")  # "7 sở, ngành được Chủ tịch UBND tỉnh giao nhiệm vụ …"
                 break
-    if low.rstrip(" *").endswith(":") and not past and (
-            "leadin_verb" in present or (subject_end is not None and "leadin_closer" in present)):
-        found.add("leadin")
-    roles = [(hs, he) for hs, he, k in hits if "role" in k and not p["role_not_before"].match(low, he)]
+    if low.rstrip(" *").endswith(":"):
+        if p["described_list"].search(low):
+            found.add("described_list")  # "Ban có các nhiệm vụ chủ yếu sau:" describes functions
+        elif not past and ("leadin_verb" in present or (subject_end is not None and "leadin_closer" in present)):
+            found.add("leadin")
+    roles = [(hs, he) for hs, he, k in hits if "role" in k and not p["role_not_before"].match(low, he)
+             and not law]
     if roles:
         found.add("role")  # "chủ trì, phối hợp với …", not "chủ trì hội nghị"
     digits = bool(p["digit"].search(low))
@@ -250,7 +257,8 @@ def sentence_cues(text: str, start: int, end: int) -> frozenset[str]:
         found.add("execution")  # "… chịu trách nhiệm thi hành Quyết định này"
     if not law and p["deadline"].search(low):
         found.add("deadline")  # a time limit a law sets ("trong thời hạn 10 ngày") is explained, not given
-    if subject_end is not None and not past and not law:
+    generic = subject_end is not None and bool(p["generic_subject"].match(low))
+    if subject_end is not None and not past and not law and not generic:
         window = subject_end + c["duty_window"]
         cue = next(((hs, he) for hs, he, k in hits if subject_end <= hs < window
                     and ("deontic" in k or (hs, he) in roles)), None)
@@ -341,6 +349,7 @@ def read_structure(doc: Document) -> Reading:
     text = doc.text.replace("\n", " ")
     sentences: list[SentenceCues] = []
     titles: list[tuple[int, int, str]] = []  # (start, level, title)
+    described = False  # inside the items of "… có các nhiệm vụ sau:"
     for block in doc.blocks:
         if block.kind == "table":
             if _is_task_table(block):
@@ -355,10 +364,18 @@ def read_structure(doc: Document) -> Reading:
         title = _title_of(block.text, block.kind, block.level)
         if title:
             titles.append((block.start, title[0], title[1]))
+        item = block.kind == "list_item" or bool(_ITEM.match(block.text))
+        if title or not item:
+            described = False  # a paragraph or a title ends the list of described functions
         for s, e in split_sentences(doc.text[block.start:block.end]):
             s0, e0 = block.start + s, block.start + e
             if e0 - s0 >= 12:
-                sentences.append(SentenceCues(s0, e0, sentence_cues(text, s0, e0)))
+                found = sentence_cues(text, s0, e0)
+                if described and item:
+                    found = found - _WEAK_CUES
+                sentences.append(SentenceCues(s0, e0, found))
+                if "described_list" in found:
+                    described = True
     sections: list[Section] = []
     stack: list[int] = []
     for i, (start, level, title) in enumerate(titles):
@@ -539,15 +556,20 @@ def assess(doc: Document, candidates: Iterable[SpanLike] = ()) -> GateVerdict:
         kind = _page_kind(counts, n, feats, form)
         why = (f"a legal Q&A ({int(feats['qa_markers'])} question/answer markers, {counts['law']} sentences "
                f"explaining a law)" if legal_qa else f"assignment score {p_assigns:.2f} < {threshold:.2f}")
-        reason = (f"Descriptive page ({kind}): no official-document form (own number, national motto, Kính gửi, "
-                  f"Nơi nhận); {assigning_n}/{n} sentences carry an assignment cue and {strong_n} a strong one "
-                  f"(assigner verb with its addressee, lead-in, execution clause, task table); {why}.")
+        has_form = bool(form["own_number"] or form["national_motto"] or form["noi_nhan"])
+        label = " ".join(x for x in (form["doc_type"], form["own_number"]) if x) or "document"
+        form_en = (f"a {label} in official form, a type that reports rather than assigns" if has_form
+                   else "no official-document form (own number, national motto, Kính gửi, Nơi nhận)")
+        form_vi = (f"là {label}, loại văn bản báo cáo chứ không giao việc" if has_form
+                   else "văn bản không có số hiệu, quốc hiệu, kính gửi hay nơi nhận")
+        reason = (f"Descriptive page ({kind}): {form_en}; {assigning_n}/{n} sentences carry an assignment cue and "
+                  f"{strong_n} a strong one (assigner verb with its addressee, lead-in, execution clause, task "
+                  f"table); {why}.")
         cue_vi = (f"chỉ {assigning_n}/{n} câu có dấu hiệu giao việc (động từ giao việc, từ tình thái, chủ trì/phối "
                   f"hợp, thời hạn), {strong_n} câu giao việc cho một cơ quan cụ thể" if assigning_n
                   else f"không câu nào trong {n} câu có động từ giao việc, từ tình thái, chủ trì/phối hợp hay thời hạn")
         qa_vi = " và có dạng hỏi – đáp giải thích quy định pháp luật" if legal_qa else ""
-        reason_vi = (f"Trang mang tính mô tả ({_KIND_VI[kind]}), không giao nhiệm vụ: {cue_vi}{qa_vi}; "
-                     f"văn bản không có số hiệu, quốc hiệu, kính gửi hay nơi nhận.")
+        reason_vi = f"Trang mang tính mô tả ({_KIND_VI[kind]}), không giao nhiệm vụ: {cue_vi}{qa_vi}; {form_vi}."
         skipped = [(0, len(doc.text), f"descriptive document ({kind})")]
     else:
         why = {"official form": f"official {form['doc_type'] or 'document'}"
@@ -568,7 +590,7 @@ def assess(doc: Document, candidates: Iterable[SpanLike] = ()) -> GateVerdict:
     return GateVerdict(descriptive, reason, reason_vi, evidence, skipped)
 
 
-_KIND_VI = {"encyclopedia": "bách khoa", "legal explanation": "giải đáp pháp luật", "statistics": "thống kê",
+_KIND_VI = {"encyclopedia": "bách khoa", "legal explanation": "giải thích pháp luật", "statistics": "thống kê",
             "biography": "tiểu sử", "narrative": "tường thuật", "press narrative": "bài báo tường thuật, bối cảnh"}
 
 
@@ -579,7 +601,7 @@ def _page_kind(counts: dict[str, int], n: int, feats: dict[str, float], form: di
         return "press narrative"
     if feats["qa_markers"] >= 1 or counts["law"] >= max(3, 0.15 * n):
         return "legal explanation"
-    if counts["statistic"] >= 0.4 * n:
+    if counts["statistic"] >= 0.3 * n:
         return "statistics"
     if counts["biography"] >= 3 and counts["biography"] >= counts["place"]:
         return "biography"
