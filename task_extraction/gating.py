@@ -51,6 +51,7 @@ from parlens.task_extraction.addressees import head_at, phrase_end
 from parlens.task_extraction.lexicon import alternation, lexicon
 
 ASSIGNMENT_CUES = ("assign", "leadin", "execution", "role", "deadline", "duty", "imperative", "task_table")
+_ASSIGNMENT_SET = frozenset(ASSIGNMENT_CUES)
 STRONG_CUES = frozenset({"assign", "leadin", "execution", "task_table"})
 DESCRIPTIVE_CUES = ("past", "old_year", "copula", "statistic", "law", "biography", "place")
 
@@ -72,7 +73,7 @@ class SentenceCues:
 
     @property
     def assigns(self) -> bool:
-        return any(c in self.cues for c in ASSIGNMENT_CUES)
+        return not self.cues.isdisjoint(_ASSIGNMENT_SET)
 
 
 @dataclass
@@ -129,7 +130,8 @@ def _word_kinds() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     lists = {"assigner": assigners, "leadin_verb": c["leadin_verbs"], "leadin_closer": lx["leadin_closers"],
              "role": c["role_cues"], "deontic": c["deontic_cues"], "past": c["past_markers"],
              "biography": c["biography_markers"], "place": c["place_markers"], "law": c["law_explanation_markers"],
-             "copula": ["là"], "passive": ["được"], "execution": lx["execution_clause"]}
+             "copula": ["là"], "passive": ["được"], "execution": lx["execution_clause"],
+             "deadline": c["deadline_phrases"]}
     kinds: dict[str, set[str]] = {}
     for kind, ws in lists.items():
         for w in ws:
@@ -138,7 +140,33 @@ def _word_kinds() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
         for v in list(kinds):
             if v != w and re.search(rf"(?<!\w){re.escape(v)}(?!\w)", w):
                 kinds[w] |= kinds[v]
-    return re.compile(alternation(list(kinds))), {w: frozenset(k) for w, k in kinds.items()}
+    return re.compile(r"(?<!\w)(?:" + _trie(list(kinds)) + r")(?!\w)"), {w: frozenset(k) for w, k in kinds.items()}
+
+
+def _trie(words: list[str]) -> str:
+    """A regex alternation of ``words`` folded into a prefix tree: the same matches as a longest-first
+    alternation, about three times faster on a few hundred words.
+
+    >>> _trie(["lập", "là", "lĩnh", "lĩnh vực"]).replace(chr(92), "")
+    'l(?:à|ĩnh(?: vực)?|ập)'
+    """
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return (f"(?:{body})?" if len(branches) == 1 else body + "?")
+        return body
+
+    return build(root)
 
 
 @lru_cache(maxsize=1)
@@ -255,7 +283,7 @@ def sentence_cues(text: str, start: int, end: int) -> frozenset[str]:
     digits = bool(p["digit"].search(low))
     if "execution" in present:
         found.add("execution")  # "… chịu trách nhiệm thi hành Quyết định này"
-    if not law and p["deadline"].search(low):
+    if not law and ("deadline" in present or (digits and p["deadline"].search(low))):
         found.add("deadline")  # a time limit a law sets ("trong thời hạn 10 ngày") is explained, not given
     generic = subject_end is not None and bool(p["generic_subject"].match(low))
     if subject_end is not None and not past and not law and not generic:
@@ -344,38 +372,11 @@ class Reading:
     sections: list[Section]
 
 
-def read_structure(doc: Document) -> Reading:
-    """Every sentence of ``doc`` with its cues, and the titled sections around them."""
-    text = doc.text.replace("\n", " ")
-    sentences: list[SentenceCues] = []
-    titles: list[tuple[int, int, str]] = []  # (start, level, title)
-    described = False  # inside the items of "… có các nhiệm vụ sau:"
-    for block in doc.blocks:
-        if block.kind == "table":
-            if _is_task_table(block):
-                sentences.append(SentenceCues(block.start, block.end, frozenset({"task_table"})))
-                continue
-            for row in block.rows or []:
-                if row:
-                    s, e = row[0].start, row[-1].end
-                    if e > s:
-                        sentences.append(SentenceCues(s, e, sentence_cues(text, s, e)))
-            continue
-        title = _title_of(block.text, block.kind, block.level)
-        if title:
-            titles.append((block.start, title[0], title[1]))
-        item = block.kind == "list_item" or bool(_ITEM.match(block.text))
-        if title or not item:
-            described = False  # a paragraph or a title ends the list of described functions
-        for s, e in split_sentences(doc.text[block.start:block.end]):
-            s0, e0 = block.start + s, block.start + e
-            if e0 - s0 >= 12:
-                found = sentence_cues(text, s0, e0)
-                if described and item:
-                    found = found - _WEAK_CUES
-                sentences.append(SentenceCues(s0, e0, found))
-                if "described_list" in found:
-                    described = True
+def read_sections(doc: Document) -> list[Section]:
+    """The titled sections of ``doc``: markdown, upper-case, Roman-numbered and article titles, heading blocks,
+    and numbered titles that announce background or instructions ("1. Thực trạng", "2. Nhiệm vụ")."""
+    titles = [(block.start, *title) for block in doc.blocks if block.kind != "table"
+              and (title := _title_of(block.text, block.kind, block.level))]
     sections: list[Section] = []
     stack: list[int] = []
     for i, (start, level, title) in enumerate(titles):
@@ -388,7 +389,45 @@ def read_structure(doc: Document) -> Reading:
             stack.pop()
         sections.append(Section(title[:160], start, end, level, _classify_title(title), stack[-1] if stack else None))
         stack.append(len(sections) - 1)
-    return Reading(sentences, sections)
+    return sections
+
+
+def read_sentences(doc: Document, within: Sequence[tuple[int, int]] | None = None) -> list[SentenceCues]:
+    """Every sentence (and table row) of ``doc`` with its cues; only those of blocks starting inside
+    ``within`` when given."""
+    text = doc.text.replace("\n", " ")
+    sentences: list[SentenceCues] = []
+    described = False  # inside the items of "… có các nhiệm vụ sau:"
+    for block in doc.blocks:
+        if within is not None and not any(s <= block.start < e for s, e in within):
+            continue
+        if block.kind == "table":
+            if _is_task_table(block):
+                sentences.append(SentenceCues(block.start, block.end, frozenset({"task_table"})))
+                continue
+            for row in block.rows or []:
+                if row and row[-1].end > row[0].start:
+                    s, e = row[0].start, row[-1].end
+                    sentences.append(SentenceCues(s, e, sentence_cues(text, s, e)))
+            continue
+        item = block.kind == "list_item" or bool(_ITEM.match(block.text))
+        if not item or _title_of(block.text, block.kind, block.level):
+            described = False  # a paragraph or a title ends the list of described functions
+        for s, e in split_sentences(doc.text[block.start:block.end]):
+            s0, e0 = block.start + s, block.start + e
+            if e0 - s0 >= 12:
+                found = sentence_cues(text, s0, e0)
+                if described and item:
+                    found = found - _WEAK_CUES
+                sentences.append(SentenceCues(s0, e0, found))
+                if "described_list" in found:
+                    described = True
+    return sentences
+
+
+def read_structure(doc: Document) -> Reading:
+    """Every sentence of ``doc`` with its cues, and the titled sections around them."""
+    return Reading(read_sentences(doc), read_sections(doc))
 
 
 # -------------------------------------------------------------------------------------------- evidence
@@ -453,8 +492,11 @@ def model_features(reading: Reading, doc: Document) -> dict[str, float]:
 
 def _qa_markers(doc: Document) -> int:
     """How many question/answer markers ("Hỏi:", "Trả lời:", "xin hỏi") the page has."""
+    low = doc.text.lower()
+    if not any(k in low for k in cues()["qa_keywords"]):
+        return 0
     p = _patterns()
-    return len(p["qa_line"].findall(doc.text)) + len(p["qa_phrase"].findall(doc.text.lower()))
+    return len(p["qa_line"].findall(doc.text)) + len(p["qa_phrase"].findall(low))
 
 
 @lru_cache(maxsize=1)
@@ -516,17 +558,23 @@ def assess(doc: Document, candidates: Iterable[SpanLike] = ()) -> GateVerdict:
     ``candidates`` only feed the evidence (how many the gate would drop); the decision rests on the text.
     """
     c = cues()
-    reading = read_structure(doc)
     form = form_evidence(doc)
+    official = is_official(form)
+    if official:
+        # Never descriptive as a whole: only the sentences of background sections need reading.
+        sections = read_sections(doc)
+        reading = Reading(read_sentences(doc, [(x.start, x.end) for x in sections if x.kind == "background"]),
+                          sections)
+    else:
+        reading = read_structure(doc)
     feats = model_features(reading, doc)
     n = len(reading.sentences)
     counts = cue_counts(reading.sentences)
     strong_n = round(feats["strong_share"] * (n or 1))
     threshold = page_model()["threshold"]
-    official = is_official(form)
-    p_assigns = score(feats)
+    p_assigns = None if official else score(feats)
     legal_qa = feats["qa_markers"] >= c["qa_min_markers"] and feats["law"] >= c["qa_min_law_share"]
-    operative = _operative_section(reading)
+    operative = None if official else _operative_section(reading)
     short = n < c["document_min_sentences"]
     if official:
         rule = "official form"
@@ -538,15 +586,17 @@ def assess(doc: Document, candidates: Iterable[SpanLike] = ()) -> GateVerdict:
         rule = "too short to judge"
     else:
         rule = "page model"
-    descriptive = rule == "legal Q&A" or (rule == "page model" and p_assigns < threshold)
+    descriptive = rule == "legal Q&A" or (rule == "page model" and p_assigns is not None and p_assigns < threshold)
     assigning_n = counts["any_assignment"]
     examples = [[s.start, s.end, sorted(k for k in s.cues if k in ASSIGNMENT_CUES)]
                 for s in reading.sentences if s.assigns][:5]
     evidence: dict[str, Any] = {
-        "rule": rule, "form": form, "official": official, "sentences": n,
+        "rule": rule, "form": form, "official": official,
+        "sentences_read": "background sections only" if official else "all", "sentences": n,
         "assignment_sentences": assigning_n, "strong_assignment_sentences": strong_n,
         "counts": counts, "shares": {k: round(v, 4) for k, v in feats.items() if k not in ("sentences", "qa_markers")},
-        "qa_markers": int(feats["qa_markers"]), "p_assigns": round(p_assigns, 4), "threshold": threshold,
+        "qa_markers": int(feats["qa_markers"]), "p_assigns": None if p_assigns is None else round(p_assigns, 4),
+        "threshold": threshold,
         "assignment_examples": examples,
         "sections": [{"title": s.title, "start": s.start, "end": s.end, "level": s.level, "kind": s.kind}
                      for s in reading.sections],
@@ -572,17 +622,23 @@ def assess(doc: Document, candidates: Iterable[SpanLike] = ()) -> GateVerdict:
         reason_vi = f"Trang mang tính mô tả ({_KIND_VI[kind]}), không giao nhiệm vụ: {cue_vi}{qa_vi}; {form_vi}."
         skipped = [(0, len(doc.text), f"descriptive document ({kind})")]
     else:
-        why = {"official form": f"official {form['doc_type'] or 'document'}"
-                                 + (f" {form['own_number']}" if form["own_number"] else ""),
-               "operative section": f"operative section '{operative}' with assignment sentences",
-               "too short to judge": f"only {n} sentences, too short to judge",
-               "legal Q&A": "", "page model": f"assignment score {p_assigns:.2f} >= {threshold:.2f}"}[rule]
+        if rule == "official form":
+            label = " ".join(x for x in (form["doc_type"], form["own_number"]) if x) or "document"
+            why, why_vi = f"official {label}", f"{label} có thể thức văn bản hành chính"
+        elif rule == "operative section":
+            why = f"operative section '{operative}' with assignment sentences, {assigning_n}/{n} in all"
+            why_vi = f"có phần '{operative}' giao việc, {assigning_n}/{n} câu có dấu hiệu giao việc"
+        elif rule == "too short to judge":
+            why, why_vi = f"only {n} sentences, too short to judge", f"chỉ có {n} câu, quá ngắn để kết luận"
+        else:
+            why = f"{assigning_n}/{n} sentences carry an assignment cue, score {p_assigns:.2f} >= {threshold:.2f}"
+            why_vi = f"{assigning_n}/{n} câu có dấu hiệu giao việc"
         sec = _section_skips(reading, doc)
         skipped = [(s, e, f"background section '{t}': {w}") for s, e, t, w in sec]
-        reason = (f"Assigning document ({why}); {assigning_n}/{n} sentences carry an assignment cue"
+        reason = (f"Assigning document ({why})"
                   + (f"; skipped {len(sec)} background section{'s' if len(sec) > 1 else ''} with no present "
                      f"assignment sentence: " + "; ".join(f"'{t}' ({w})" for _, _, t, w in sec) if sec else "") + ".")
-        reason_vi = (f"Văn bản có giao nhiệm vụ: {assigning_n}/{n} câu có dấu hiệu giao việc"
+        reason_vi = (f"Văn bản có giao nhiệm vụ ({why_vi})"
                      + (f"; bỏ qua {len(sec)} phần mô tả bối cảnh không giao việc ("
                         + "; ".join(t for _, _, t, _ in sec) + ")" if sec else "") + ".")
     evidence["candidates"] = len(cand)
