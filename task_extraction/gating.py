@@ -13,11 +13,24 @@ extractor. ``assess`` weighs evidence that can be shown to a user:
 - descriptive cues per sentence: past markers, years before 2000, the copula "là", statistics, places,
   biography, and the explanation of a law ("Theo quy định tại Điều 15 Luật …", "Hỏi: … Trả lời: …").
 
-A document with the form of an official assigning document is never descriptive as a whole. Any other
-document is descriptive when its assignment score is below the threshold of ``data/gating.json`` (a
-logistic model over cue densities, trained and cross-validated by ``bench/gating.py``). Inside any
-document, a section whose title announces background ("THỰC TRẠNG", "Kết quả đạt được", "Lịch sử") and
-whose sentences carry no assignment cue is skipped. Cue words live in ``data/gating.json``.
+The document-level rule, first match wins (``evidence["rule"]``):
+
+1. ``official form``: an assigning type with its own number, motto or closing is never descriptive as a
+   whole (only its background sections are read);
+2. ``legal Q&A``: question/answer markers and sentences explaining a law make a page descriptive;
+3. ``operative section``: a section such as "TỔ CHỨC THỰC HIỆN" holding a present assignment sentence
+   makes the document assigning;
+4. ``too short to judge``: under ``document_min_sentences`` sentences, never descriptive;
+5. ``page model``: a logistic model over the share of sentences with any assignment cue and with a strong
+   one (``data/gating_model.json``, trained and cross-validated by ``gating_train``); below its threshold
+   the page is descriptive.
+
+A page that is not descriptive still loses its background sections: a section whose title announces
+background ("THỰC TRẠNG", "Kết quả đạt được", "Lịch sử") and none of whose sentences assigns in the present
+tense. Press paragraphs are never skipped one by one: subjectless items and area lists after a lead-in carry
+no cue of their own. Cue words and patterns live in ``data/gating.json``.
+
+Wiring (one call, after the candidates are made): ``kept, verdict = apply(doc, candidates)``.
 
 >>> from parlens.task_extraction.textdoc import document_from_text
 >>> page = document_from_text(
@@ -86,6 +99,7 @@ class Section:
     level: int
     kind: str  # "operative" | "background" | "other"
     parent: int | None = None  # index of the enclosing section
+    body_start: int = 0  # where the title block ends
 
 
 @dataclass
@@ -375,19 +389,20 @@ class Reading:
 def read_sections(doc: Document) -> list[Section]:
     """The titled sections of ``doc``: markdown, upper-case, Roman-numbered and article titles, heading blocks,
     and numbered titles that announce background or instructions ("1. Thực trạng", "2. Nhiệm vụ")."""
-    titles = [(block.start, *title) for block in doc.blocks if block.kind != "table"
+    titles = [(block.start, block.end, *title) for block in doc.blocks if block.kind != "table"
               and (title := _title_of(block.text, block.kind, block.level))]
     sections: list[Section] = []
     stack: list[int] = []
-    for i, (start, level, title) in enumerate(titles):
+    for i, (start, title_end, level, title) in enumerate(titles):
         end = len(doc.text)
-        for start2, level2, _ in titles[i + 1:]:
+        for start2, _, level2, _ in titles[i + 1:]:
             if level2 <= level:
                 end = start2
                 break
         while stack and sections[stack[-1]].level >= level:
             stack.pop()
-        sections.append(Section(title[:160], start, end, level, _classify_title(title), stack[-1] if stack else None))
+        sections.append(Section(title[:160], start, end, level, _classify_title(title), stack[-1] if stack else None,
+                                title_end))
         stack.append(len(sections) - 1)
     return sections
 
@@ -462,13 +477,6 @@ def is_official(form: dict[str, Any]) -> bool:
     return bool(form["kinh_gui"] and header and closing)
 
 
-def densities(sentences: Sequence[SentenceCues]) -> dict[str, float]:
-    """Share of sentences carrying each cue kind, and the share carrying any assignment cue."""
-    n = len(sentences) or 1
-    counts = cue_counts(sentences)
-    return {k: v / n for k, v in counts.items()}
-
-
 def cue_counts(sentences: Sequence[SentenceCues]) -> dict[str, int]:
     """How many sentences carry each cue kind, and how many carry any assignment cue."""
     tally = Counter(k for s in sentences for k in s.cues)
@@ -533,7 +541,7 @@ def _section_skips(reading: Reading, doc: Document) -> list[tuple[int, int, str,
     """Background sections with no assignment cue: (start, end, title, why)."""
     out = []
     min_n = cues()["section_min_sentences"]
-    for i, sec in enumerate(reading.sections):
+    for sec in reading.sections:
         if sec.kind != "background":
             continue
         ancestors, j = [], sec.parent
@@ -542,13 +550,13 @@ def _section_skips(reading: Reading, doc: Document) -> list[tuple[int, int, str,
             j = reading.sections[j].parent
         if any(a.kind == "operative" for a in ancestors):
             continue
-        inside = [s for s in reading.sentences if sec.start <= s.start < sec.end]
+        inside = [s for s in reading.sentences if sec.body_start <= s.start < sec.end]
         # A past assignment ("UBND tỉnh đã giao Sở Nội vụ …") is reported background, not an instruction.
-        if len(inside) < min_n or any(s.assigns and "past" not in s.cues for s in inside[1:]):
+        if len(inside) < min_n or any(s.assigns and "past" not in s.cues for s in inside):
             continue
         if any(out_s <= sec.start < out_e for out_s, out_e, _, _ in out):
             continue
-        out.append((sec.start, sec.end, sec.title, f"{len(inside) - 1} sentences, none assigns"))  # title excluded
+        out.append((sec.start, sec.end, sec.title, f"{len(inside)} sentences, none assigns"))
     return out
 
 
@@ -685,5 +693,6 @@ def apply(doc: Document, candidates: Sequence[SpanLike]) -> tuple[list, GateVerd
     return kept, verdict
 
 
-__all__ = ["GateVerdict", "Section", "SentenceCues", "apply", "assess", "cues", "form_evidence", "is_official",
-           "model_features", "read_structure", "score", "sentence_cues"]
+__all__ = ["GateVerdict", "Reading", "Section", "SentenceCues", "apply", "assess", "cue_counts", "cues",
+           "form_evidence", "is_official", "model_features", "page_model", "read_sections", "read_sentences",
+           "read_structure", "score", "sentence_cues"]
