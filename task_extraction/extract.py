@@ -395,14 +395,21 @@ class _Extractor:
         self.out = [c for c in self.out if not any(s <= c.start < e for s, e, _ in items)]
         bullets = [(s, e) for s, e, st in items if st in ("-", "a)")]
         task_label = re.compile(r"\s*[-+*]?\s*" + cue_regex("field_labels.task").pattern + r"\s*:\s*", re.I)
+        titled = [(s, e) for s, e in bullets if not task_label.match(self.text, s, e)]
+        if titled and len(titled) < len(bullets):
+            # "- Nghị định quy định chi tiết …" then "+ Nội dung: …": the content describes the titled duty
+            bullets = titled
         for s, e in bullets or [(s, e) for s, e, _ in items[-1:]]:
             label = task_label.match(self.text, s, e)
             s = label.end() if label else s  # "Nội dung: Rà soát …": the label is not the task
             task = self.text[s:e].strip().rstrip(".;")
             for kind, role in (("lead", "lead"), ("support", "support")):
                 for value, off in fields.get(kind, []):
-                    for mem in split_members(value.rstrip("."), keep_collectives_whole=False):
-                        self._add(Candidate(mem.text, off + mem.start, role, task, s, s + len(task), "fields", deadline))
+                    # named bodies one record each; a collective ("các bộ, cơ quan ngang bộ và …") stays whole
+                    for piece in re.finditer(r"[^;\s][^;]*", value.rstrip(".")):
+                        for mem in split_members(piece.group(0), keep_collectives_whole=True):
+                            self._add(Candidate(mem.text, off + piece.start() + mem.start, role, task, s, s + len(task),
+                                                "fields", deadline))
 
     # ------------------------------------------------------------ sentences
     def _sentences(self, start: int, end: int, *, item: bool = False) -> None:
@@ -943,7 +950,11 @@ def _task_verb_regex() -> re.Pattern[str]:
 
 
 def _task_verb_at(sent: str, pos: int) -> bool:
-    """A duty verb right after the agency phrase ("… tiếp tục huy động", "… rà soát")."""
+    """A duty verb right after the agency phrase ("… tiếp tục huy động", "… rà soát"); an assignment
+    verb there makes the agency the one who assigns ("UBND tỉnh giao …"), not a duty-bearer."""
+    skip = re.match(r"[\s,]*", sent[pos:]).end()
+    if cue_regex("assigner_verbs").match(sent, pos + skip) or cue_regex("leader_assigner_verbs").match(sent, pos + skip):
+        return False
     return bool(_task_verb_regex().match(sent, pos))
 
 
