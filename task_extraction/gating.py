@@ -18,10 +18,12 @@ The document-level rule, first match wins (``evidence["rule"]``):
 1. ``official form``: an assigning type with its own number, motto or closing is never descriptive as a
    whole (only its background sections are read);
 2. ``legal Q&A``: question/answer markers and sentences explaining a law make a page descriptive;
-3. ``operative section``: a section such as "TỔ CHỨC THỰC HIỆN" holding a present assignment sentence
+3. ``encyclopedia form``: sections titled "Xem thêm", "Tham khảo", "Liên kết ngoài" make a page descriptive
+   whatever it reports;
+4. ``operative section``: a section such as "TỔ CHỨC THỰC HIỆN" holding a present assignment sentence
    makes the document assigning;
-4. ``too short to judge``: under ``document_min_sentences`` sentences, never descriptive;
-5. ``page model``: a logistic model over the share of sentences with any assignment cue and with a strong
+5. ``too short to judge``: under ``document_min_sentences`` sentences, never descriptive;
+6. ``page model``: a logistic model over the share of sentences with any assignment cue and with a strong
    one (``data/gating_model.json``, trained and cross-validated by ``gating_train``); below its threshold
    the page is descriptive.
 
@@ -213,6 +215,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "qa_phrase": re.compile(alternation(c["qa_phrases"])),
         "operative_title": re.compile(r"^(?:" + "|".join(re.escape(fold(w)) for w in c["operative_titles"]) + r")\b"),
         "operative_document_title": re.compile(r"^(?:" + "|".join(re.escape(fold(w)) for w in c["operative_document_titles"]) + r")\b"),
+        "reference_title": re.compile(r"^(?:" + "|".join(re.escape(fold(w)) for w in c["reference_section_titles"]) + r")$"),
         "background_title": re.compile(r"^(?:" + "|".join(re.escape(fold(w)) for w in c["background_titles"]) + r")\b"),
         **{f"form_{k}": v for k, v in form.items()},  # cased text
     }
@@ -526,6 +529,12 @@ def score(features: dict[str, float]) -> float:
 
 # ---------------------------------------------------------------------------------------------- gate
 
+def _reference_sections(reading: Reading) -> list[str]:
+    """Titles such as "Xem thêm", "Tham khảo", "Liên kết ngoài": the apparatus of an encyclopedia article."""
+    pattern = _patterns()["reference_title"]
+    return [sec.title for sec in reading.sections if pattern.match(fold(sec.title.strip("#*_ :[]")))]
+
+
 def _operative_section(reading: Reading) -> str | None:
     """The title of a section such as "TỔ CHỨC THỰC HIỆN" that holds a present assignment sentence."""
     pattern = _patterns()["operative_document_title"]
@@ -583,18 +592,22 @@ def assess(doc: Document, candidates: Iterable[SpanLike] = ()) -> GateVerdict:
     p_assigns = None if official else score(feats)
     legal_qa = feats["qa_markers"] >= c["qa_min_markers"] and feats["law"] >= c["qa_min_law_share"]
     operative = None if official else _operative_section(reading)
+    references = [] if official else _reference_sections(reading)
     short = n < c["document_min_sentences"]
     if official:
         rule = "official form"
     elif legal_qa:
         rule = "legal Q&A"
+    elif references:
+        rule = "encyclopedia form"
     elif operative:
         rule = "operative section"
     elif short:
         rule = "too short to judge"
     else:
         rule = "page model"
-    descriptive = rule == "legal Q&A" or (rule == "page model" and p_assigns is not None and p_assigns < threshold)
+    descriptive = rule in ("legal Q&A", "encyclopedia form") or (
+        rule == "page model" and p_assigns is not None and p_assigns < threshold)
     assigning_n = counts["any_assignment"]
     examples = [[s.start, s.end, sorted(k for k in s.cues if k in ASSIGNMENT_CUES)]
                 for s in reading.sentences if s.assigns][:5]
@@ -612,8 +625,13 @@ def assess(doc: Document, candidates: Iterable[SpanLike] = ()) -> GateVerdict:
     cand = list(candidates)
     if descriptive:
         kind = _page_kind(counts, n, feats, form)
-        why = (f"a legal Q&A ({int(feats['qa_markers'])} question/answer markers, {counts['law']} sentences "
-               f"explaining a law)" if legal_qa else f"assignment score {p_assigns:.2f} < {threshold:.2f}")
+        if rule == "legal Q&A":
+            why = (f"a legal Q&A ({int(feats['qa_markers'])} question/answer markers, {counts['law']} sentences "
+                   f"explaining a law)")
+        elif rule == "encyclopedia form":
+            why = "sections " + ", ".join(f"'{t}'" for t in references) + " mark an encyclopedia article"
+        else:
+            why = f"assignment score {p_assigns:.2f} < {threshold:.2f}"
         has_form = bool(form["own_number"] or form["national_motto"] or form["noi_nhan"])
         label = " ".join(x for x in (form["doc_type"], form["own_number"]) if x) or "document"
         form_en = (f"a {label} in official form, a type that reports rather than assigns" if has_form
@@ -626,7 +644,9 @@ def assess(doc: Document, candidates: Iterable[SpanLike] = ()) -> GateVerdict:
         cue_vi = (f"chỉ {assigning_n}/{n} câu có dấu hiệu giao việc (động từ giao việc, từ tình thái, chủ trì/phối "
                   f"hợp, thời hạn), {strong_n} câu giao việc cho một cơ quan cụ thể" if assigning_n
                   else f"không câu nào trong {n} câu có động từ giao việc, từ tình thái, chủ trì/phối hợp hay thời hạn")
-        qa_vi = " và có dạng hỏi – đáp giải thích quy định pháp luật" if legal_qa else ""
+        qa_vi = {"legal Q&A": " và có dạng hỏi – đáp giải thích quy định pháp luật",
+                 "encyclopedia form": " và có các mục " + ", ".join(f"'{t}'" for t in references)
+                                      + " của một bài bách khoa"}.get(rule, "")
         reason_vi = f"Trang mang tính mô tả ({_KIND_VI[kind]}), không giao nhiệm vụ: {cue_vi}{qa_vi}; {form_vi}."
         skipped = [(0, len(doc.text), f"descriptive document ({kind})")]
     else:

@@ -62,6 +62,7 @@ def collect(devset: Path) -> list[dict]:
             reading = gating.read_structure(doc)
             feats = gating.model_features(reading, doc)
             official = gating.is_official(gating.form_evidence(doc))
+            rule = gating.assess(doc).evidence["rule"]  # which rule decides (the page model's outcome aside)
             if part == "negatives":
                 label = 0
             elif part == "own negatives":
@@ -69,7 +70,7 @@ def collect(devset: Path) -> list[dict]:
             else:
                 label = 1 if _scored(gold.get(path.stem, [])) else None
             rows.append({"part": part, "name": path.name, "group": re.sub(r"\.\w+$", "", path.name),
-                         "label": label, "official": official, "features": feats})
+                         "label": label, "official": official, "rule": rule, "features": feats})
     return rows
 
 
@@ -121,6 +122,10 @@ def report(rows: list[dict], held_out: list[float], model: dict) -> dict:
     pos = [(p, r) for p, r in zip(held_out, labelled) if r["label"] == 1]
     pos_free = [(p, r) for p, r in pos if not r["official"]]
     own = [(_score(model, r["features"]), r) for r in rows if r["part"] == "own negatives"]
+    rules: dict[str, int] = {}
+    for r in rows:
+        if r["part"] == "negatives":
+            rules[r["rule"]] = rules.get(r["rule"], 0) + 1
     summary = {
         "negatives": len(neg), "positives": len(pos), "positives_not_official": len(pos_free),
         "cv_negatives_scored_assigning": sum(p >= THRESHOLD for p, _ in neg),
@@ -128,7 +133,8 @@ def report(rows: list[dict], held_out: list[float], model: dict) -> dict:
         "cv_positives_not_official_scored_descriptive": sum(p < THRESHOLD for p, _ in pos_free),
         "cv_max_negative": round(max((p for p, _ in neg), default=0.0), 4),
         "cv_min_positive_not_official": round(min((p for p, _ in pos_free), default=1.0), 4),
-        "own_negatives": {r["name"]: round(p, 4) for p, r in own},
+        "own_negatives": {r["name"]: {"p_assigns": round(p, 4), "rule": r["rule"]} for p, r in own},
+        "negatives_by_rule": rules,
     }
     print(f"pages: {len(neg)} negatives, {len(pos)} assigning documents ({len(pos_free)} without official form)")
     print(f"{FOLDS}-fold CV (grouped by file stem), threshold {THRESHOLD}:")
@@ -141,9 +147,10 @@ def report(rows: list[dict], held_out: list[float], model: dict) -> dict:
         print(f"    top negative   p={p:.3f} {r['name']}")
     for p, r in sorted(pos_free, key=lambda t: t[0])[:5]:
         print(f"    lowest positive p={p:.3f} {r['part']}/{r['name']}")
-    print("  own descriptive pages (held out), final model:")
+    print(f"  devset negatives by deciding rule: {rules} (rules before the page model need no training)")
+    print("  own descriptive pages (held out), final model and deciding rule:")
     for p, r in own:
-        print(f"    p={p:.3f} {r['name']}")
+        print(f"    p={p:.3f} {r['rule']:18s} {r['name']}")
     print(f"weights: {json.dumps(model['weights'])} intercept {model['intercept']:.3f}")
     return summary
 
