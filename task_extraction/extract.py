@@ -1031,15 +1031,28 @@ def _paraphrase(a: Candidate, b: Candidate) -> bool:
     return da is None or db is None or da == db
 
 
-def extract_candidates(doc: Document, *, ref_date: date | None = None) -> list[Candidate]:
-    """Every candidate (agency, task) of a document, deduplicated, before the scorer decides."""
+def extract_candidates(doc: Document, *, ref_date: date | None = None, gate: bool = True) -> list[Candidate]:
+    """Every candidate (agency, task) of a document, deduplicated, before the scorer decides.
+
+    With ``gate`` (the default) candidates inside what ``gating`` reads as description (a descriptive page,
+    a background section) are dropped; ``extraction_report`` says why.
+    """
+    return _candidates(doc, ref_date, gate)[0]
+
+
+def _candidates(doc: Document, ref_date: date | None, gate: bool):
     press = doc.media_type == "text/html" or (doc.metadata.doc_type or "") == "Bài báo"
-    return _dedupe(_Extractor(doc, ref_date).run(), press=press)
+    cands = _dedupe(_Extractor(doc, ref_date).run(), press=press)
+    if not gate:
+        return cands, None
+    from parlens.task_extraction import gating
+
+    kept, verdict = gating.apply(doc, cands)
+    return kept, verdict
 
 
-def extract_tasks(doc: Document, *, ref_date: date | None = None) -> list[Task]:
-    """Tasks of a document: one record per (agency, task), each with its span, role and deadline."""
-    cands = extract_candidates(doc, ref_date=ref_date)
+def to_tasks(cands: list[Candidate], doc: Document, ref_date: date | None = None) -> list[Task]:
+    """Candidates as ``Task`` records: the agency resolved on the reference date, the page looked up."""
     on = ref_date or doc.metadata.issued_on
     tasks: list[Task] = []
     for c in cands:
@@ -1048,3 +1061,44 @@ def extract_tasks(doc: Document, *, ref_date: date | None = None) -> list[Task]:
                           page=doc.page_at(c.start), agency_id=agency_id, agency_name=agency_name,
                           deadline=c.deadline, rule=c.rule))
     return tasks
+
+
+@dataclass
+class ExtractionReport:
+    """Tasks with what the gate and the scorer decided: why a page or a section gave nothing."""
+
+    tasks: list[Task]
+    candidates: int  # proposed by the rules
+    gated: int  # dropped as description
+    scored_out: int  # dropped by the scorer
+    verdict: object | None  # gating.GateVerdict
+
+
+def extraction_report(doc: Document, *, ref_date: date | None = None, gate: bool = True,
+                      score: bool = True) -> ExtractionReport:
+    """Candidates from the rules, the description gate, then the learned scorer (``scorer.keep``)."""
+    from parlens.task_extraction import scorer
+
+    cands, verdict = _candidates(doc, ref_date, gate)
+    proposed = len(cands) if verdict is None else len(cands) + _gated_count(verdict)
+    kept = scorer.keep(cands, doc, ref_date) if score else cands
+    return ExtractionReport(to_tasks(kept, doc, ref_date), proposed, proposed - len(cands), len(cands) - len(kept),
+                            verdict)
+
+
+def _gated_count(verdict) -> int:
+    return int(getattr(verdict, "evidence", {}).get("candidates_dropped", 0) or 0)
+
+
+def extract_tasks(doc: Document, *, ref_date: date | None = None) -> list[Task]:
+    """Tasks of a document: one record per (agency, task), each with its span, role and deadline.
+
+    A page that reads as description yields none, and the reason is added to ``doc.warnings``.
+    """
+    report = extraction_report(doc, ref_date=ref_date)
+    verdict = report.verdict
+    if verdict is not None and (verdict.document_descriptive or verdict.skipped_spans):
+        note = f"Trích xuất nhiệm vụ: {verdict.reason_vi}"
+        if (verdict.document_descriptive or report.gated) and note not in doc.warnings:
+            doc.warnings.append(note)
+    return report.tasks
