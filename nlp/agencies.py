@@ -1,19 +1,30 @@
-"""Agency recognition and resolution: a token trie over folded text, patterns and gazetteers from data.
+"""Agency recognition and resolution: the one agency recogniser of parlens, from data in nlp/data.
 
 Finds the bodies a Vietnamese administrative text names (sở, bộ, UBND/HĐND of every level, offices,
 police, steering committees, press, Party and Front bodies, service units, collectives such as "các sở,
 ban, ngành"), keeps each name as written with its character offsets, and resolves it to a canonical id
-and full name, applying the 2025 reorganisation when the document date (``on``) is given.
+and full name, applying the 2025 reorganisation when the document date (``on``) is given:
+``find_agencies``, ``resolve_agency``, ``split_agency_list`` (a token trie over folded text; gazetteer
+agencies.yaml and provinces.yaml).
+
+The task extractor reads addressee phrases with the phrase API over the same vocabulary
+(agency_phrases.yaml: heads, titles, collective nouns, the predicate words that end a name):
+``agency_head_at`` (a phrase starts here), ``agency_phrase_end`` (it ends here) and ``split_agency_phrase``
+(its bodies).
 
 >>> [(m.text, m.agency_id) for m in find_agencies("Giao Sở Nội vụ chủ trì, phối hợp với Công an tỉnh.")]
 [('Sở Nội vụ', 'so-noi-vu'), ('Công an tỉnh', 'cong-an-tinh')]
+>>> t = "Giám đốc các Sở: Nội vụ, Tư pháp rà soát quy định"
+>>> end = agency_phrase_end(t, 0)
+>>> t[:end], [m.text for m in split_agency_phrase(t[:end])]
+('Giám đốc các Sở: Nội vụ, Tư pháp', ['Nội vụ', 'Tư pháp'])
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -226,6 +237,7 @@ def load_gazetteer() -> Gazetteer:
 
     data = yaml.safe_load((DATA / "agencies.yaml").read_text(encoding="utf-8"))
     pdata = yaml.safe_load((DATA / "provinces.yaml").read_text(encoding="utf-8"))
+    vocab = phrase_vocabulary()
     bodies: dict[str, Body] = {}
     trie, fields, titles = _Trie(), _Trie(), _Trie()
     field_heads: dict[str, dict[str, str]] = {}
@@ -264,8 +276,8 @@ def load_gazetteer() -> Gazetteer:
             trie.add(_key(alias), (body, body.title))
         for alias in b.get("place_aliases", []):
             trie.add(_key(alias), (body, _NEEDS_PLACE))
-    for t in data["titles"]:
-        titles.add(_key(t), normalize_text(t))
+    for t in vocab["titles"]:
+        titles.add(_key(t["title"]), normalize_text(t["title"]))
     provinces: dict[str, Province] = {}
     province_trie = _Trie()
     for p in pdata["provinces"]:
@@ -274,7 +286,7 @@ def load_gazetteer() -> Gazetteer:
         for alias in [p["name"], *p.get("aliases", [])]:
             province_trie.add(_key(alias), prov)
     nouns, mods = _Trie(), _Trie()
-    for noun in data["collective_nouns"]:
+    for noun in vocab["collective_nouns"]:
         nouns.add(_key(noun), normalize_text(noun))
     for mod in data["collective_modifiers"]:
         mods.add(_key(mod), mod)
@@ -282,7 +294,7 @@ def load_gazetteer() -> Gazetteer:
     return Gazetteer(
         bodies=bodies, trie=trie, fields=fields, field_heads=field_heads, titles=titles,
         provinces=provinces, province_trie=province_trie, collective_nouns=nouns, collective_mods=mods,
-        weak_nouns=frozenset(normalize_text(x) for x in data["weak_collective_nouns"]),
+        weak_nouns=frozenset(normalize_text(x) for x in vocab["weak_collective_nouns"]),
         levels=levels, reorganised_on=data["reorganised_on"], district_level_ends=data["district_level_ends"],
         provinces_effective=pdata["effective"],
     )
@@ -870,6 +882,13 @@ def resolve_agency(name: str, *, on: date | None = None) -> AgencyMention | None
             matcher = _Matcher(name, gaz)
             raw = _Raw(0, hit[0], gaz.bodies[bid], "field")
             return _resolve(raw, name, matcher.toks, gaz, on)
+    if re.fullmatch(r"[A-ZĐÀ-Ỹ][^\d]*", name) and len(name.split()) <= 2:
+        # A bare member of an elliptical list, misspelt ("Nội vự"), stands for its Sở.
+        shifted = find_agencies("Sở " + name, on=on)
+        if shifted and shifted[0].end > 3:
+            m = shifted[0]
+            start, end = max(0, m.start - 3), m.end - 3
+            return replace(m, start=start, end=end, text=name[start:end])
     return None
 
 
@@ -921,23 +940,24 @@ def resolve_province(name: str, *, on: date | None = None) -> Province | None:
 
 @lru_cache(maxsize=1)
 def _institutions() -> dict[str, Any]:
-    """The ``institutions`` section of agencies.yaml, compiled (once)."""
+    """The ``institutions`` section of agencies.yaml with the institution heads of agency_phrases.yaml, compiled (once)."""
     import yaml
 
     data = yaml.safe_load((DATA / "agencies.yaml").read_text(encoding="utf-8"))["institutions"]
+    heads = phrase_vocabulary()["institution_heads"]
 
     def alt(words: list[str]) -> str:
         return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
     return {
-        "head": re.compile(rf"(?<!\w)(?:{alt(data['heads'])})(?!\w)"),
-        "working": {fold(h) for h in data["working_body_heads"]},
+        "head": re.compile(rf"(?<!\w)(?:{alt([h for group in heads.values() for h in group])})(?!\w)"),
+        "working": {fold(h) for h in heads["working_body"]},
         "verbs": {fold(v) for v in data["name_verbs"]},
         "programme_verbs": {fold(v) for v in data["programme_verbs"]},
         "programme_noun": re.compile(rf"\s+(?:{alt(data['programme_nouns'])})(?!\w)"),
         "window": int(data["name_verb_window"]),
         "max_words": int(data["generic_name_max_words"]),
-        "kinds": {fold(h): kind for kind, heads in data["generic_kinds"].items() for h in heads},
+        "kinds": {fold(h): "other" if kind == "working_body" else kind for kind, group in heads.items() for h in group},
     }
 
 
@@ -998,13 +1018,290 @@ def institution_verb_in_name(text: str, start: int, verb_start: int, verb_end: i
     return since < inst["window"]
 
 
+# ---------------------------------------------------------------------------------------------------
+# Agency phrases: where an addressee phrase starts at a position, where it ends, and its members.
+#
+# An agency phrase is the addressee as written ("Giám đốc các sở, Thủ trưởng các ban, ngành"). It starts
+# with a head (agency_phrases.yaml: a body head such as "Sở" or "UBND", a title that opens a phrase, or
+# "các"/"những" + a collective noun) and ends before the first predicate word written in lower case. The
+# task extractor reads addressees with these functions (task_extraction/addressees.py adapts them).
+
+
+@lru_cache(maxsize=1)
+def phrase_vocabulary() -> dict[str, Any]:
+    """nlp/data/agency_phrases.yaml (once): titles, heads and collective nouns (starts), predicate words (ends).
+
+    >>> "Giám đốc" in [t["title"] for t in phrase_vocabulary()["titles"]]
+    True
+    """
+    import yaml
+
+    return yaml.safe_load((DATA / "agency_phrases.yaml").read_text(encoding="utf-8"))
+
+
+def _word_alternation(words: list[str] | tuple[str, ...] | set[str]) -> str:
+    """A regex alternation of ``words``, longest first, with word boundaries around it."""
+    body = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return rf"(?<!\w)(?:{body})(?!\w)"
+
+
+def _plain_alternation(words: list[str] | tuple[str, ...] | set[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _head_regex() -> re.Pattern[str]:
+    v = phrase_vocabulary()
+    heads = v["heads"]
+    alone = [t["title"] for t in v["titles"] if t.get("opens") == "alone"]
+    before_body = [t["title"] for t in v["titles"] if t.get("opens") == "before_body"]
+    any_case = _plain_alternation(heads["any_case"])
+    long_alt = _plain_alternation([*alone, *heads["any_case"]])
+    short_alt = _plain_alternation(heads["capitalised"])
+    not_after = _plain_alternation(heads["capitalised_not_before"])
+    nouns = _plain_alternation(v["phrase_collective_nouns"])
+    pattern = (
+        rf"(?:(?i:(?:{_plain_alternation(before_body)})\s+(?:{any_case}))(?!\w)"
+        rf"|(?i:(?:{long_alt}))(?!\w)"
+        rf"|(?:{short_alt})(?!\w)(?!\s+(?i:{not_after})(?!\w))"
+        rf"|(?i:(?:các|những)\s+(?:{nouns}))(?!\w))"
+    )
+    return re.compile(pattern)
+
+
+def agency_head_at(text: str, pos: int) -> re.Match[str] | None:
+    """The agency head starting exactly at ``pos`` (a body head, an opening title, "các" + a collective noun).
+
+    >>> agency_head_at("Giao Sở Nội vụ chủ trì", 5).group(0), agency_head_at("Hội nghị sơ kết", 0)
+    ('Sở', None)
+    """
+    return _head_regex().match(text, pos)
+
+
+@lru_cache(maxsize=1)
+def _predicate_regex() -> re.Pattern[str]:
+    ends = phrase_vocabulary()["ends"]
+    words = ends["task_verbs"] + ends["predicate_cues"]
+    # Lower case only: names are capitalised ("Ban Chỉ đạo", "Sở Xây dựng"), predicates are not.
+    # A verb right after "các"/"những" is a noun ("các tổ chức"); so is "trình" in "quy trình", "Chương trình",
+    # and "kiểm tra" in "lịch kiểm tra", "đợt kiểm tra" (not after "Du lịch": "Sở … Du lịch kiểm tra …").
+    # "tự" ends a name before a verb ("… còn lại tự kiểm tra") but not in "tự chủ"/"tự quản".
+    return re.compile(r"(?:(?<!các )(?<!những )(?<!và )(?<!cơ sở )(?<!Chương )(?<!chương )(?<!quy )(?<!công )(?<!tờ )(?<!lộ )(?<!tiến )(?!(?<=lịch )(?<!u lịch )kiểm tra)(?!(?<=đợt )kiểm tra)"
+                      + _word_alternation(words)
+                      + "|(?<!đặc biệt )(?<!nhất )(?<!tức )" + _word_alternation(ends["agency_name_enders"])
+                      + r"|(?<!\w)tự(?!\w)(?!\s+(?:chủ|quản)))")
+
+
+_ROLE_CUE = re.compile(r"(?<=\s)(?:Chủ trì|Phối hợp|Tham mưu|Chịu trách nhiệm|Có trách nhiệm)(?!\w)")
+
+
+def agency_phrase_end(text: str, pos: int, limit: int | None = None) -> int:
+    """Where the agency phrase starting at ``pos`` ends: before the first lower-case predicate word.
+
+    Verb-like words inside an institution's name, inside brackets or standing alone in a list of bodies do
+    not end it; neither does the qualifying clause of a collective ("Các cơ quan, đơn vị được giao nhiệm
+    vụ tại Kế hoạch này chủ động …"). A capitalised role cue, a long bracket, a dash before "lĩnh vực"/"về"
+    or a full stop/colon does.
+
+    >>> t = "Giám đốc các sở, trưởng các ban, ngành cấp tỉnh, chủ tịch UBND các xã, phường tổ chức thực hiện"
+    >>> t[:agency_phrase_end(t, 0)]
+    'Giám đốc các sở, trưởng các ban, ngành cấp tỉnh, chủ tịch UBND các xã, phường'
+    """
+    limit = len(text) if limit is None else limit
+    head = agency_head_at(text, pos)
+    search_from = head.end() if head else pos
+    verb = _predicate_regex().search(text, search_from, limit)
+    # "Viện Nghiên cứu phát triển …", "Tổ công tác thực hiện Đề án …": verb-like words inside a name.
+    while verb and (institution_verb_in_name(text, pos, verb.start(), verb.end())
+                    or text.count("(", search_from, verb.start()) > text.count(")", search_from, verb.start())
+                    or _listed_noun(text, verb.start(), verb.end())):
+        # a verb inside brackets ("Sở X (tiếp nhận nhiệm vụ của Sở Y)") does not end the name either, nor a
+        # word between commas of a list of bodies ("Doanh nghiệp, tổ chức, cơ sở giáo dục")
+        verb = _predicate_regex().search(text, verb.end(), limit)
+    if verb:
+        qualified = _qualifier_end(text, pos, verb.start(), limit)
+        if qualified is not None:
+            verb = _predicate_regex().search(text, qualified, limit)
+            search_from = qualified
+    end = verb.start() if verb else limit
+    # A capitalised role cue ends the name too: a PDF heading "2. Sở Tư pháp" joined to "Chủ trì, …".
+    cue = _ROLE_CUE.search(text, search_from, end)
+    if cue:
+        end = cue.start()
+    # A long parenthesis ("(lĩnh vực …)") or a dash ends a name; a short abbreviation "(KHĐT)" does not.
+    for m in re.finditer(r"\s*\((?P<inner>[^()]*(?:\([^()]*\)[^()]*)*)\)|\s+[-–]\s+(?=lĩnh vực|về\s)|(?<!các Sở)(?<!các sở)(?<!các Bộ)[.:]\s", text[search_from:end]):
+        inner = m.groupdict().get("inner")
+        if inner is not None and len(inner) <= 14 and not re.search(r"\b(lĩnh vực|về)\b", inner):
+            continue
+        end = search_from + m.start()
+        break
+    return _trim_phrase(text, pos, end)
+
+
+@lru_cache(maxsize=1)
+def _qualifier_regexes() -> tuple[re.Pattern[str], ...]:
+    ends = phrase_vocabulary()["ends"]
+    q = ends["collective_qualifiers"]
+    flags = re.IGNORECASE
+    return (re.compile(r"\s*" + _word_alternation(q["passive"]), flags),
+            re.compile(r"\s*" + _word_alternation(q["reference_preps"]) + r"\s", flags),
+            re.compile(_word_alternation(q["modifier_heads"]) + r"\s+" + _word_alternation(q["modifier_verbs"]) + r"$", flags),
+            re.compile(_word_alternation(ends["predicate_cues"] + ends["deontic_cues"])),
+            re.compile(_word_alternation(ends["deontic_cues"] + ["chủ động"])))
+
+
+def _qualifier_end(text: str, pos: int, verb_start: int, limit: int) -> int | None:
+    """Where a qualifying clause of a generic addressee ends, if the word at ``verb_start`` opens one.
+
+    "Các cơ quan, đơn vị được giao nhiệm vụ tại Kế hoạch này chủ động …" and "Các cơ quan quản lý nhà nước
+    về đất đai tăng cường …" keep the clause in the name; "Các sở được giao nhiệm vụ rà soát …" does not
+    (there the passive clause is the predicate). Returns the offset of the predicate that follows.
+    """
+    passive, prep, modifier, predicate, deontic = _qualifier_regexes()
+    name = text[pos:verb_start]
+    if not (is_collective_name(name) or re.match(r"(?i)\s*(?:cơ quan|đơn vị)(?!\w)", name)):
+        return None
+    verb_end = verb_start
+    m = passive.match(text, verb_start, limit)
+    if m:
+        verb_end = m.end()
+    else:
+        mod = modifier.search(text, pos, _word_end(text, verb_start, limit))
+        if not mod or mod.end() <= verb_start:
+            return None
+        verb_end = mod.end()
+    nxt = predicate.search(text, verb_end, limit)
+    if not nxt or re.search(r"[;.:()]", text[verb_end:nxt.start()]) or len(text[verb_end:nxt.start()].split()) > 16:
+        return None
+    if m and not (prep.match(text, verb_end, limit) or deontic.match(text, nxt.start())):
+        return None
+    if not text[verb_end:nxt.start()].strip():
+        return None
+    return nxt.start()
+
+
+def _word_end(text: str, start: int, limit: int) -> int:
+    m = re.compile(r"\w+(?:\s+\w+)?").match(text, start, limit)
+    return m.end() if m else start
+
+
+def _listed_noun(text: str, start: int, end: int) -> bool:
+    """A verb-like word standing alone between commas of a list is a noun ("…, tổ chức, …")."""
+    return bool(re.search(r",\s*$", text[max(0, start - 3):start]) and re.match(r"\s*,\s*\w", text[end:end + 4]))
+
+
+def _trim_phrase(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in " ,;:-–(\n\t":
+        end -= 1
+    return end
+
+
+def is_collective_name(name: str) -> bool:
+    """True for addressees that name a group rather than one body ("các sở, ban, ngành", "UBND cấp xã").
+
+    >>> is_collective_name("UBND cấp xã"), is_collective_name("Sở Tư pháp")
+    (True, False)
+    """
+    f = " " + re.sub(r"[^\w]+", " ", fold(name)) + " "
+    return any(w in f for w in (" cac ", " nhung ", " cap xa ", " cap huyen ", " cap tinh ", " doanh nghiep "))
+
+
+@dataclass
+class PhraseMember:
+    """One body in an agency phrase, with offsets relative to the phrase's text."""
+
+    text: str
+    start: int
+    end: int
+    collective: bool
+
+
+_ELLIPTICAL = re.compile(r"(?:các\s+)?(Sở|Bộ|Ban|sở|bộ)\s*:\s*")
+
+
+def split_agency_phrase(phrase: str, *, keep_collectives_whole: bool = True) -> list[PhraseMember]:
+    """Split an agency phrase into bodies; a phrase of collectives only stays one member (unless asked not to).
+
+    Members split at ";" and at ", " / " và " before a new head; "Giám đốc các Sở: Nội vụ, Tư pháp" gives one
+    member per department.
+
+    >>> [m.text for m in split_agency_phrase("Giám đốc các Sở: Nội vụ, Tư pháp; Thủ trưởng các cơ quan có liên quan")]
+    ['Nội vụ', 'Tư pháp', 'Thủ trưởng các cơ quan có liên quan']
+    """
+    members: list[PhraseMember] = []
+    for piece_start, piece_end in _spans(phrase, r";\s*"):
+        members.extend(_split_piece(phrase, piece_start, piece_end))
+    members = [m for m in members if m.text]
+    if keep_collectives_whole and len(members) > 1 and all(m.collective for m in members):
+        end = _trim_phrase(phrase, 0, len(phrase))
+        return [PhraseMember(phrase[:end], 0, end, True)]
+    return members
+
+
+def _spans(text: str, sep: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    end = len(text) if end is None else end
+    out, pos = [], start
+    for m in re.finditer(sep, text[start:end]):
+        out.append((pos, start + m.start()))
+        pos = start + m.end()
+    out.append((pos, end))
+    return out
+
+
+def _split_piece(text: str, start: int, end: int) -> list[PhraseMember]:
+    ell = _ELLIPTICAL.search(text, start, end)
+    out: list[PhraseMember] = []
+    if ell:
+        before = _trim_phrase(text, start, ell.start())
+        # "Giám đốc" before "các Sở:" is the title of the listed members, not a member.
+        prefix = text[start:before]
+        cut = re.search(r"(?:,\s*|\s+và\s+)?(?:Giám đốc|Thủ trưởng|Lãnh đạo|Trưởng)\s*$", prefix)
+        if cut:
+            before = _trim_phrase(text, start, start + cut.start())
+        if before > start:
+            out.extend(_split_by_heads(text, start, before))
+        for s, e in _spans(text, r",\s*", ell.end(), end):
+            e = _trim_phrase(text, s, e)
+            if e > s:
+                out.append(PhraseMember(text[s:e], s, e, False))
+        return out
+    return _split_by_heads(text, start, end)
+
+
+def _split_by_heads(text: str, start: int, end: int) -> list[PhraseMember]:
+    cuts = [start]
+    for m in re.finditer(r",\s*|\s+và\s+", text[start:end]):
+        nxt = start + m.end()
+        if agency_head_at(text, nxt) and _specific_or_collective_head(text, nxt):
+            cuts.append(nxt)
+    out = []
+    for i, s in enumerate(cuts):
+        e = cuts[i + 1] if i + 1 < len(cuts) else end
+        e = _trim_phrase(text, s, e)
+        e = _strip_joiner(text, s, e)
+        if e > s:
+            out.append(PhraseMember(text[s:e], s, e, is_collective_name(text[s:e])))
+    return out
+
+
+def _strip_joiner(text: str, s: int, e: int) -> int:
+    m = re.search(r"(?:,|\s+và)\s*$", text[s:e])
+    return _trim_phrase(text, s, s + m.start()) if m else e
+
+
+def _specific_or_collective_head(text: str, pos: int) -> bool:
+    # A lower-case word after a comma continues a name ("Phát thanh, Truyền hình"; "các xã, phường")
+    # unless it opens a collective ("và các tổ chức chính trị - xã hội").
+    return text[pos].isupper() or text[pos:pos + 4].lower() in {"các ", "nhữn"}
+
+
 def agency_names() -> dict[str, str]:
     """Canonical names by id, for display and export."""
     return {b.id: b.name for b in load_gazetteer().bodies.values()}
 
 
 __all__ = [
-    "AgencyMention", "Gazetteer", "Province", "agency_names", "find_agencies", "institution_verb_in_name",
-    "load_gazetteer", "resolve_agency",
-    "resolve_province", "split_agency_list",
+    "AgencyMention", "Gazetteer", "PhraseMember", "Province", "agency_head_at", "agency_names", "agency_phrase_end",
+    "find_agencies", "institution_verb_in_name", "is_collective_name", "load_gazetteer", "phrase_vocabulary",
+    "resolve_agency", "resolve_province", "split_agency_list", "split_agency_phrase",
 ]

@@ -13,11 +13,27 @@ from importlib import resources
 from typing import Any
 
 
+# Word lists that decide where an agency name ends: they belong to the agency recogniser
+# (nlp/data/agency_phrases.yaml, section ``ends``) and are served here under their old keys.
+PHRASE_KEYS = ("task_verbs", "predicate_cues", "deontic_cues", "agency_name_enders", "collective_qualifiers")
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, Any]:
-    """The cue-word lexicon (assignment verbs, role verbs, non-task cues, table headers)."""
+    """The cue-word lexicon (assignment verbs, role verbs, non-task cues, table headers).
+
+    ``PHRASE_KEYS`` come from the agency recogniser's vocabulary (``parlens.nlp.agencies.phrase_vocabulary``).
+    """
+    from parlens.nlp.agencies import phrase_vocabulary
+
     text = resources.files("parlens.task_extraction").joinpath("data/lexicon.json").read_text("utf-8")
-    return json.loads(text)
+    data = json.loads(text)
+    ends = phrase_vocabulary()["ends"]
+    for key in PHRASE_KEYS:
+        if key in data:
+            raise ValueError(f"task_extraction/data/lexicon.json defines {key!r}: it lives in nlp/data/agency_phrases.yaml")
+        data[key] = ends[key]
+    return data
 
 
 def alternation(words: list[str] | tuple[str, ...]) -> str:

@@ -158,3 +158,27 @@ def test_name_verb_right_after_a_service_institution_head_is_part_of_the_name() 
 
     t = "Trung tâm nghiên cứu thị trường tỉnh tổng hợp dữ liệu giá"
     assert t[:phrase_end(t, 0)] == "Trung tâm nghiên cứu thị trường tỉnh"
+
+
+def test_one_vocabulary_nothing_left_in_the_extractor() -> None:
+    """The extractor's adapter decides nothing and its lexicon no longer holds head or name-ending words."""
+    import inspect
+
+    from parlens.nlp.agencies import phrase_vocabulary
+    from parlens.task_extraction import addressees
+    from parlens.task_extraction.lexicon import PHRASE_KEYS, lexicon
+
+    source = inspect.getsource(addressees)
+    assert "re.compile" not in source and "_SHORT_HEADS" not in source and "_COLLECTIVE_NOUNS" not in source
+    raw = json.loads((Path(addressees.__file__).parent / "data" / "lexicon.json").read_text(encoding="utf-8"))
+    assert not {"agency_heads", "collective_words", *PHRASE_KEYS} & raw.keys()
+    assert all(lexicon()[k] == phrase_vocabulary()["ends"][k] for k in PHRASE_KEYS)
+
+
+def test_docstring_examples() -> None:
+    import doctest
+    import importlib
+
+    for name in ("parlens.nlp.agencies", "parlens.task_extraction.addressees"):
+        result = doctest.testmod(importlib.import_module(name))
+        assert result.attempted > 0 and result.failed == 0, name
