@@ -1,16 +1,18 @@
 """Agency recognition and resolution: the one agency recogniser of parlens, from data in nlp/data.
 
 Finds the bodies a Vietnamese administrative text names (sở, bộ, UBND/HĐND of every level, offices,
-police, steering committees, press, Party and Front bodies, service units, collectives such as "các sở,
-ban, ngành"), keeps each name as written with its character offsets, and resolves it to a canonical id
-and full name, applying the 2025 reorganisation when the document date (``on``) is given:
-``find_agencies``, ``resolve_agency``, ``split_agency_list`` (a token trie over folded text; gazetteer
-agencies.yaml and provinces.yaml).
+police, steering committees, press, Party and Front bodies, ministries and Government agencies, state
+groups, service units, collectives such as "các sở, ban, ngành"), keeps each name as written with its
+character offsets, and resolves it to a canonical id and full name, applying the 2025 reorganisation
+when the document date (``on``) is given: ``find_agencies``, ``resolve_agency``, ``split_agency_list``
+(a token trie over folded text; gazetteer agencies.yaml and provinces.yaml).
 
-The task extractor reads addressee phrases with the phrase API over the same vocabulary
+The task extractor reads addressee phrases with the phrase API over the same recogniser and vocabulary
 (agency_phrases.yaml: heads, titles, collective nouns, the predicate words that end a name):
-``agency_head_at`` (a phrase starts here), ``agency_phrase_end`` (it ends here) and ``split_agency_phrase``
-(its bodies).
+``agency_head_at`` (a phrase starts here), ``agency_phrase_end`` (it ends here; a verb-like word inside a
+name this module knows does not end it) and ``split_agency_phrase`` (its bodies). The extractor's agency
+surfaces are spans ``find_agencies`` returns (or parts of a merged collective) except where the extractor
+keeps a body it does not know or a collective's qualifying clause (tests/nlp/test_agencies.py).
 
 >>> [(m.text, m.agency_id) for m in find_agencies("Giao Sở Nội vụ chủ trì, phối hợp với Công an tỉnh.")]
 [('Sở Nội vụ', 'so-noi-vu'), ('Công an tỉnh', 'cong-an-tinh')]
@@ -25,6 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -42,6 +45,8 @@ class AgencyMention:
 
     ``written_id`` is the id of the body as named before any reorganisation; ``note`` explains a
     resolution (merged department, district level abolished); ``rule`` names the pattern that fired.
+    Adjacent collectives are one mention ("các sở, ban, ngành; UBND các xã"); ``parts`` keeps the span
+    of each ("các sở, ban, ngành" and "UBND các xã"), as a table cell names them apart.
     """
 
     start: int
@@ -55,6 +60,7 @@ class AgencyMention:
     written_id: str | None = None
     note: str | None = None
     rule: str = ""
+    parts: tuple[tuple[int, int], ...] = ()  # a merged collective: (start, end) of each collective joined into it
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,10 @@ _TOKEN = re.compile(r"[\w\u0300-\u036f]+|[^\w\s]")
 
 @lru_cache(maxsize=200_000)
 def _fold_token(token: str) -> str:
-    return fold(token)
+    return "-" if token in _DASHES else fold(token)
+
+
+_DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2212")  # "Công nghiệp – Năng lượng" is "Công nghiệp - Năng lượng"
 
 
 @dataclass(slots=True)
@@ -321,6 +330,7 @@ class _Raw:
     level: str | None = None
     abbrev: tuple[str, ...] | None = None  # bracketed abbreviation defined here
     kind: str | None = None  # overrides the kind (generic institutions)
+    parts: list[tuple[int, int]] = dataclass_field(default_factory=list)  # token spans of the collectives merged here
 
 
 _UBND_HEADS = _Trie()
@@ -329,6 +339,7 @@ for _h, _what in (("UBND", "ubnd"), ("Ủy ban nhân dân", "ubnd"), ("Uỷ ban 
     _UBND_HEADS.add(_key(_h), _what)
 _HEADS_AS_WRITTEN = {"sở", "so", "bộ", "bo", "sờ", "sớ", "sỡ", "sỏ", "bô", "bọ"}  # OCR may drop or swap the hook
 _HEAD_BLOCKERS = {"co", "toan", "can", "mot", "nhung", "hai"}
+_UNITS = {("van", "phong"): ("Văn phòng", "office"), ("thanh", "tra"): ("Thanh tra", "inspectorate")}
 _SEPS = {",", "va", "/", ";"}
 _LIST_SEPS = {",", "va", "/"}
 _LEVEL_GROUP = {"province": "tinh", "city": "tinh", "district": "huyen", "commune": "xa"}
@@ -417,10 +428,15 @@ class _Matcher:
             return None
         f = toks[k].f
         full = _FULL[what]
-        if f in ("cac", "cap"):
-            kind = f
+        first = self._level(k) if f not in ("cac", "cap") else None
+        # "Ủy ban nhân dân xã, phường, đặc khu": a list of local levels with no place names every unit of them
+        bare_list = (first is not None and first[1] in ("district", "commune") and first[0] + 1 < n
+                     and toks[first[0]].f in _LIST_SEPS and not toks[first[0] + 1].barrier
+                     and self._level(first[0] + 1) is not None)
+        if f in ("cac", "cap") or bare_list:
+            kind = "cac" if bare_list else f
             levels: list[str] = []
-            m = k + 1
+            m = k if bare_list else k + 1
             while m < n and not toks[m].barrier:
                 lv = self._level(m)
                 if lv is None:
@@ -448,6 +464,7 @@ class _Matcher:
                 levels = ["district" if lv == "city" else lv for lv in levels]
             groups = sorted({_LEVEL_GROUP.get(lv, "all") for lv in levels}, key=["tinh", "huyen", "xa", "all"].index)
             m = self._modifiers(m)
+            m = self._province_range(m)
             written_levels = _clean(self.text[toks[k].start : toks[m - 1].end])
             if groups == ["tinh"] and kind == "cap":
                 return _Raw(j, m, self.gaz.bodies[f"{what}-tinh"] if f"{what}-tinh" in self.gaz.bodies else None,
@@ -500,6 +517,29 @@ class _Matcher:
                 return j + ln, self.gaz.levels[key]
         return None
 
+    def _of_body(self, m: int) -> int:
+        """Skip "thuộc Bộ Xây dựng", "trực thuộc Ủy ban nhân dân Thành phố" after a collective noun."""
+        toks, n = self.toks, len(self.toks)
+        k = m + (m < n and toks[m].f == "truc")
+        if k + 1 >= n or toks[k].f != "thuoc" or toks[m].barrier or toks[k + 1].barrier or not toks[k + 1].upper:
+            return m
+        body = self._people_committee(k + 1) or self._gazetteer(k + 1)
+        if body is None or body.collective:
+            return m
+        self._suffixes(body)
+        return body.k
+
+    def _province_range(self, m: int) -> int:
+        """Skip "từ Hà Tĩnh đến Khánh Hòa" after a collective of provinces ("UBND các tỉnh, thành phố từ … đến …")."""
+        toks, n = self.toks, len(self.toks)
+        if m + 1 < n and toks[m].f == "tu" and not toks[m].barrier:
+            first = self.gaz.province_trie.walk(toks, m + 1)
+            if first and first[0] + 1 < n and toks[first[0]].f == "den":
+                last = self.gaz.province_trie.walk(toks, first[0] + 1)
+                if last:
+                    return last[0]
+        return m
+
     def _modifiers(self, m: int) -> int:
         """Skip collective modifiers ('có liên quan', 'trên địa bàn tỉnh', ', sau đại học') after a noun."""
         toks, n = self.toks, len(self.toks)
@@ -517,10 +557,10 @@ class _Matcher:
     def _collective(self, j: int, *, bare: bool = False, title: str | None = None) -> _Raw | None:
         """'các sở, ban, ngành tỉnh', 'các cơ quan, đơn vị có liên quan'; bare: no 'các' needed."""
         toks, n = self.toks, len(self.toks)
-        if toks[j].f == "cac":
+        if toks[j].f in ("cac", "nhung"):
             m = j + 1
-        elif bare and toks[j].upper:
-            m = j
+        elif (bare and toks[j].upper) or title:
+            m = j  # "Thủ trưởng cơ quan, đơn vị": after a title no "các" is needed
         else:
             return None
         first = m
@@ -544,10 +584,11 @@ class _Matcher:
             break
         if not nouns:
             return None
+        m = self._of_body(m)
         if nouns[0] in ("sở", "bộ") and len(nouns) == 1 and m < n and (toks[m].f == ":" or self.gaz.fields.walk(toks, m)):
             return None  # an elliptical list, not a collective
-        if bare and m <= first_noun_end:
-            return None  # a bare noun alone ("Trung tâm") is not a collective
+        if bare and not title and (m <= first_noun_end or (first_noun_end < n and toks[first_noun_end].upper)):
+            return None  # a bare noun alone ("Trung tâm") or a name ("Viện Khoa học …") is not a collective
         if len(nouns) == 1 and m <= first_noun_end and nouns[0] in self.gaz.weak_nouns and not title:
             return None  # "các ngành", "các doanh nghiệp" alone are too often not addressees
         aid = "collective:" + "-".join(_slug(x) for x in nouns)
@@ -622,8 +663,9 @@ class _Matcher:
                 if hit:
                     raw.k, raw.province = hit[0], hit[1]
                     continue
-                if m > k and not raw.body.name.endswith(("tỉnh", "thành phố")):
-                    raw.k = m  # "Hội Nông dân tỉnh"
+                written = tuple(t.f for t in toks[raw.i:k])
+                if m > k and written[-1:] != ("tinh",) and written[-2:] != ("thanh", "pho"):
+                    raw.k = m  # "Hội Nông dân tỉnh", "Trung tâm Phục vụ hành chính công thành phố"
                     continue
             if raw.body is not None and fold(raw.body.name).endswith("khu vuc") or (
                 raw.body is not None and self.text[toks[raw.i].start : toks[k - 1].end].lower().endswith("khu vực")
@@ -679,7 +721,7 @@ class _Matcher:
         return _Raw(j, end, None, "institution", name=written, agency_id=aid, kind=kind)
 
     # -- main scan
-    def scan(self, *, across_semicolons: bool = True, bare_collectives: bool = False) -> list[_Raw]:
+    def scan(self, *, across_semicolons: bool = True, bare_collectives: bool | str = False) -> list[_Raw]:
         toks, n = self.toks, len(self.toks)
         out: list[_Raw] = []
         i = 0
@@ -702,8 +744,10 @@ class _Matcher:
                         r.title = title
             if not found:
                 found = self._best(i, None)
-            if not found and bare_collectives and (i == 0 or self.text.rfind("\n", toks[i - 1].end, toks[i].start) >= 0
-                                                   or toks[i - 1].f in (";", "|")):
+            if not found and bare_collectives and (
+                (i == 0 and bare_collectives != "lines") or (i > 0 and self.text.rfind("\n", toks[i - 1].end, toks[i].start) >= 0)
+                or (i > 0 and toks[i - 1].f in (";", "|"))
+            ):
                 bare = self._collective(i, bare=True)
                 found = [bare] if bare else None
             if not found:
@@ -725,11 +769,25 @@ class _Matcher:
             i = found[-1].k
         return _merge_collectives(out, toks, across_semicolons=across_semicolons)
 
+    def _unit_of_body(self, j: int) -> _Raw | None:
+        """'Văn phòng Bộ Xây dựng', 'Thanh tra Sở Tài chính': the office or inspectorate of a named body."""
+        toks, n = self.toks, len(self.toks)
+        if j + 2 >= n or not toks[j].upper or (toks[j].f, toks[j + 1].f) not in _UNITS:
+            return None
+        parent = self._gazetteer(j + 2)
+        if parent is None or parent.body is None or parent.body.kind not in ("ministry", "department") or toks[j + 2].barrier:
+            return None
+        unit, kind = _UNITS[(toks[j].f, toks[j + 1].f)]
+        self._suffixes(parent)
+        return _Raw(j, parent.k, None, "unit", name=f"{unit} {parent.body.name}", agency_id=f"{_slug(unit)}-{parent.body.id}",
+                    kind=kind, level=parent.body.level)
+
     def _best(self, j: int, title: str | None) -> list[_Raw] | None:
         ell = self._elliptical(j, title)
         if ell:
             return ell
-        cands = [c for c in (self._people_committee(j), self._gazetteer(j), self._collective(j, title=title)) if c]
+        cands = [c for c in (self._people_committee(j), self._gazetteer(j), self._collective(j, title=title),
+                             self._unit_of_body(j)) if c]
         if not cands:
             inst = self._institution(j)
             return [inst] if inst else None
@@ -765,6 +823,7 @@ def _merge_collectives(raws: list[_Raw], toks: list[_Tok], *, across_semicolons:
             merged = _Raw(prev.i, r.k, None, "collective", title=prev.title, collective=True)
             merged.agency_id = _join_ids(prev.agency_id, r.agency_id)
             merged.name = f"{prev.name}; {r.name}" if semicolon else f"{prev.name}, {r.name}"
+            merged.parts = (prev.parts or [(prev.i, prev.k)]) + [(r.i, r.k)]
             out[-1] = merged
             continue
         if not r.collective:
@@ -827,6 +886,7 @@ def _resolve(raw: _Raw, text: str, toks: list[_Tok], gaz: Gazetteer, on: date | 
         start=start, end=end, text=text[start:end], agency_id=agency_id, name=name, kind=kind,
         collective=raw.collective or bool(body and body.collective), title=raw.title, written_id=written_id,
         note="; ".join(notes) or None, rule=raw.rule,
+        parts=tuple((toks[i].start, toks[k - 1].end) for i, k in raw.parts),
     )
 
 
@@ -841,10 +901,12 @@ def find_agencies(text: str, *, on: date | None = None) -> list[AgencyMention]:
     """
     if not text:
         return []
-    return _find(text, on=on)
+    return _find(text, on=on, bare_collectives="lines")
 
 
-def _find(text: str, *, on: date | None, across_semicolons: bool = True, bare_collectives: bool = False) -> list[AgencyMention]:
+def _find(text: str, *, on: date | None, across_semicolons: bool = True, bare_collectives: bool | str = False) -> list[AgencyMention]:
+    """``bare_collectives``: True reads "Doanh nghiệp viễn thông, bưu chính" (no "các") as a collective at the
+    start of the text, of a line or after ";"/"|" (a cell); "lines" only at the start of a line or after ";"/"|"."""
     gaz = load_gazetteer()
     matcher = _Matcher(text, gaz)
     raws = matcher.scan(across_semicolons=across_semicolons, bare_collectives=bare_collectives)
@@ -1057,16 +1119,21 @@ def _head_regex() -> re.Pattern[str]:
     before_body = [t["title"] for t in v["titles"] if t.get("opens") == "before_body"]
     any_case = _plain_alternation(heads["any_case"])
     long_alt = _plain_alternation([*alone, *heads["any_case"]])
-    short_alt = _plain_alternation(heads["capitalised"])
+    short_alt = _plain_alternation([*heads["capitalised"], *(h for group in v["institution_heads"].values() for h in group)])
     not_after = _plain_alternation(heads["capitalised_not_before"])
-    nouns = _plain_alternation(v["phrase_collective_nouns"])
+    nouns = _plain_alternation(set(v["collective_nouns"]) - set(v["weak_phrase_openers"]))
     pattern = (
-        rf"(?:(?i:(?:{_plain_alternation(before_body)})\s+(?:{any_case}))(?!\w)"
+        rf"(?:(?i:{_plain_alternation(before_body)})\s+(?:(?i:{any_case}|(?:các|những)\s+(?:{nouns}))|{short_alt})(?!\w)"
         rf"|(?i:(?:{long_alt}))(?!\w)"
         rf"|(?:{short_alt})(?!\w)(?!\s+(?i:{not_after})(?!\w))"
         rf"|(?i:(?:các|những)\s+(?:{nouns}))(?!\w))"
     )
     return re.compile(pattern)
+
+
+@lru_cache(maxsize=1)
+def _weak_opener_regex() -> re.Pattern[str]:
+    return re.compile(rf"(?i:(?:các|những)\s+(?:{_plain_alternation(phrase_vocabulary()['weak_phrase_openers'])}))(?!\w)")
 
 
 def agency_head_at(text: str, pos: int) -> re.Match[str] | None:
@@ -1075,7 +1142,12 @@ def agency_head_at(text: str, pos: int) -> re.Match[str] | None:
     >>> agency_head_at("Giao Sở Nội vụ chủ trì", 5).group(0), agency_head_at("Hội nghị sơ kết", 0)
     ('Sở', None)
     """
-    return _head_regex().match(text, pos)
+    head = _head_regex().match(text, pos)
+    if head is None:
+        weak = _weak_opener_regex().match(text, pos)
+        if weak and any(m.start == pos and m.collective for m in _mentions_of(text)):
+            return weak  # "các phường, xã": the recogniser reads a collective here
+    return head
 
 
 @lru_cache(maxsize=1)
@@ -1092,6 +1164,11 @@ def _predicate_regex() -> re.Pattern[str]:
                       + r"|(?<!\w)tự(?!\w)(?!\s+(?:chủ|quản)))")
 
 
+# A bracket, a dash before "lĩnh vực"/"về", a full stop or colon (not the colon of "các Sở:"/"các Bộ:"), or the
+# scope of the duty ("theo chức năng, nhiệm vụ", "trong phạm vi chức năng …"), which belongs to neither name nor task.
+_NAME_BREAK = re.compile(r"\s*\((?P<inner>[^()]*(?:\([^()]*\)[^()]*)*)\)|\s+[-–]\s+(?=lĩnh vực|về\s)"
+                         r"|(?<![Cc]ác [Ss]ở)(?<![Cc]ác [Bb]ộ)[.:]\s"
+                         r"|,?\s+(?=(?:theo\s+(?:đúng\s+)?|trong phạm vi\s+)chức năng(?!\w))")
 _ROLE_CUE = re.compile(r"(?<=\s)(?:Chủ trì|Phối hợp|Tham mưu|Chịu trách nhiệm|Có trách nhiệm)(?!\w)")
 
 
@@ -1113,10 +1190,12 @@ def agency_phrase_end(text: str, pos: int, limit: int | None = None) -> int:
     verb = _predicate_regex().search(text, search_from, limit)
     # "Viện Nghiên cứu phát triển …", "Tổ công tác thực hiện Đề án …": verb-like words inside a name.
     while verb and (institution_verb_in_name(text, pos, verb.start(), verb.end())
+                    or _inside_known_name(text, pos, verb.start())
                     or text.count("(", search_from, verb.start()) > text.count(")", search_from, verb.start())
                     or _listed_noun(text, verb.start(), verb.end())):
-        # a verb inside brackets ("Sở X (tiếp nhận nhiệm vụ của Sở Y)") does not end the name either, nor a
-        # word between commas of a list of bodies ("Doanh nghiệp, tổ chức, cơ sở giáo dục")
+        # a verb inside a body find_agencies knows ("Ban Chỉ đạo phát triển khoa học, công nghệ …") or inside
+        # brackets ("Sở X (tiếp nhận nhiệm vụ của Sở Y)") does not end the name either, nor a word between
+        # commas of a list of bodies ("Doanh nghiệp, tổ chức, cơ sở giáo dục")
         verb = _predicate_regex().search(text, verb.end(), limit)
     if verb:
         qualified = _qualifier_end(text, pos, verb.start(), limit)
@@ -1129,13 +1208,57 @@ def agency_phrase_end(text: str, pos: int, limit: int | None = None) -> int:
     if cue:
         end = cue.start()
     # A long parenthesis ("(lĩnh vực …)") or a dash ends a name; a short abbreviation "(KHĐT)" does not.
-    for m in re.finditer(r"\s*\((?P<inner>[^()]*(?:\([^()]*\)[^()]*)*)\)|\s+[-–]\s+(?=lĩnh vực|về\s)|(?<!các Sở)(?<!các sở)(?<!các Bộ)[.:]\s", text[search_from:end]):
+    for m in _NAME_BREAK.finditer(text, search_from, end):
         inner = m.groupdict().get("inner")
         if inner is not None and len(inner) <= 14 and not re.search(r"\b(lĩnh vực|về)\b", inner):
             continue
-        end = search_from + m.start()
+        end = m.start()
         break
+    if verb:  # a clause with no predicate word ("Văn phòng Chính phủ trân trọng thông báo") is left whole
+        end = _end_of_known_names(text, pos, end)
     return _trim_phrase(text, pos, end)
+
+
+_JOINERS = re.compile(r"\s*(?:,|;|/|&|\bvà\b|\bcùng(?:\s+với)?\b)\s*")
+_NOT_A_NAME_END = re.compile(r"\s+(?:và|cùng|hoặc|hay|thuộc|trực thuộc)(?!\w)")
+
+
+def _end_of_known_names(text: str, pos: int, end: int) -> int:
+    """Where a phrase that opens with bodies ``find_agencies`` knows stops: after the last of them when lower-case
+    words that are no part of a name follow ("Văn phòng Chính phủ theo chức năng, nhiệm vụ …" ends at
+    "Chính phủ"). Collectives keep their qualifying clauses; modifiers ("các cấp", "trên địa bàn tỉnh") and
+    joiners ("và", "thuộc") do not end a name."""
+    mentions = [m for m in _mentions_of(text) if m.start < end and m.end > pos]
+    if not mentions or mentions[0].start != pos:
+        return end
+    last = mentions[0]
+    for m in mentions[1:]:
+        if m.start >= last.end and _JOINERS.fullmatch(text, last.end, m.start):
+            last = m
+            continue
+        break
+    if last.collective or last.end >= end:
+        return end
+    rest = text[last.end:end]
+    word = re.match(r"\s+(\w)", rest)
+    if not word or not word.group(1).islower() or _NOT_A_NAME_END.match(rest):
+        return end
+    gaz = load_gazetteer()
+    toks = _tokenize(rest)
+    if toks and gaz.collective_mods.walk(toks, 0) is not None:
+        return end
+    return last.end
+
+
+def _known_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the specific bodies ``find_agencies`` finds in ``text``. Collectives are left out: their
+    qualifying clauses are read by ``_qualifier_end``."""
+    return tuple((m.start, m.end) for m in _mentions_of(text) if not m.collective)
+
+
+def _inside_known_name(text: str, pos: int, at: int) -> bool:
+    """Whether offset ``at`` falls inside (not at the start of) a known body's name that ends after ``pos``."""
+    return any(s < at < e and e > pos for s, e in _known_spans(text))
 
 
 @lru_cache(maxsize=1)
@@ -1199,11 +1322,23 @@ def _trim_phrase(text: str, start: int, end: int) -> int:
 def is_collective_name(name: str) -> bool:
     """True for addressees that name a group rather than one body ("các sở, ban, ngành", "UBND cấp xã").
 
-    >>> is_collective_name("UBND cấp xã"), is_collective_name("Sở Tư pháp")
-    (True, False)
+    A name is collective when it says so ("các", "những", "cấp xã" …) or when ``find_agencies`` reads it as
+    collectives only ("Thủ trưởng cơ quan ngang bộ", "Ủy ban nhân dân xã, phường, đặc khu").
+
+    >>> is_collective_name("UBND cấp xã"), is_collective_name("Thủ trưởng cơ quan, đơn vị"), is_collective_name("Sở Tư pháp")
+    (True, True, False)
     """
     f = " " + re.sub(r"[^\w]+", " ", fold(name)) + " "
-    return any(w in f for w in (" cac ", " nhung ", " cap xa ", " cap huyen ", " cap tinh ", " doanh nghiep "))
+    if any(w in f for w in (" cac ", " nhung ", " cap xa ", " cap huyen ", " cap tinh ", " doanh nghiep ")):
+        return True
+    mentions = _mentions_of(name)
+    core = len(name) - len(name.lstrip(_STRIP))
+    return bool(mentions) and mentions[0].start <= core and all(m.collective for m in mentions)
+
+
+@lru_cache(maxsize=4096)
+def _mentions_of(text: str) -> tuple[AgencyMention, ...]:
+    return tuple(find_agencies(text))
 
 
 @dataclass
@@ -1216,7 +1351,7 @@ class PhraseMember:
     collective: bool
 
 
-_ELLIPTICAL = re.compile(r"(?:các\s+)?(Sở|Bộ|Ban|sở|bộ)\s*:\s*")
+_ELLIPTICAL = re.compile(r"(?:[Cc]ác\s+)?(Sở|Bộ|Ban|sở|bộ)\s*:\s*")
 
 
 def split_agency_phrase(phrase: str, *, keep_collectives_whole: bool = True) -> list[PhraseMember]:
@@ -1260,10 +1395,20 @@ def _split_piece(text: str, start: int, end: int) -> list[PhraseMember]:
             before = _trim_phrase(text, start, start + cut.start())
         if before > start:
             out.extend(_split_by_heads(text, start, before))
-        for s, e in _spans(text, r",\s*", ell.end(), end):
-            e = _trim_phrase(text, s, e)
-            if e > s:
-                out.append(PhraseMember(text[s:e], s, e, False))
+        pieces = [(s, _trim_phrase(text, s, e)) for s, e in _spans(text, r",\s*", ell.end(), end)]
+        pieces = [(s, e) for s, e in pieces if e > s]
+        # A member find_agencies knows keeps its own extent: "Văn hóa, Thể thao và Du lịch" is one member,
+        # and words after it ("… theo chức năng") are not part of it.
+        known = {m.start: m.end for m in _mentions_of(text) if m.rule == "elliptical" and ell.end() <= m.start and m.end <= end}
+        i = 0
+        while i < len(pieces):
+            s, e = pieces[i]
+            if s in known:
+                e = known[s]
+                while i + 1 < len(pieces) and pieces[i + 1][0] < e:
+                    i += 1
+            out.append(PhraseMember(text[s:e], s, e, False))
+            i += 1
         return out
     return _split_by_heads(text, start, end)
 

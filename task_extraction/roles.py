@@ -48,8 +48,26 @@ def _is_placeholder(surface: str) -> bool:
     return any(fold(p) == f for p in lexicon()["placeholder_partners"]) or f.endswith("lien quan")
 
 
+# "theo chức năng, nhiệm vụ (và thẩm quyền) được giao" or "trong phạm vi chức năng, nhiệm vụ của mình" before
+# the duty scopes it: neither agency nor task.
+_SCOPE = re.compile(r"\s*(?:theo\s+(?:đúng\s+)?|trong phạm vi\s+)chức năng,?\s+nhiệm vụ(?:,?\s+(?:và\s+)?(?:quyền hạn|thẩm quyền))*"
+                    r"(?:\s+(?:được giao|của mình))?[,\s]*", re.I)
+
+
 def read_role(pred: str) -> RoleReading:
-    """Read "chủ trì, phối hợp với B …", "phối hợp với B trong việc …" or a plain duty (lead)."""
+    """Read "chủ trì, phối hợp với B …", "phối hợp với B trong việc …" or a plain duty (lead).
+
+    A leading scope ("theo chức năng, nhiệm vụ được giao, …") is skipped.
+    """
+    scope = _SCOPE.match(pred)
+    if not scope or scope.end() >= len(pred):
+        return _read_role(pred)
+    base = scope.end()
+    r = _read_role(pred[base:])
+    return RoleReading(r.role, base + r.task_start, [(p, base + a, base + b) for p, a, b in r.partners], r.placeholder_only)
+
+
+def _read_role(pred: str) -> RoleReading:
     m = _LEAD.match(pred)
     if m:
         rest = m.end()

@@ -160,11 +160,80 @@ def test_name_verb_right_after_a_service_institution_head_is_part_of_the_name() 
     assert t[:phrase_end(t, 0)] == "Trung tâm nghiên cứu thị trường tỉnh"
 
 
+# ---------------------------------------------------------------------------------------------------
+# The phrase API (where an agency phrase starts and ends, its members), golden cases in
+# tests/nlp/cases/agency_phrases.jsonl: text, position, expected end (null: no phrase starts there), the phrase,
+# its members (split, collectives apart; ``members_whole``: collectives kept whole, when it differs) and the
+# agency_id find_agencies gives each member on the same text (null: find_agencies names no body there).
+
+from parlens.nlp.agencies import (  # noqa: E402
+    agency_head_at,
+    agency_phrase_end,
+    is_collective_name,
+    phrase_vocabulary,
+    split_agency_phrase,
+)
+
+PHRASE_CASES = [json.loads(line) for line in (Path(__file__).parent / "cases" / "agency_phrases.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("case", PHRASE_CASES, ids=[f"{i}-{c['family']}" for i, c in enumerate(PHRASE_CASES)])
+def test_agency_phrase_golden(case: dict) -> None:
+    text, pos = case["text"], case["position"]
+    if case["end"] is None:
+        assert agency_head_at(text, pos) is None
+        return
+    assert agency_head_at(text, pos) is not None
+    end = agency_phrase_end(text, pos)
+    assert (end, text[pos:end]) == (case["end"], case["phrase"])
+    members = split_agency_phrase(text[pos:end], keep_collectives_whole=False)
+    assert [m.text for m in members] == case["members"]
+    whole = split_agency_phrase(text[pos:end])
+    assert [m.text for m in whole] == case.get("members_whole", case["members"])
+    if "ids" in case:
+        # Agreement: each member is a span find_agencies returns on the same text, with the id given, or a part
+        # of a merged collective (its id: the part read alone); a null id is a member find_agencies does not name.
+        mentions = find_agencies(text)
+        spans = {(m.start, m.end): m.agency_id for m in mentions}
+        for m in mentions:
+            for s, e in m.parts:
+                spans.setdefault((s, e), resolve_agency(text[s:e]).agency_id)
+        got = [spans.get((pos + m.start, pos + m.end)) for m in members]
+        assert got == case["ids"]
+
+
+def test_every_phrase_family_has_cases() -> None:
+    families = {c["family"] for c in PHRASE_CASES}
+    assert {"collective", "elliptical", "title", "ministry", "state_group", "broadcaster", "people_committee",
+            "known_name", "list", "qualifier", "negative", "unknown"} <= families
+
+
+def test_one_vocabulary_titles_and_collective_nouns_serve_both_recognisers() -> None:
+    """Every title and collective noun of agency_phrases.yaml is read the same way by find_agencies and the phrase API."""
+    vocab = phrase_vocabulary()
+    for entry in vocab["titles"]:
+        title = entry["title"]
+        body, body_id = ("Văn phòng UBND tỉnh", "van-phong-ubnd-tinh") if title == "Chánh" else ("Sở Tư pháp", "so-tu-phap")
+        text = f"{title} {body} chủ trì thẩm định."
+        (m,) = find_agencies(text)
+        assert (m.start, m.agency_id) == (0, body_id) and m.title.startswith(title), title
+        if entry.get("opens") in ("alone", "before_body"):
+            assert agency_head_at(text, 0) and text[:agency_phrase_end(text, 0)] == f"{title} {body}", title
+        else:  # "Phó Chủ tịch UBND tỉnh phát biểu" opens no addressee ("Chi cục trưởng": "Chi cục" is a body head)
+            head = agency_head_at(text, 0)
+            assert head is None or head.group(0) != title, title
+    weak = set(vocab["weak_collective_nouns"])
+    for noun in vocab["collective_nouns"]:
+        text = f"Các {noun} có liên quan rà soát quy trình."
+        assert agency_head_at(text, 0), noun
+        if noun not in weak:
+            assert [(m.start, m.collective) for m in find_agencies(text)][:1] == [(0, True)], noun
+
+
 def test_one_vocabulary_nothing_left_in_the_extractor() -> None:
     """The extractor's adapter decides nothing and its lexicon no longer holds head or name-ending words."""
     import inspect
 
-    from parlens.nlp.agencies import phrase_vocabulary
     from parlens.task_extraction import addressees
     from parlens.task_extraction.lexicon import PHRASE_KEYS, lexicon
 
@@ -173,6 +242,53 @@ def test_one_vocabulary_nothing_left_in_the_extractor() -> None:
     raw = json.loads((Path(addressees.__file__).parent / "data" / "lexicon.json").read_text(encoding="utf-8"))
     assert not {"agency_heads", "collective_words", *PHRASE_KEYS} & raw.keys()
     assert all(lexicon()[k] == phrase_vocabulary()["ends"][k] for k in PHRASE_KEYS)
+
+
+def test_merged_collectives_keep_their_parts() -> None:
+    text = "Các sở, ban, ngành; UBND các phường, xã tổ chức thực hiện."
+    (m,) = find_agencies(text)
+    assert m.text == "Các sở, ban, ngành; UBND các phường, xã"
+    assert [text[s:e] for s, e in m.parts] == ["Các sở, ban, ngành", "UBND các phường, xã"]
+
+
+def test_collective_read_by_the_recogniser() -> None:
+    assert is_collective_name("Thủ trưởng cơ quan ngang bộ")
+    assert is_collective_name("Ủy ban nhân dân xã, phường, đặc khu")
+    assert not is_collective_name("Văn phòng Chính phủ")
+
+
+# National bodies (official names; the 2025 cabinet of NQ 176/2025/QH15), state groups and broadcasters.
+@pytest.mark.parametrize("name, agency_id, kind", [
+    ("Bộ Công Thương", "bo-cong-thuong", "ministry"),
+    ("Bộ Dân tộc và Tôn giáo", "bo-dan-toc-va-ton-giao", "ministry"),
+    ("Bộ Văn hóa, Thể thao và Du lịch", "bo-van-hoa-the-thao-va-du-lich", "ministry"),
+    ("Văn phòng Chính phủ", "van-phong-chinh-phu", "ministry"),
+    ("Thanh tra Chính phủ", "thanh-tra-chinh-phu", "ministry"),
+    ("Ngân hàng Nhà nước Việt Nam", "ngan-hang-nha-nuoc-viet-nam", "ministry"),
+    ("Đài Truyền hình Việt Nam", "dai-truyen-hinh-viet-nam", "press"),
+    ("Đài Tiếng nói Việt Nam", "dai-tieng-noi-viet-nam", "press"),
+    ("Thông tấn xã Việt Nam", "thong-tan-xa-viet-nam", "press"),
+    ("Tập đoàn Công nghiệp - Năng lượng Quốc gia Việt Nam", "tap-doan-cong-nghiep-nang-luong-quoc-gia-viet-nam", "enterprise"),
+    ("Tập đoàn Công nghiệp – Năng lượng Quốc gia Việt Nam", "tap-doan-cong-nghiep-nang-luong-quoc-gia-viet-nam", "enterprise"),
+    ("Tập đoàn Dầu khí Việt Nam", "tap-doan-cong-nghiep-nang-luong-quoc-gia-viet-nam", "enterprise"),
+    ("Tập đoàn Bưu chính Viễn thông Việt Nam", "tap-doan-buu-chinh-vien-thong-viet-nam", "enterprise"),
+    ("Tập đoàn Công nghiệp - Viễn thông Quân đội", "tap-doan-cong-nghiep-vien-thong-quan-doi", "enterprise"),
+    ("Tập đoàn Điện lực Việt Nam", "tap-doan-dien-luc-viet-nam", "enterprise"),
+    ("Bảo hiểm xã hội Việt Nam", "bao-hiem-xa-hoi-viet-nam", "service_unit"),
+    ("Ban Bí thư", "ban-bi-thu", "party"),
+])
+def test_national_bodies_resolve_to_ids(name: str, agency_id: str, kind: str) -> None:
+    m = resolve_agency(name)
+    assert (m.agency_id, m.kind, m.text) == (agency_id, kind, name)
+
+
+def test_ministry_mergers_of_march_2025() -> None:
+    on = date(2025, 3, 1)
+    assert resolve_agency("Bộ Kế hoạch và Đầu tư", on=on).agency_id == "bo-tai-chinh"
+    assert resolve_agency("Bộ Thông tin và Truyền thông", on=on).agency_id == "bo-khoa-hoc-va-cong-nghe"
+    assert resolve_agency("Bộ Lao động - Thương binh và Xã hội", on=on).agency_id == "bo-noi-vu"
+    assert resolve_agency("Ủy ban Dân tộc", on=on).agency_id == "bo-dan-toc-va-ton-giao"
+    assert resolve_agency("Bộ Kế hoạch và Đầu tư", on=date(2025, 2, 28)).agency_id == "bo-ke-hoach-va-dau-tu"
 
 
 def test_docstring_examples() -> None:
