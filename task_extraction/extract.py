@@ -1056,11 +1056,26 @@ def to_tasks(cands: list[Candidate], doc: Document, ref_date: date | None = None
     on = ref_date or doc.metadata.issued_on
     tasks: list[Task] = []
     for c in cands:
-        agency_id, agency_name = resolve(c.agency, on=on)
+        agency_id, agency_name = _resolve_in_context(doc, c, on)
         tasks.append(Task(agency=c.agency, role=c.role, task=c.task, start=c.start, end=c.end,
                           page=doc.page_at(c.start), agency_id=agency_id, agency_name=agency_name,
                           deadline=c.deadline, rule=c.rule))
     return tasks
+
+
+def _resolve_in_context(doc: Document, c: Candidate, on: date | None) -> tuple[str | None, str | None]:
+    """The body a candidate's agency names: a member of an elliptical list ("Các Bộ: Tài chính, Y tế")
+    is read where it stands, so "Tài chính" is Bộ Tài chính there, not Sở Tài chính."""
+    if head_at(c.agency, 0) is None and 0 <= c.agency_start < len(doc.text):
+        from parlens.nlp.agencies import find_agencies
+
+        line_start = max(doc.text.rfind("\n", 0, c.agency_start) + 1, c.agency_start - 300)
+        window = doc.text[line_start:c.agency_start + len(c.agency) + 1]
+        at = c.agency_start - line_start
+        for m in find_agencies(window, on=on):
+            if m.start <= at < m.end and m.agency_id:
+                return m.agency_id, m.name
+    return resolve(c.agency, on=on)
 
 
 @dataclass

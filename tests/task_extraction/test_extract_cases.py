@@ -34,3 +34,10 @@ def test_mechanism_case(case):
         assert not [g for g in got if fold(phrase) in g[2]], f"{case['id']}: {phrase!r} became a task: {got}"
     if case.get("exact"):
         assert len(got) == len(case["expect"]), f"{case['id']}: extra tasks {got}"
+
+
+def test_members_of_an_elliptical_list_resolve_at_the_level_of_their_list():
+    text = ("II. TỔ CHỨC THỰC HIỆN\n1. Các Bộ: Tài chính, Y tế khẩn trương khắc phục các bất cập của hệ thống, "
+            "hoàn thành trong tháng 11 năm 2026.\n2. Giám đốc các Sở: Nội vụ, Tư pháp rà soát thủ tục hành chính.\n")
+    got = {(t.agency, t.agency_id) for t in extract_tasks(document_from_text(text), ref_date=date(2026, 3, 1))}
+    assert got == {("Tài chính", "bo-tai-chinh"), ("Y tế", "bo-y-te"), ("Nội vụ", "so-noi-vu"), ("Tư pháp", "so-tu-phap")}
