@@ -217,7 +217,7 @@ class _Extractor:
                          or (self.doc.media_type in ("application/pdf", "text/plain")
                              and prev.kind in ("list_item", "paragraph") and len(prev.text) > _WRAPPED_MIN[self.doc.media_type]
                              and re.search(r"\w$", prev.text) and prev.text.lstrip()[:1] not in "*"))
-                    and not _NUMBERING.match(block.text)
+                    and not _NUMBERING.match(block.text) and not _NUMBER_ONLY.match(block.text)
                     and not re.search(r"[.:;!?]\s*$", prev.text) and block.start >= prev.end):
                 merged = Block(prev.kind, self.text[prev.start:block.end], prev.start, block.end, prev.page,
                                prev.level, prev.numbering, None, prev.style)
