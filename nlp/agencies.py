@@ -1167,7 +1167,7 @@ def _predicate_regex() -> re.Pattern[str]:
 # A bracket, a dash before "lĩnh vực"/"về", a full stop or colon (not the colon of "các Sở:"/"các Bộ:"), or the
 # scope of the duty ("theo chức năng, nhiệm vụ", "trong phạm vi chức năng …"), which belongs to neither name nor task.
 _NAME_BREAK = re.compile(r"\s*\((?P<inner>[^()]*(?:\([^()]*\)[^()]*)*)\)|\s+[-–]\s+(?=lĩnh vực|về\s)"
-                         r"|(?<![Cc]ác [Ss]ở)(?<![Cc]ác [Bb]ộ)[.:]\s"
+                         r"|(?<![Cc]ác [Ss]ở)(?<![Cc]ác [Bb]ộ)(?<![Cc]ác [Bb]an)(?<![Cc]ác [Tt]ập đoàn)(?<![Cc]ác [Tt]ổng công ty)[.:]\s"
                          r"|,?\s+(?=(?:theo\s+(?:đúng\s+)?|trong phạm vi\s+)chức năng(?!\w))")
 _ROLE_CUE = re.compile(r"(?<=\s)(?:Chủ trì|Phối hợp|Tham mưu|Chịu trách nhiệm|Có trách nhiệm)(?!\w)")
 
@@ -1351,7 +1351,8 @@ class PhraseMember:
     collective: bool
 
 
-_ELLIPTICAL = re.compile(r"(?:[Cc]ác\s+)?(Sở|Bộ|Ban|sở|bộ)\s*:\s*")
+# "các Sở: Nội vụ, Tư pháp", "các Tập đoàn: Bưu chính Viễn thông Việt Nam, …": a head shared by the members.
+_ELLIPTICAL = re.compile(r"(?:[Cc]ác\s+)?(Sở|Bộ|Ban|sở|bộ|[Tt]ập đoàn|[Tt]ổng công ty)\s*:\s*")
 
 
 def split_agency_phrase(phrase: str, *, keep_collectives_whole: bool = True) -> list[PhraseMember]:

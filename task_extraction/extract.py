@@ -38,6 +38,8 @@ _NUMBERING = re.compile(
     r"^\s*(?:\*\*)?(?P<num>[IVXLC]+\.|\d+(?:\.\d+)*\.?(?=\s)|[a-zđ]\)|\(\d{1,2}\)|[-+•–*])\s*(?:\*\*)?\s*"
 )
 _ROMAN = re.compile(r"^[IVXLC]+\.$")
+# "các Sở:", "các Tập đoàn:": a head shared by the members listed after the colon (an elliptical list).
+_ELLIPTICAL_HEAD = re.compile(r"(?i:các)\s+(?P<head>Sở|Bộ|Ban|sở|bộ|[Tt]ập đoàn|[Tt]ổng công ty)\s*:")
 _NUMBER_ONLY = re.compile(r"^\s*(?:\*\*)?(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|\(\d{1,2}\))\s*(?:\*\*)?\s*$")
 # "Về <matter>:" opening an item: the matter, not the instruction that follows the colon.
 _TOPIC_LABEL = re.compile(r"\s*(?:\*\*)?Về\s[^:;]{3,300}?:\s*(?:\*\*)?\s*(?=\S)")
@@ -340,7 +342,7 @@ class _Extractor:
             return False
         end = phrase_end(body, 0)
         rest = body[end:].strip()
-        if re.search(r"(?i:các)\s+(?:Sở|Bộ|Ban|sở|bộ)\s*:", body[:end + 2]) and rest.strip(" :"):
+        if _ELLIPTICAL_HEAD.search(body[:end + 2]) and rest.strip(" :"):
             return False  # "Giám đốc các Sở: Nội vụ, Tư pháp rà soát …" is a subject, not a heading
         start = block.start + body_off
         listed = re.match(r"[^()]{3,160}?\((?P<inner>[^()]{4,400})\)\s*:\s*$", body)
@@ -1075,6 +1077,11 @@ def _resolve_in_context(doc: Document, c: Candidate, on: date | None) -> tuple[s
         for m in find_agencies(window, on=on):
             if m.start <= at < m.end and m.agency_id:
                 return m.agency_id, m.name
+        shared = list(_ELLIPTICAL_HEAD.finditer(window, 0, at))
+        if shared:  # "các Tập đoàn: Bưu chính Viễn thông Việt Nam" names Tập đoàn Bưu chính Viễn thông Việt Nam
+            agency_id, name = resolve(f"{shared[-1].group('head')} {c.agency}", on=on)
+            if agency_id:
+                return agency_id, name
     return resolve(c.agency, on=on)
 
 
