@@ -1216,7 +1216,15 @@ def agency_phrase_end(text: str, pos: int, limit: int | None = None) -> int:
         break
     if verb:  # a clause with no predicate word ("Văn phòng Chính phủ trân trọng thông báo") is left whole
         end = _end_of_known_names(text, pos, end)
-    return _trim_phrase(text, pos, end)
+    end = _trim_phrase(text, pos, end)
+    role = _GENERIC_ROLE.match(text, end)
+    if role and re.search(r"(?:cơ quan|đơn vị)\s*$", text[pos:end], re.I):
+        end = role.end("role")  # "cơ quan chủ trì có trách nhiệm …": the role names the body
+    return end
+
+
+# A generic body named by its role in the matter ("cơ quan chủ trì", "đơn vị phối hợp") before a duty cue.
+_GENERIC_ROLE = re.compile(r"(?P<role>\s+(?:chủ trì|phối hợp))(?=\s+(?:có trách nhiệm|phải|cần)(?!\w))")
 
 
 _JOINERS = re.compile(r"\s*(?:,|;|/|&|\bvà\b|\bcùng(?:\s+với)?\b)\s*")

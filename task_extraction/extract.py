@@ -627,7 +627,8 @@ class _Extractor:
             return None
         for m in re.finditer(r",\s*", sent[:120]):
             p = m.end()
-            if p < len(sent) and (sent[p].isupper() or (conditional and re.match(r"(?:các|những)\s", sent[p:])))\
+            # after a condition the subject may be a role in lower case ("Trường hợp …, cơ quan chủ trì có trách nhiệm …")
+            if p < len(sent) and (sent[p].isupper() or conditional)\
                     and head_at(sent, p):
                 giver = cue_regex("assigner_verbs").search(sent, 0, m.start())
                 if giver and not conditional and not re.search(r"(?:được|đã được)\s+$", sent[:giver.start()]):
