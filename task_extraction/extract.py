@@ -38,6 +38,8 @@ _NUMBERING = re.compile(
     r"^\s*(?:\*\*)?(?P<num>[IVXLC]+\.|\d+(?:\.\d+)*\.?(?=\s)|[a-zđ]\)|\(\d{1,2}\)|[-+•–*])\s*(?:\*\*)?\s*"
 )
 _ROMAN = re.compile(r"^[IVXLC]+\.$")
+# Right after a subject: a duty is stated, not a fact ("cần", "phải", "có trách nhiệm", "chủ trì").
+_MODAL_AFTER_SUBJECT = re.compile(r"\s*(?:cần|phải|có trách nhiệm|chủ trì|khẩn trương|chủ động)(?!\w)")
 # "các Sở:", "các Tập đoàn:": a head shared by the members listed after the colon (an elliptical list).
 _ELLIPTICAL_HEAD = re.compile(r"(?i:các)\s+(?P<head>Sở|Bộ|Ban|sở|bộ|[Tt]ập đoàn|[Tt]ổng công ty)\s*:")
 _NUMBER_ONLY = re.compile(r"^\s*(?:\*\*)?(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|\(\d{1,2}\))\s*(?:\*\*)?\s*$")
@@ -624,7 +626,7 @@ class _Extractor:
         where the capitalised agency that is the sentence's subject starts, else None."""
         conditional = cue_regex("conditional_openers").match(sent.lstrip())
         if not conditional and not cue_regex("adverbial_openers").match(sent.lstrip()):
-            return None
+            return _Extractor._modal_subject_after_comma(sent)
         for m in re.finditer(r",\s*", sent[:120]):
             p = m.end()
             # after a condition the subject may be a role in lower case ("Trường hợp …, cơ quan chủ trì có trách nhiệm …")
@@ -637,6 +639,19 @@ class _Extractor:
                     return None  # "Theo ông X, Giám đốc Sở Y, …": the office is the person's title
                 end = phrase_end(sent, p)
                 return None if sent[end:end + 1] == "," else p  # "Bà X, Giám đốc Sở Y, cho biết": apposition
+        return None
+
+    @staticmethod
+    def _modal_subject_after_comma(sent: str) -> int | None:
+        """Any opening phrase ("Trong quá trình thực hiện, các tỉnh ủy cần …", "Đối với các tỉnh không sáp nhập,
+        các tỉnh ủy lãnh đạo …" is not enough): a body after a comma, followed at once by a modal or role cue."""
+        for m in re.finditer(r",\s*", sent[:160]):
+            p = m.end()
+            if head_at(sent, p) is None:
+                continue
+            end = phrase_end(sent, p)
+            if _MODAL_AFTER_SUBJECT.match(sent, end) and not cue_regex("assigner_verbs").search(sent, 0, m.start()):
+                return p
         return None
 
     def _narrowed(self, s: int, sent: str, next_text: str, next_start: int) -> bool:
