@@ -16,6 +16,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from parlens.nlp.numbering import is_numbered
+
+_BULLETS = frozenset({"bullet", "sub_bullet"})  # "- Sở Nội vụ;" in a 'Nơi nhận' list (nlp.numbering)
+
 
 @dataclass
 class Segment:
@@ -157,7 +161,7 @@ def _trim_trailing_left(lines: list[list[Segment]], i: int, j: int, ref: float) 
             continue
         if text[:3].lower() == "v/v" or text.lower().startswith("về việc"):
             in_subject = True
-        elif not (in_subject and text[:1].islower()) and not text.startswith(("-", "+", "•", "–")):
+        elif not (in_subject and text[:1].islower()) and not is_numbered(text, styles=_BULLETS):
             break  # recipients ("- Sở Nội vụ;") continue the left column below the signer
         end += 1
     return end

@@ -1,7 +1,8 @@
 """Block structure from the start of a line: numbering, list level, headings.
 
 Levels are absolute ranks of the usual Vietnamese outline: "Phần/Chương/I." 1, "Điều 1." and "1." 2,
-"1.1." 3, "1.1.1." 4, "a)" 4, "-" 5, "+" 6. All-capital lines are headings at level 0.
+"1.1." 3, "1.1.1." 4, "a)" 4, "-" 5, "+" 6 (the grammar is ``nlp.numbering``). All-capital lines are
+headings at level 0.
 
 >>> classify_line("II. NHIỆM VỤ VÀ GIẢI PHÁP")
 ('heading', 1, 'II.')
@@ -16,21 +17,13 @@ from __future__ import annotations
 import re
 
 from parlens.model import Block, BlockKind
+from parlens.nlp.numbering import match_numbering
 
-_ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
-_PATTERNS: list[tuple[re.Pattern[str], BlockKind | None, int]] = [
-    # (pattern capturing the numbering, kind (None = heading when short, else list item), level)
-    (re.compile(r"^((?:PHẦN|Phần|CHƯƠNG|Chương|MỤC|Mục)\s+(?:\d+|(?=[IVXL])" + _ROMAN + r"|[A-Z])\b\.?)(?:\s|$)"), "heading", 1),
-    (re.compile(r"^((?:ĐIỀU|Điều)\s+\d+[a-zđ]?\s*[.:])\s*"), "heading", 2),
-    (re.compile(r"^((?=[IVX])" + _ROMAN + r"\s*[.)/-])\s+"), None, 1),
-    (re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{1,2}\.?)\s+"), "list_item", 4),
-    (re.compile(r"^(\d{1,2}\.\d{1,2}\.?)\s+(?!\d)"), "list_item", 3),
-    (re.compile(r"^(\d{1,2}[.)])\s+"), "list_item", 2),
-    (re.compile(r"^([a-zđ][)])\s*"), "list_item", 4),
-    (re.compile(r"^([a-zđ]\.)\s+(?=\S)"), "list_item", 4),
-    (re.compile(r"^([-–—•·*▪●○◦])\s*(?=[^\s\-–—_=*.·])"), "list_item", 5),
-    (re.compile(r"^(\+)\s*(?=\S)"), "list_item", 6),
-]
+# The styles of the outline (``nlp.numbering``): "(1)", "(a)" and "A." stay inside their paragraph.
+_OUTLINE_STYLES = frozenset({"part", "article", "roman", "arabic_nested", "arabic", "letter", "bullet", "sub_bullet"})
+_KIND_OF_STYLE: dict[str, BlockKind | None] = {"part": "heading", "article": "heading", "roman": None}  # None: heading when short
+# A Roman or Arabic label alone on its line ("II.", "2.1.") stays a paragraph; its title is the next block.
+_NEEDS_TEXT = frozenset({"roman", "arabic", "arabic_nested"})
 _MAX_HEADING_CHARS = 200
 _SEPARATOR = re.compile(r"^[\s\-_=*.…·—–~]+$")  # decorative rules under header lines
 
@@ -44,17 +37,17 @@ def is_all_caps(text: str) -> bool:
 def classify_line(text: str) -> tuple[BlockKind, int, str | None]:
     """(kind, level, numbering) for a paragraph from its first characters."""
     stripped = text.strip()
-    for pattern, kind, level in _PATTERNS:
-        m = pattern.match(stripped)
-        if not m:
-            continue
-        numbering = m.group(1).strip()
-        rest = stripped[m.end():]
+    m = match_numbering(stripped, styles=_OUTLINE_STYLES, emphasis=False)
+    if m is not None and m.style in _NEEDS_TEXT and m.body == len(stripped):
+        m = None
+    if m is not None:
+        rest = stripped[m.body:]
+        kind = _KIND_OF_STYLE.get(m.style, "list_item")
         if kind is None:  # roman numbering: a heading when it reads like a title
             kind = "heading" if len(stripped) <= _MAX_HEADING_CHARS and not rest.rstrip().endswith((";", ",")) else "list_item"
         if kind == "list_item" and is_all_caps(rest) and len(stripped) <= _MAX_HEADING_CHARS:
             kind = "heading"
-        return kind, level, numbering
+        return kind, m.level, m.label
     if is_all_caps(stripped) and len(stripped) <= _MAX_HEADING_CHARS:
         return "heading", 0, None
     return "paragraph", 0, None

@@ -1,7 +1,8 @@
 """Sentence and clause segmentation for Vietnamese administrative text, with character offsets.
 
-Knows administrative numbering at line starts (I., 1., 1.1., a), đ), -, +, •), abbreviations that end
-with a period ("TP. Hồ Chí Minh", "Tr.", "ThS."), document numbers, decimals and dates (15.10.2021).
+Knows administrative numbering at line starts (I., 1., 1.1., a), đ), -, +, •; the grammar is
+``nlp.numbering``), abbreviations that end with a period ("TP. Hồ Chí Minh", "Tr.", "ThS."), document
+numbers, decimals and dates (15.10.2021).
 A newline inside a sentence (a wrapped line) does not split; a blank line or a numbered line does.
 
 >>> text = "1. Sở Nội vụ chủ trì.\\n2. Giao UBND TP. Hồ Chí Minh\\nthực hiện."
@@ -16,22 +17,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-DATA = Path(__file__).parent / "data"
+from parlens.nlp.numbering import is_numbered, is_only_numbering, match_numbering
 
-# A numbered or bulleted line start: "I.", "A.", "1.", "1.1.", "1.2.3", "a)", "đ)", "(1)", "-", "+", "•",
-# and article/part headings ("Điều 3.", "Phần I", "Mục 2", "Chương II").
-NUMBERING = re.compile(
-    r"""[ \t]*[*_]{0,3}(?:
-        (?:[IVXLC]{1,6}|[A-Z])\.(?=\s|$)
-      | \d{1,3}(?:\.\d{1,3})*[.)](?=\s|$)
-      | \d{1,3}(?:\.\d{1,3})+(?=\s|$)
-      | [a-zđ]\)(?=\s|$)
-      | \((?:\d{1,3}|[a-zđ]|[ivx]{1,4})\)(?=\s|$)
-      | [-+•*–—·▪●○◦➢✓](?=\s|$)
-      | (?:Điều|Phần|Mục|Chương|PHẦN|MỤC|CHƯƠNG|ĐIỀU)[ \t]+(?:\d{1,3}|[IVXLC]{1,6})\b\.?
-    )""",
-    re.X,
-)
+DATA = Path(__file__).parent / "data"
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +59,6 @@ def _ends_with_abbreviation(text: str, dot: int) -> bool:
     return len(word) == 1 and word.isupper()  # an initial: "Nguyễn V. An"
 
 
-_ONLY_NUMBERING = re.compile(NUMBERING.pattern + r"[ \t*_]*", re.X)
 _PARAGRAPH_LINE = 160  # longer lines are whole paragraphs: a line break after one ends the sentence
 
 
@@ -110,11 +97,11 @@ def _hard_chunks(text: str, colon_ends: bool = True) -> list[tuple[int, int]]:
         boundary = prev_blank or cur_start is None
         if not boundary:
             p = prev_line.rstrip()
-            if _ONLY_NUMBERING.fullmatch(p):
+            if is_only_numbering(p):
                 boundary = False  # "2." alone on its line: the heading text follows
             elif unwrapped and not stripped[:1].islower():
                 boundary = True
-            elif NUMBERING.match(line) or " | " in line or " | " in p:
+            elif is_numbered(line) or " | " in line or " | " in p:
                 boundary = True
             elif p.endswith((";", "!", "?")) or (colon_ends and p.endswith(":")):
                 boundary = True
@@ -159,8 +146,8 @@ def split_sentences(text: str, *, colon_ends: bool = True) -> list[tuple[int, in
     out: list[tuple[int, int]] = []
     for cs, ce in _hard_chunks(text, colon_ends):
         start = cs
-        lead = NUMBERING.match(text, cs, ce)
-        for m in _SENT_END.finditer(text, lead.end() if lead else cs, ce):
+        lead = match_numbering(text, cs, ce)
+        for m in _SENT_END.finditer(text, lead.end if lead else cs, ce):
             dot = m.start()
             if text[dot] == "." and m.end() - m.start() == 1 and _ends_with_abbreviation(text, dot):
                 continue
@@ -235,8 +222,8 @@ def split_clauses(text: str, start: int = 0, end: int | None = None) -> list[tup
 
 def numbering_of(text: str, start: int, end: int) -> str | None:
     """The numbering or bullet that opens text[start:end] ('1.1.', 'a)', '-'), or None."""
-    m = NUMBERING.match(text, start, end)
-    return m.group().strip() if m else None
+    m = match_numbering(text, start, end)
+    return m.label if m else None
 
 
-__all__ = ["NUMBERING", "numbering_of", "split_clauses", "split_sentences"]
+__all__ = ["numbering_of", "split_clauses", "split_sentences"]

@@ -12,6 +12,7 @@ from datetime import date
 
 from parlens.model import Block, Document, TableCell
 from parlens.nlp.normalize import fold
+from parlens.nlp.numbering import numbering_style
 from parlens.task_extraction import timing
 from parlens.task_extraction.addressees import Member, head_at, phrase_end, resolve, split_members
 from parlens.task_extraction.lexicon import lexicon
@@ -61,7 +62,7 @@ def _section_row(cells: list[str], cols: dict[str, int]) -> bool:
     stt = cells[cols["stt"]].strip() if "stt" in cols and cols["stt"] < len(cells) else ""
     if not lead:
         return True
-    if re.fullmatch(r"[IVXLC]+\.?|[A-ZĐ]\.?", stt):
+    if numbering_style(stt) in ("roman", "upper_letter"):
         return True
     # A merged section row repeats one text across every cell.
     return len({c.strip() for c in cells if c.strip()}) == 1

@@ -47,6 +47,7 @@ import yaml
 
 from parlens.model import CriterionLink, Document, Task
 from parlens.nlp.normalize import fold, match_key
+from parlens.nlp.numbering import NumberingMatch, match_numbering
 from parlens.settings import REPO_ROOT, get_settings
 
 from .taxonomy import CriterionItem, Taxonomy, load_taxonomy
@@ -722,9 +723,19 @@ def task_context(doc: Document, start: int, end: int) -> list[tuple[str, str]]:
     return _ContextIndex(doc).context(start, end)
 
 
-_NUMBERING = re.compile(r"^\s*(?:[IVXLC]+|[A-Z]|\d+(?:\.\d+)*|[a-zđ])\s*[.)/:-]?(?:\s+|$)", re.IGNORECASE)
-_ROMAN = re.compile(r"^\s*[IVXLC]+\s*[.)]?(?:\s|$)")
-_SECTION_ROW = re.compile(r"^\s*(?:[IVXLC]+|[A-Z])\s*[.)]?(?:\s|$)")
+# Labels read with ``nlp.numbering``, closing period optional ("IV", "A" in a table's STT column).
+_HEADING_LABELS = frozenset({"roman", "upper_letter", "arabic", "arabic_nested", "letter"})  # cut from a heading's key
+_SECTION_LABELS = frozenset({"roman", "upper_letter"})  # a table's section rows ("I", "A. Cải cách thể chế")
+_ROMAN_LABEL = frozenset({"roman"})
+
+
+def _numbered_as(text: str, styles: frozenset[str]) -> NumberingMatch | None:
+    """The label of one of ``styles`` opening ``text`` (after any whitespace), offsets into ``text.lstrip()``."""
+    return match_numbering(text.lstrip(), styles=styles, emphasis=False, bare=True)
+
+
+def _roman(text: str) -> bool:
+    return _numbered_as(text, _ROMAN_LABEL) is not None
 SECTION_CHARS = 200  # a heading-like paragraph is short
 TITLE_GAP = 400  # a table's title sits at most this many characters above it
 
@@ -737,7 +748,9 @@ def _structural_headings() -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def _heading_key(text: str) -> str:
-    return " ".join(_PUNCT.sub(" ", fold(_NUMBERING.sub("", text, count=1))).split())
+    label = _numbered_as(text, _HEADING_LABELS)
+    body = text.lstrip()[label.body:] if label else text
+    return " ".join(_PUNCT.sub(" ", fold(body)).split())
 
 
 def _topical(text: str) -> bool:
@@ -769,7 +782,7 @@ class _ContextIndex:
         if b.kind == "heading" and b.level is not None and b.level >= 1:
             return True
         if b.kind in ("heading", "paragraph", "list_item") and len(b.text) <= SECTION_CHARS:
-            roman = bool(_ROMAN.match(b.numbering or "") or _ROMAN.match(b.text))
+            roman = _roman(b.numbering or "") or _roman(b.text)
             return roman and not b.text.rstrip().endswith(":")
         return False
 
@@ -798,9 +811,9 @@ class _ContextIndex:
                 if not texts or len(texts) > 2 or sum(map(len, texts)) > SECTION_CHARS:
                     continue
                 head = " ".join(texts)
-                if not _SECTION_ROW.match(head) or not _topical(head):
+                if _numbered_as(head, _SECTION_LABELS) is None or not _topical(head):
                     continue
-                roman = bool(_ROMAN.match(head))
+                roman = _roman(head)
                 if (roman and seen_roman) or (not roman and seen_letter):
                     continue
                 out.append(("table_section" if not (seen_roman or seen_letter) else "table_part", head))
