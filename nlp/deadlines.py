@@ -28,7 +28,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from parlens.nlp.normalize import canonical_tones
+from parlens.nlp.normalize import canonical_tones, fold, fold_aligned_table
 
 __all__ = [
     "DECOY_KINDS",
@@ -69,10 +69,8 @@ _SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u2
 
 
 def _fold_piece(text: str) -> str:
-    """Fold a lexicon entry the same way the text is folded."""
-    text = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text).lower())
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    text = text.replace("đ", "d")
+    """Fold a lexicon entry the same way the text is folded (``fold``, dashes as "-", single spaces)."""
+    text = fold(text)
     for ch in _DASHES:
         text = text.replace(ch, "-")
     return " ".join(text.split())
@@ -80,13 +78,8 @@ def _fold_piece(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _fold_table() -> dict[int, str]:
-    """A str.translate table that folds every precomposed Latin letter to one ASCII character."""
-    table: dict[int, str] = {}
-    for cp in list(range(0x41, 0x5B)) + list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
-        ch = chr(cp)
-        folded = _fold_piece(ch)
-        if len(folded) == 1 and folded != ch:
-            table[cp] = folded
+    """``fold_aligned_table`` (each precomposed Latin letter to one character), dashes and spaces unified."""
+    table = dict(fold_aligned_table())
     for ch in _DASHES:
         table[ord(ch)] = "-"
     for ch in _SPACES:

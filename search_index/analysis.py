@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from parlens.nlp.normalize import fold, normalize_text
+from parlens.nlp.normalize import fold, fold_token, normalize_text
 
 # A term is a run of letters/digits (Unicode): the same split as tantivy's `simple` tokenizer.
 _TERM = re.compile(r"[^\W_]+")
@@ -34,7 +34,7 @@ def original_terms(text: str) -> list[str]:
 
 def fold_terms(text: str) -> list[str]:
     """Lower-cased syllables without diacritics, đ -> d ('Đề án' -> ['de', 'an'])."""
-    return [fold(m.group()) for m in _TERM.finditer(normalize_text(text))]
+    return [fold_token(m.group()) for m in _TERM.finditer(normalize_text(text))]
 
 
 def has_diacritics(term: str) -> bool:

@@ -15,41 +15,10 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from html import escape
 
-from parlens.nlp.normalize import fold
+from parlens.nlp.normalize import fold_aligned, fold_token
 from parlens.search_index.analysis import term_spans
 
-# Vietnamese has a few thousand distinct syllables: folding each once per process makes highlighting
-# a dictionary lookup per term instead of two Unicode normalisations.
-fold_term = lru_cache(maxsize=200_000)(fold)
-
 SNIPPET_CHARS = 280
-_LATIN = (range(0x41, 0x250), range(0x1E00, 0x1F00))  # Basic Latin to Latin Extended-B, Latin Extended Additional
-
-
-@lru_cache(maxsize=1)
-def _char_folds() -> str:
-    """A ``str.translate`` table: position i holds the one-letter fold of chr(i) ('Ế' -> 'e', 'đ' -> 'd').
-
-    A string table is twice as fast as a dict; characters past its end are left as they are.
-    """
-    table = [chr(cp) for cp in range(_LATIN[-1].stop)]
-    for block in _LATIN:
-        for cp in block:
-            folded = fold(chr(cp))
-            if len(folded) == 1:
-                table[cp] = folded
-    return "".join(table)
-
-
-def fold_aligned(text: str) -> str:
-    """``text`` folded letter by letter, so position i of the result is position i of ``text``.
-
-    Equal to :func:`fold` on NFC text made of precomposed letters (the normalised document text).
-
-    >>> fold_aligned("Đề án 06")
-    'de an 06'
-    """
-    return text.translate(_char_folds())
 
 
 @lru_cache(maxsize=4096)
@@ -61,14 +30,14 @@ def _terms_pattern(terms: frozenset[str]) -> re.Pattern:
 def matched_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """``(start, end)`` in ``text`` of every term whose fold is in ``terms``.
 
-    One regular-expression pass over the letter-by-letter fold; text that is not NFC (it should not
-    occur: documents are normalised) is split into terms and each is folded.
+    One regular-expression pass over the letter-by-letter fold (``fold_aligned``); text that is not NFC
+    (it should not occur: documents are normalised) is split into terms and each is folded.
     """
     if not terms:
         return []
     if unicodedata.is_normalized("NFC", text):
         return [m.span() for m in _terms_pattern(terms).finditer(fold_aligned(text))]
-    return [(s, e) for s, e, term in term_spans(text) if fold_term(term) in terms]
+    return [(s, e) for s, e, term in term_spans(text) if fold_token(term) in terms]
 
 
 def highlight(text: str, offset: int, terms: frozenset[str], *, width: int = SNIPPET_CHARS) -> tuple[list[tuple[int, int]], str]:

@@ -35,7 +35,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -101,23 +100,6 @@ class Encoder(Protocol):
     """What the embedding signal needs: sentence-transformers' ``encode``."""
 
     def encode(self, sentences: list[str], **kwargs: Any) -> Any: ...
-
-
-class _FoldTable(dict):
-    """``str.translate`` table folding one character at a time, filled on first sight of each character."""
-
-    def __missing__(self, code: int) -> str:
-        folded = fold(chr(code))
-        self[code] = folded
-        return folded
-
-
-_FOLD_TABLE = _FoldTable()
-
-
-def _fold(text: str) -> str:
-    """``fold`` for the hot paths: per character through a cached table (the same result on NFC text)."""
-    return unicodedata.normalize("NFC", text).lower().translate(_FOLD_TABLE)
 
 
 def _tokens(text: str) -> list[str]:
@@ -210,7 +192,7 @@ class PhraseMatcher:
         covered = {(i, j) for i, j, _, _ in spans}
         folded = fold(" ".join(toks)).split()  # one call: folding never splits or joins tokens
         if len(folded) != len(toks):
-            folded = [_fold(t) for t in toks]
+            folded = [fold(t) for t in toks]
         for i, j, entries in self._scan(folded, self.folded, self.folded_prefixes):
             if (i, j) not in covered:
                 spans.append((i, j, entries, FOLDED_FACTOR))
@@ -268,7 +250,7 @@ def _key(text: str) -> str:
 
 
 def _fold_key(text: str) -> str:
-    return _fold(_key(text))
+    return fold(_key(text))
 
 
 @dataclass
@@ -439,7 +421,7 @@ class CriteriaLinker:
 
     def _phrase_evidence(self, text: str, evidence: dict[str, _Evidence]) -> None:
         seen: set[tuple[str, str]] = set()
-        folded = _fold(text)
+        folded = fold(text)
         found: list[tuple[_Entry, float]] = []
         for part, factor in _purpose_parts(text, folded):
             matches = self.matcher.matches(part)
@@ -483,7 +465,7 @@ class CriteriaLinker:
         return float(np.interp(raw, xs, ys))
 
     def _agency_prior(self, agency: str) -> list[tuple[str, str]]:
-        key = " " + " ".join(_PUNCT.sub(" ", _fold(agency.replace("-", " "))).split()) + " "
+        key = " " + " ".join(_PUNCT.sub(" ", fold(agency.replace("-", " "))).split()) + " "
         hits: list[tuple[str, str]] = []
         for names, codes, label in self.priors:
             if any(f" {n} " in key for n in names):
@@ -549,7 +531,7 @@ def _cross_reference_pattern() -> re.Pattern[str]:
 
 def _refers_elsewhere(text: str) -> bool:
     """Does the task point at content elsewhere in its document ("các nhiệm vụ tại mục IV")?"""
-    return _cross_reference_pattern().search(_fold(text)) is not None
+    return _cross_reference_pattern().search(fold(text)) is not None
 ECONOMY_FACTOR = 0.4
 _E_GOVERNMENT = "PAR.7"
 
@@ -591,7 +573,7 @@ def _purpose_parts(text: str, folded: str | None = None) -> list[tuple[str, floa
 
     A marker opening its clause (within its first two words) is the clause's main verb, not a purpose.
     """
-    folded = _fold(text) if folded is None else folded
+    folded = fold(text) if folded is None else folded
     if len(folded) != len(text):
         return [(text, 1.0)]
     has_purpose = _purpose_pattern().search(folded) is not None
