@@ -473,7 +473,7 @@ class _Extractor:
                 self.leadin = None  # a report of past work closes the list of instructions
             return False
         # Execution clause.
-        ex = re.search(r"chịu trách nhiệm (?:thi hành|tổ chức thực hiện)|thi hành (?:quyết định|chỉ thị) này", sent, re.I)
+        ex = cue_regex("execution_clause").search(sent)
         if ex:
             lst = re.match(r"^\s*(?:Điều\s+\d+\s*[.:]\s*)?", sent).end()
             if head_at(sent, lst):
