@@ -476,7 +476,11 @@ class _Extractor:
         ex = cue_regex("execution_clause").search(sent)
         if ex:
             lst = re.match(r"^\s*(?:Điều\s+\d+\s*[.:]\s*)?", sent).end()
-            if head_at(sent, lst):
+            listed = sent[lst:ex.start()].strip(" ,")
+            # "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, … chịu trách nhiệm thi hành …": a bare leading title is a
+            # member of the list when the list names bodies after it
+            titled = listed and any(head_at(m.text, 0) for m in split_members(listed, keep_collectives_whole=False)[1:])
+            if head_at(sent, lst) or (titled and sent[lst:lst + 1].isupper()):
                 self._emit(sent[lst:ex.start()].strip(" ,"), s + lst, sent[ex.start():].rstrip(" ./"), s + ex.start(),
                            "execution", "lead", whole_list=False, sentence=(s, e))
                 return False
