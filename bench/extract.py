@@ -1,4 +1,4 @@
-"""Throughput of the whole task pipeline (read + extract): sentences/s and documents/s.
+"""Throughput of the whole task pipeline (read + candidates + gate + scorer): sentences/s and documents/s.
 
     .venv/bin/python bench/extract.py [--docs N] [--devset /work/shared/devset]
 
@@ -69,7 +69,8 @@ def main() -> None:
     extract_tasks(read_bytes(texts[0].encode(), "warm.txt"))
     run("generated plans (.txt, read+extract)", [lambda t=t: (read_bytes(t.encode(), "plan.txt"), None) for t in texts])
     if args.devset.is_dir():
-        for sub, pattern in (("docs", "*.txt"), ("full_docx", "*.docx"), ("full_pdf", "*.pdf")):
+        for sub, pattern in (("docs", "*.txt"), ("full_docx", "*.docx"), ("full_pdf", "*.pdf"),
+                             ("full2", "*.txt"), ("full2_docx", "*.docx"), ("negatives", "*.txt")):
             paths = sorted((args.devset / sub).glob(pattern))
             if paths:
                 run(f"devset {sub} ({len(paths)} files)",
