@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # Roman numerals I to XXXIX: "L", "C" alone are capital letters (the sections A., B., C.), not 50 and 100.
 ROMAN = r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})(?![IVXLC])"
@@ -83,8 +84,7 @@ def rank(style: str) -> int:
     return _RANKS[style]
 
 
-@dataclass(frozen=True)
-class NumberingMatch:
+class NumberingMatch(NamedTuple):
     """A numbering label found at a line start, with offsets into the text it was found in."""
 
     label: str  # as written, without surrounding spaces or emphasis ("1.2.", "a)", "Điều 3.", "-")
