@@ -1150,6 +1150,20 @@ def agency_head_at(text: str, pos: int) -> re.Match[str] | None:
     return head
 
 
+# Verbs written capitalised inside names ("Quỹ Đầu tư phát triển"), never a run-on predicate.
+_NAME_VERBS = {"dau tu", "phat trien"}
+
+
+@lru_cache(maxsize=1)
+def _run_on_verb() -> re.Pattern[str]:
+    """A multi-word or long task verb, capitalised, after a lower-case word and before another one."""
+    verbs = sorted({v for v in phrase_vocabulary()["ends"]["task_verbs"]
+                    if fold(v) not in _NAME_VERBS and (" " in v or len(v) > 4)}, key=len, reverse=True)
+    alts = "|".join(re.escape(v[:1].upper() + v[1:]) for v in verbs)
+    # "và" joins the capitalised parts of a name ("Sở Giáo dục và Đào tạo"): never the word before a run-on
+    return re.compile(r"(?<!\S)(?!và\s)[a-zà-ỹđ]\S*\s+(?P<verb>" + alts + r")\s+(?=[a-zà-ỹđ])")
+
+
 @lru_cache(maxsize=1)
 def _predicate_regex() -> re.Pattern[str]:
     ends = phrase_vocabulary()["ends"]
@@ -1207,6 +1221,11 @@ def agency_phrase_end(text: str, pos: int, limit: int | None = None) -> int:
     cue = _ROLE_CUE.search(text, search_from, end)
     if cue:
         end = cue.start()
+    # So does a capitalised verb right after a lower-case word: a lost line break in "1. Thủ trưởng cơ quan
+    # ngang bộ Tập trung chỉ đạo …" (inside names a capitalised verb follows a capitalised word).
+    run_on = _run_on_verb().search(text, search_from, min(len(text), end + 3))
+    if run_on and run_on.start("verb") < end:
+        end = run_on.start("verb") - 1
     # A long parenthesis ("(lĩnh vực …)") or a dash ends a name; a short abbreviation "(KHĐT)" does not.
     for m in _NAME_BREAK.finditer(text, search_from, end):
         inner = m.groupdict().get("inner")
@@ -1360,7 +1379,8 @@ class PhraseMember:
 
 
 # "các Sở: Nội vụ, Tư pháp", "các Tập đoàn: Bưu chính Viễn thông Việt Nam, …": a head shared by the members.
-_ELLIPTICAL = re.compile(r"(?:[Cc]ác\s+)?(Sở|Bộ|Ban|sở|bộ|[Tt]ập đoàn|[Tt]ổng công ty)\s*:\s*")
+ELLIPTICAL_HEAD = re.compile(r"(?:[Cc]ác\s+)?(?P<head>Sở|Bộ|Ban|sở|bộ|[Tt]ập đoàn|[Tt]ổng công ty)\s*:\s*")
+_ELLIPTICAL = ELLIPTICAL_HEAD
 
 
 def split_agency_phrase(phrase: str, *, keep_collectives_whole: bool = True) -> list[PhraseMember]:

@@ -28,8 +28,8 @@ from parlens.nlp.normalize import fold
 from parlens.nlp.segment import split_sentences
 from parlens.task_extraction import timing
 from parlens.task_extraction.boundaries import trim_task
-from parlens.task_extraction import addressees
-from parlens.task_extraction.addressees import head_at, resolve, split_members
+from parlens.nlp.agencies import ELLIPTICAL_HEAD
+from parlens.task_extraction.addressees import head_at, phrase_end, resolve, split_members
 from parlens.task_extraction.lexicon import cue_regex, lexicon
 from parlens.task_extraction.roles import read_role
 from parlens.task_extraction.tables import table_records
@@ -40,34 +40,12 @@ _NUMBERING = re.compile(
 _ROMAN = re.compile(r"^[IVXLC]+\.$")
 # Right after a subject: a duty is stated, not a fact ("cần", "phải", "có trách nhiệm", "chủ trì").
 _MODAL_AFTER_SUBJECT = re.compile(r"\s*(?:cần|phải|có trách nhiệm|chủ trì|khẩn trương|chủ động)(?!\w)")
-# "các Sở:", "các Tập đoàn:": a head shared by the members listed after the colon (an elliptical list).
-_ELLIPTICAL_HEAD = re.compile(r"(?i:các)\s+(?P<head>Sở|Bộ|Ban|sở|bộ|[Tt]ập đoàn|[Tt]ổng công ty)\s*:")
 _NUMBER_ONLY = re.compile(r"^\s*(?:\*\*)?(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|\(\d{1,2}\))\s*(?:\*\*)?\s*$")
 # "Về <matter>:" opening an item: the matter, not the instruction that follows the colon.
 _TOPIC_LABEL = re.compile(r"\s*(?:\*\*)?Về\s[^:;]{3,300}?:\s*(?:\*\*)?\s*(?=\S)")
-_EXEC = None
 # A following sentence that only states accountability or a fact: no task ("Chịu trách nhiệm về nội dung …",
 # "Đưa X vào Y là nền tảng …" with the copula before any comma).
 _MERGE_STOP = re.compile(r"\s*(?:chịu trách nhiệm (?:về|trước)\s|[^;:.]{3,160}?\slà\s(?:nền tảng|điều kiện|yếu tố|động lực|giải pháp|nhiệm vụ)\s)", re.I)
-
-
-_RUN_ON_EXEMPT = {"dau tu", "phat trien"}  # capitalised inside names: "Quỹ Đầu tư phát triển"
-
-
-@lru_cache(maxsize=1)
-def _capital_verb() -> re.Pattern[str]:
-    verbs = sorted({v for v in lexicon()["task_verbs"] if fold(v) not in _RUN_ON_EXEMPT and " " in v or len(v) > 4},
-                   key=len, reverse=True)
-    alts = "|".join(re.escape(v[:1].upper() + v[1:]) for v in verbs)
-    return re.compile(r"(?<!\S)[a-zà-ỹđ]\S*\s+(?P<verb>" + alts + r")\s+(?=[a-zà-ỹđ])")
-
-
-def phrase_end(text: str, pos: int, limit: int | None = None) -> int:
-    """The agency phrase's end, also before a capitalised verb after a lower-case word: a lost line break
-    ("Thủ trưởng cơ quan ngang bộ Tập trung chỉ đạo …")."""
-    end = addressees.phrase_end(text, pos, limit)
-    m = _capital_verb().search(text, pos, min(len(text), end + 3))
-    return m.start("verb") - 1 if m and m.start("verb") < end else end
 
 
 @dataclass
@@ -183,13 +161,6 @@ class _Extractor:
     def run(self) -> list[Candidate]:
         for index, block in self._joined_blocks():
             if block.kind == "table":
-                prose = _layout_cells(block)
-                if prose:
-                    # A page laid out in a table (crawled or converted documents): its prose cells are
-                    # the document's paragraphs, not rows of a task table.
-                    for para in _cell_paragraphs(self.doc.text, prose):
-                        self._block(para)
-                    continue
                 self._table(index)
                 continue
             self._block(block)
@@ -344,7 +315,7 @@ class _Extractor:
             return False
         end = phrase_end(body, 0)
         rest = body[end:].strip()
-        if _ELLIPTICAL_HEAD.search(body[:end + 2]) and rest.strip(" :"):
+        if ELLIPTICAL_HEAD.search(body[:end + 2]) and rest.strip(" :"):
             return False  # "Giám đốc các Sở: Nội vụ, Tư pháp rà soát …" is a subject, not a heading
         start = block.start + body_off
         listed = re.match(r"[^()]{3,160}?\((?P<inner>[^()]{4,400})\)\s*:\s*$", body)
@@ -509,22 +480,12 @@ class _Extractor:
         if assigner and re.search(r"(?:yêu cầu|đề nghị|giao)\s*:$", stripped):
             self.in_operative = True  # "Chủ tịch UBND tỉnh yêu cầu:" then items with their own subjects
             return False
-        if assigner and stripped.endswith(":") and not closer and assigner.start() <= (pos or 0) + 2:
-            # "Đề nghị Thường trực Tỉnh ủy tập trung lãnh đạo … các lĩnh vực sau:" introduces the items that follow.
-            after = self._skip_cho(sent, assigner.end())
-            if head_at(sent, after):
-                end = phrase_end(sent, after)
-                self.leadin = Subject(sent[after:end], s + after, self.block_style, "leadin", assigned=True)
-                self.in_operative = True
-                return False
-        if assigner and closer and len(sent[closer.end():].strip(" .:")) <= 6 and stripped.endswith((":", ".")):
-            for am in cue_regex("assigner_verbs").finditer(sent):
-                after = self._skip_cho(sent, am.end())
-                if head_at(sent, after):
-                    end = phrase_end(sent, after)
-                    self.leadin = Subject(sent[after:end], s + after, self.block_style, "leadin", assigned=True)
-                    self.in_operative = True
-                    return False
+        if (assigner and stripped.endswith(":") and not closer and assigner.start() <= (pos or 0) + 2
+                and self._assigned_leadin(sent, s, [assigner])):
+            return False  # "Đề nghị Thường trực Tỉnh ủy tập trung … các lĩnh vực sau:" introduces the items after it
+        if (assigner and closer and len(sent[closer.end():].strip(" .:")) <= 6 and stripped.endswith((":", "."))
+                and self._assigned_leadin(sent, s, cue_regex("assigner_verbs").finditer(sent))):
+            return False
         if closer and stripped.endswith((":", ".")) and head_at(sent, pos) and len(sent[closer.end():].strip(" .:")) <= 6:
             # "Ngoài ra, các cơ quan, đơn vị thực hiện các nhiệm vụ sau." only introduces the items that
             # follow (with a full stop as often as a colon): a lead-in, never a task of its own.
@@ -591,6 +552,17 @@ class _Extractor:
         if inherit and not head_at(sent, pos):
             self._emit(inherit.text, inherit.start, sent[pos:].rstrip(" ."), s + pos, inherit.rule,
                        None, whole_list=True, sentence=(s, e), next_text=next_text, next_start=next_start)
+        return False
+
+    def _assigned_leadin(self, sent: str, s: int, verbs) -> bool:
+        """Open a lead-in on the addressees named right after the first of ``verbs`` that has any."""
+        for am in verbs:
+            after = self._skip_cho(sent, am.end())
+            if head_at(sent, after):
+                end = phrase_end(sent, after)
+                self.leadin = Subject(sent[after:end], s + after, self.block_style, "leadin", assigned=True)
+                self.in_operative = True
+                return True
         return False
 
     def _member_duty(self, s: int, sent: str, next_text: str, next_start: int) -> bool:
@@ -883,7 +855,6 @@ class _Extractor:
         return None
 
 
-_PROSE_CELL_CHARS = 1500
 # A line this long that ends in a letter was wrapped: the next line continues its sentence (PDF lines,
 # crawled text with hard line breaks).
 _WRAPPED_MIN = {"application/pdf": 60, "text/plain": 40}
@@ -930,31 +901,6 @@ def _inline_items(text: str, block: Block) -> list[Block]:
         kind = block.kind if a == block.start else "list_item"
         out.append(Block(kind, piece, a, b, block.page, block.level, block.numbering if a == block.start else None,
                          None, block.style))
-    return out
-
-
-def _layout_cells(block: Block) -> list:
-    """Cells of a table that hold running prose (a page laid out in a table), else [].
-
-    A task table's cells are short; a cell of more than ``_PROSE_CELL_CHARS`` characters with several
-    sentences is the body of a document that a converter wrapped in a table.
-    """
-    cells = [c for row in block.rows or [] for c in row if c.text]
-    prose = [c for c in cells if len(c.text) >= _PROSE_CELL_CHARS and c.text.count(". ") >= 3]
-    return prose
-
-
-def _cell_paragraphs(text: str, cells: list) -> list[Block]:
-    """The lines of prose cells as paragraph blocks with their document offsets."""
-    out: list[Block] = []
-    seen: set[int] = set()
-    for c in cells:
-        if c.start in seen:
-            continue  # a merged cell repeated on every row it spans
-        seen.add(c.start)
-        for m in re.finditer(r"[^\n]+", text[c.start:c.end]):
-            if m.group(0).strip():
-                out.append(Block("paragraph", m.group(0), c.start + m.start(), c.start + m.end()))
     return out
 
 
@@ -1097,7 +1043,7 @@ def _resolve_in_context(doc: Document, c: Candidate, on: date | None) -> tuple[s
         for m in find_agencies(window, on=on):
             if m.start <= at < m.end and m.agency_id:
                 return m.agency_id, m.name
-        shared = list(_ELLIPTICAL_HEAD.finditer(window, 0, at))
+        shared = list(ELLIPTICAL_HEAD.finditer(window, 0, at))
         if shared:  # "các Tập đoàn: Bưu chính Viễn thông Việt Nam" names Tập đoàn Bưu chính Viễn thông Việt Nam
             agency_id, name = resolve(f"{shared[-1].group('head')} {c.agency}", on=on)
             if agency_id:

@@ -129,3 +129,33 @@ def test_text_box_is_its_own_blocks_after_its_anchor_paragraph(fallback):
     doc = read_bytes(_with_text_box(anchor, box, fallback=fallback), "kh.docx")
     assert [b.text for b in doc.blocks] == ["Kế hoạch cải cách hành chính năm 2026 của tỉnh.", anchor, *box,
                                             "Các sở, ngành triển khai thực hiện."]
+
+
+def test_table_wrapping_a_page_reads_its_prose_as_paragraphs_and_keeps_its_data_rows():
+    """A converter that wraps a whole document in a table: the long prose cell becomes paragraphs (its
+    items become blocks the extractor reads), the short rows around it stay a table."""
+    import docx
+
+    from parlens.task_extraction.extract import extract_tasks
+
+    d = docx.Document()
+    t = d.add_table(rows=3, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "Số hiệu:", "15/CĐ-UBND"
+    body = t.cell(1, 0).merge(t.cell(1, 1))
+    lines = ["Để bảo đảm tiến độ cải cách thủ tục hành chính năm 2026, Chủ tịch UBND tỉnh yêu cầu các cơ quan "
+             "thực hiện ngay các nhiệm vụ sau đây."] + [
+        f"{i}. Sở {name} rà soát các thủ tục hành chính thuộc lĩnh vực quản lý, cắt giảm giấy tờ không cần "
+        f"thiết và báo cáo kết quả về Sở Nội vụ trước ngày {i + 10}/6/2026." for i, name in
+        enumerate(["Tư pháp", "Tài chính", "Xây dựng", "Y tế", "Công Thương", "Nội vụ", "Giáo dục và Đào tạo",
+                   "Khoa học và Công nghệ", "Văn hóa, Thể thao và Du lịch", "Nông nghiệp và Môi trường"], 1)]
+    body.text = lines[0]
+    for line in lines[1:]:
+        body.add_paragraph(line)
+    t.cell(2, 0).text, t.cell(2, 1).text = "Người ký:", "Nguyễn Văn A"
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = read_bytes(buf.getvalue(), "cong-dien.docx")
+    assert [b.kind for b in doc.blocks].count("table") == 2  # the rows before and after the prose
+    assert lines[3] in [b.text for b in doc.blocks]  # a paragraph of its own, not a cell
+    tasks = extract_tasks(doc)
+    assert {t.agency for t in tasks} >= {"Sở Tư pháp", "Sở Y tế", "Sở Nông nghiệp và Môi trường"}
