@@ -166,7 +166,9 @@ def main() -> None:
     model = fit(labelled)
     model["trained_on"] = report(rows, held_out, model)
     if args.write:
-        MODEL_PATH.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        from parlens.task_extraction.train import write_model
+
+        write_model(MODEL_PATH, json.dumps(model, ensure_ascii=False, indent=1) + "\n")
         print(f"wrote {MODEL_PATH}")
 
 

@@ -439,7 +439,7 @@ def train(corpus: Path | None = DEFAULT_CORPUS, devset: Path | None = DEFAULT_DE
                 training=training, weights=weights)
     target = out or default_model_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(model.to_json(), "utf-8")
+    write_model(target, model.to_json())
     report["out"] = str(target)
     report["features"] = len(model.weights)
     return report
@@ -471,3 +471,14 @@ def _counts(samples: list[Sample]) -> dict:
 def _shown(path: Path) -> str:
     """A source folder as shown in the model file: relative to the repository (``../shared/devset/docs``)."""
     return os.path.relpath(path.resolve(), REPO_ROOT)
+
+
+def write_model(target: Path, text: str) -> None:
+    """Write a model file whole or not at all: a temporary file beside it, fsynced, then renamed over it
+    (an interrupted run leaves the shipped model as it was, never a truncated one the extractor would load)."""
+    tmp = target.with_name(target.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, target)

@@ -156,3 +156,21 @@ def test_train_extractor_without_corpus_fails_with_a_code(tmp_path):
     result = CliRunner().invoke(app, ["train-extractor", "--corpus", str(tmp_path), "--devset", str(tmp_path),
                                       "--out", str(tmp_path / "m.json")])
     assert result.exit_code == 2 and "PARLENS-E010" in result.output
+
+
+def test_a_model_write_that_fails_leaves_the_old_model_whole(tmp_path, monkeypatch):
+    from parlens.task_extraction import train
+
+    target = tmp_path / "scorer.json"
+    target.write_text('{"old": true}', "utf-8")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(train.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        train.write_model(target, '{"new": true}')
+    assert target.read_text("utf-8") == '{"old": true}'
+    monkeypatch.undo()
+    train.write_model(target, '{"new": true}')
+    assert target.read_text("utf-8") == '{"new": true}'
