@@ -75,7 +75,7 @@ def who(
 ) -> None:
     """Agencies holding tasks for a criterion: lead/support, task counts, nearest deadline, then the tasks."""
     from parlens.store import open_store
-    from parlens.task_extraction.criteria.responsibility import render, who as who_query
+    from parlens.reports.responsibility import render, who as who_query
 
     try:
         with open_store() as store:
@@ -93,7 +93,7 @@ def coverage(
 ) -> None:
     """Criteria × (tasks, agencies, deadlines) for a set of documents, and the criteria no task addresses."""
     from parlens.store import open_store
-    from parlens.task_extraction.criteria.responsibility import coverage as coverage_query, render
+    from parlens.reports.responsibility import coverage as coverage_query, render
 
     try:
         with open_store() as store:

@@ -18,12 +18,14 @@ from parlens.search_api.cli.common import emit, fail, parse_date
 from parlens.errors import ParlensError
 
 
-class TaskFormat(str, Enum):
-    json = "json"
-    table = "table"
-    csv = "csv"
-    xlsx = "xlsx"
-    ics = "ics"
+def task_format(name: str) -> str:
+    """A ``--format`` choice: any name of the format registry (``parlens.reports.registry``)."""
+    from parlens.reports import registry
+
+    try:
+        return registry.get(name).name
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 class EvalFormat(str, Enum):
@@ -35,14 +37,16 @@ class EvalFormat(str, Enum):
 def tasks_command(
     file: Annotated[Path, typer.Argument(help="Any ingestible file: PDF, DOCX, HTML or plain text.")],
     ref_date: Annotated[Optional[str], typer.Option("--ref-date", help="YYYY-MM-DD for deadlines without a year when the document has no date.")] = None,
-    fmt: Annotated[TaskFormat, typer.Option("--format", help="json | table | csv | xlsx | ics")] = TaskFormat.json,
+    fmt: Annotated[str, typer.Option("--format", callback=task_format,
+                                     help="A registered format: json, table, csv, xlsx (the tracker sheet) or ics.")] = "json",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
 ) -> None:
     """Read FILE (without storing it) and list who must do what by when."""
     from parlens.ingest import read_document
+    from parlens.reports import registry
+    from parlens.reports.tasklist import from_extracted
     from parlens.task_extraction.criteria.linker import link_tasks
     from parlens.task_extraction.extract import extract_tasks
-    from parlens.task_extraction.formats import render
 
     ref = parse_date(ref_date)
     try:
@@ -52,7 +56,8 @@ def tasks_command(
     # The document's own date wins; --ref-date only fills in when the document carries none.
     tasks = extract_tasks(doc, ref_date=doc.metadata.issued_on or ref)
     link_tasks(tasks, doc)
-    emit(render(doc, tasks, fmt.value), output, binary=fmt.value == "xlsx", note=f"{len(tasks)} nhiệm vụ")
+    chosen = registry.get(fmt)
+    emit(chosen.render(from_extracted(doc, tasks)), output, binary=chosen.binary, note=f"{len(tasks)} nhiệm vụ")
 
 
 def eval_command(

@@ -41,7 +41,7 @@ def get_criteria(caller: Reader, depth: Annotated[int, Query(ge=0, le=5)] = 3) -
 @router.get("/criteria/{code}/responsible", summary="Who is responsible: agencies and tasks for a criterion")
 def get_responsible(code: CriterionCode, store: StoreDep, caller: Reader) -> dict[str, Any]:
     """Agencies (lead/support counts, nearest deadline) and tasks for a code or a phrase; E030 when unknown."""
-    from parlens.task_extraction.criteria.responsibility import who
+    from parlens.reports.responsibility import who
 
     return who(store, code)
 
@@ -53,6 +53,6 @@ def get_coverage(
     documents: Annotated[str, Query(max_length=MAX_IDS * 21, pattern="^[0-9, ]+$", description=f"Document ids separated by commas, e.g. 1,2 (at most {MAX_IDS}).")],
     level: Annotated[int, Query(ge=1, le=3)] = 2,
 ) -> dict[str, Any]:
-    from parlens.task_extraction.criteria.responsibility import coverage
+    from parlens.reports.responsibility import coverage
 
     return coverage(store, parse_ids(documents), max_level=level)

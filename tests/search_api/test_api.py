@@ -132,10 +132,14 @@ def test_tasks_filters(corpus_client) -> None:
     dated = [t for t in everything["tasks"] if t["deadline"] and t["deadline"]["due"]]
     assert dated
     cut = sorted(t["deadline"]["due"] for t in dated)[len(dated) // 2]
+    # Overdue on a day: not done and the due date shown that day (a recurring duty's occurrence) is before it.
+    shown = corpus_client.get("/tasks", params={"on": cut, "limit": 5000}).json()["tasks"]
     overdue = corpus_client.get("/tasks", params={"overdue_on": cut, "limit": 5000}).json()
-    assert overdue["total"] == sum(t["deadline"]["due"] < cut for t in dated)
-    window = corpus_client.get("/tasks", params={"due_after": cut, "due_before": cut, "limit": 5000}).json()
-    assert window["total"] == sum(t["deadline"]["due"] == cut for t in dated)
+    assert overdue["total"] == sum(bool(t["tracking"]["due"]) and t["tracking"]["due"] < cut for t in shown)
+    assert overdue["total"] >= sum(t["deadline"]["due"] < cut for t in dated if not t["deadline"]["recurrence"])
+    assert {t["tracking"]["timeliness"] for t in overdue["tasks"]} == {"qua_han"}
+    window = corpus_client.get("/tasks", params={"due_after": cut, "due_before": cut, "on": cut, "limit": 5000}).json()
+    assert window["total"] == sum(t["tracking"]["due"] == cut for t in shown)
     agency = dated[0]["agency_id"]
     by_agency = corpus_client.get("/tasks", params={"agency": agency}).json()
     assert by_agency["total"] > 0 and {t["agency_id"] for t in by_agency["tasks"]} == {agency}
@@ -156,27 +160,30 @@ def test_exports_parse_back(corpus_client) -> None:
     answer = corpus_client.get("/tasks", params={"document": plan_id, "format": "csv"})
     assert answer.headers["content-type"].startswith("text/csv") and "attachment" in answer.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["STT", "Cơ quan chủ trì", "Cơ quan phối hợp", "Nhiệm vụ"] and len(rows) == n + 1
-    assert [r[3] for r in rows[1:]] == [t["task"] for t in listed["tasks"]]
+    assert rows[0][:6] == ["Mã", "STT", "Cơ quan chủ trì", "Cơ quan phối hợp", "Vai trò", "Nhiệm vụ"] and len(rows) == n + 1
+    assert [r[5] for r in rows[1:]] == [t["task"] for t in listed["tasks"]]
+    assert [int(r[0]) for r in rows[1:]] == [t["id"] for t in listed["tasks"]]
 
     answer = corpus_client.get("/tasks", params={"document": plan_id, "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(answer.content)).active
-    assert sheet.max_row == n + 1 and sheet["D2"].value == listed["tasks"][0]["task"]
+    assert sheet.max_row == n + 1 and sheet["F2"].value == listed["tasks"][0]["task"]
+    assert sheet["A2"].value == listed["tasks"][0]["id"]
 
     answer = corpus_client.get("/tasks", params={"document": plan_id, "format": "ics"})
-    todos = Calendar.from_ical(answer.content).walk("VTODO")
+    events = Calendar.from_ical(answer.content).walk("VEVENT")
     expected = [t for t in listed["tasks"] if t["deadline"] and (t["deadline"]["due"] or t["deadline"]["recurrence"])]
-    assert len(todos) == len(expected) > 0
-    assert len({str(t["uid"]) for t in todos}) == len(todos)
-    dues = sorted(t["due"].dt for t in todos if t.get("due"))
-    assert dues == sorted(date.fromisoformat(t["deadline"]["due"]) for t in expected if t["deadline"]["due"])
+    assert len(events) == len(expected) > 0
+    assert sorted(str(e["uid"]) for e in events) == sorted(f"parlens-task-{t['id']}@parlens" for t in expected)
+    dues = sorted(e["dtstart"].dt for e in events if not e.get("rrule"))
+    assert dues == sorted(date.fromisoformat(t["deadline"]["due"]) for t in expected if not t["deadline"]["recurrence"])
 
 
 def test_export_across_documents_numbers_rows_once(corpus_client) -> None:
     rows = list(csv.reader(io.StringIO(corpus_client.get("/tasks", params={"format": "csv"}).content.decode("utf-8-sig"))))
     total = corpus_client.get("/tasks").json()["total"]
-    assert [r[0] for r in rows[1:]] == [str(i) for i in range(1, total + 1)]
-    assert len({r[6].split(" [")[0] for r in rows[1:]}) >= 2  # the source column names each document
+    assert [r[1] for r in rows[1:]] == [str(i) for i in range(1, total + 1)]
+    assert len({r[9] for r in rows[1:]}) >= 2  # the source column names each document
+    assert all(r[2] for r in rows[1:])  # every row names its lead
 
 
 def test_criteria_tree_responsible_and_coverage(corpus_client) -> None:

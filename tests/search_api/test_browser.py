@@ -140,10 +140,10 @@ def test_export_the_task_list(page, server) -> None:
     download = info.value
     assert download.suggested_filename.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active
-    assert sheet.max_row == total + 1 and sheet["B1"].value == "Cơ quan chủ trì"
+    assert sheet.max_row == total + 1 and sheet["C1"].value == "Cơ quan chủ trì"
     with page.expect_download() as info:
         page.click("#export-ics")
-    assert b"BEGIN:VTODO" in Path(info.value.path()).read_bytes()
+    assert b"BEGIN:VEVENT" in Path(info.value.path()).read_bytes()
 
 
 def test_open_a_criterion_and_its_responsible_agencies(page, server) -> None:

