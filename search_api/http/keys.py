@@ -1,5 +1,7 @@
 """API keys with roles (reader < editor < admin), stored hashed in the store's ``api_keys`` table.
 
+The rules live here; the rows are read and written by ``parlens.store.keys`` (the store owns all SQL).
+
 A key is ``plk_<prefix>_<secret>``; only its SHA-256 is kept, so it is shown once, when created.
 
 >>> from parlens.store import Store
@@ -18,6 +20,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from parlens.errors import ParlensError
+from parlens.store import keys as key_rows
 
 ROLES: tuple[str, ...] = ("reader", "editor", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -65,12 +68,7 @@ def create_key(store: Any, role: str, *, label: str = "") -> CreatedKey:
         raise ParlensError("PARLENS-E052", f"role must be one of {', '.join(ROLES)}, not {role!r}")
     prefix = secrets.token_hex(4)
     secret = f"plk_{prefix}_{secrets.token_urlsafe(32)}"
-    with store.transaction() as conn:
-        cursor = conn.execute(
-            "INSERT INTO api_keys (prefix, key_hash, role, label, created_at) VALUES (?, ?, ?, ?, ?)",
-            (prefix, _hash(secret), role, label, _now()),
-        )
-        row = conn.execute("SELECT * FROM api_keys WHERE id = ?", (cursor.lastrowid,)).fetchone()
+    row = key_rows.insert_key(store, prefix=prefix, key_hash=_hash(secret), role=role, label=label, created_at=_now())
     return CreatedKey(_row(row), secret)
 
 
@@ -106,15 +104,10 @@ def ensure_key(store: Any, secret: str, role: str, label: str = "") -> tuple[Api
     if not all("!" <= ch <= "~" for ch in secret):
         raise ParlensError("PARLENS-E052", "the key may hold only printable ASCII characters without spaces", hint=hint)
     digest = _hash(secret)
-    with store.transaction() as conn:  # BEGIN IMMEDIATE: two services starting at once insert it once
-        row = conn.execute("SELECT * FROM api_keys WHERE key_hash = ?", (digest,)).fetchone()
-        created = row is None
-        if created:
-            cursor = conn.execute(
-                "INSERT INTO api_keys (prefix, key_hash, role, label, created_at) VALUES (?, ?, ?, ?, ?)",
-                (digest[:8], digest, role, label, _now()),  # a hash prefix: no character of the secret is listed
-            )
-            row = conn.execute("SELECT * FROM api_keys WHERE id = ?", (cursor.lastrowid,)).fetchone()
+    # One transaction (two services starting at once insert it once); the listed prefix is the hash's, so no
+    # character of the secret is shown.
+    row, created = key_rows.insert_key_once(store, prefix=digest[:8], key_hash=digest, role=role, label=label,
+                                            created_at=_now())
     key = _row(row)
     if key.revoked_at:
         raise ParlensError("PARLENS-E052", f"this key (#{key.id}) was revoked on {key.revoked_at}; a revoked key "
@@ -127,15 +120,12 @@ def ensure_key(store: Any, secret: str, role: str, label: str = "") -> tuple[Api
 
 def list_keys(store: Any, *, include_revoked: bool = True) -> list[ApiKey]:
     """Every key, oldest first (revoked ones too unless ``include_revoked`` is False)."""
-    sql = "SELECT * FROM api_keys" + ("" if include_revoked else " WHERE revoked_at IS NULL") + " ORDER BY id"
-    return [_row(r) for r in store._query(sql)]
+    return [_row(r) for r in key_rows.key_rows(store, include_revoked=include_revoked)]
 
 
 def revoke_key(store: Any, key_id: int) -> ApiKey:
     """Revoke a key by id (idempotent); PARLENS-E052 when no key has that id."""
-    with store.transaction() as conn:
-        conn.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (_now(), key_id))
-        row = conn.execute("SELECT * FROM api_keys WHERE id = ?", (key_id,)).fetchone()
+    row = key_rows.revoke_key(store, key_id, _now())
     if row is None:
         raise ParlensError("PARLENS-E052", f"no API key #{key_id}", hint="List keys with `parlens keys list`.")
     return _row(row)
@@ -143,39 +133,33 @@ def revoke_key(store: Any, key_id: int) -> ApiKey:
 
 def has_active_keys(store: Any) -> bool:
     """Whether any key is configured and not revoked (then every request needs one)."""
-    return bool(store._query("SELECT 1 FROM api_keys WHERE revoked_at IS NULL LIMIT 1"))
+    return key_rows.has_active_keys(store)
 
 
 def verify_key(store: Any, secret: str) -> ApiKey | None:
     """The active key matching ``secret``, or None."""
-    rows = store._query("SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL", (_hash(secret),))
-    return _row(rows[0]) if rows else None
+    row = key_rows.key_by_hash(store, _hash(secret))
+    return _row(row) if row else None
 
 
 def create_session(store: Any, key: ApiKey, hours: int) -> str:
     """A new web sign-in session for ``key``; returns the random session id (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
     now = datetime.now(timezone.utc)
-    with store.transaction() as conn:
-        conn.execute("DELETE FROM sessions WHERE expires_at < ?", (now.isoformat(timespec="seconds"),))
-        conn.execute("INSERT INTO sessions (id_hash, key_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                     (_hash(token), key.id, now.isoformat(timespec="seconds"),
-                      (now + timedelta(hours=hours)).isoformat(timespec="seconds")))
+    key_rows.insert_session(store, id_hash=_hash(token), key_id=key.id, created_at=now.isoformat(timespec="seconds"),
+                            expires_at=(now + timedelta(hours=hours)).isoformat(timespec="seconds"))
     return token
 
 
 def session_key(store: Any, token: str) -> ApiKey | None:
     """The active key behind a live session id, or None (unknown, expired, or its key revoked)."""
-    rows = store._query(
-        "SELECT k.* FROM sessions s JOIN api_keys k ON k.id = s.key_id "
-        "WHERE s.id_hash = ? AND s.expires_at > ? AND k.revoked_at IS NULL", (_hash(token), _now()))
-    return _row(rows[0]) if rows else None
+    row = key_rows.session_key(store, _hash(token), _now())
+    return _row(row) if row else None
 
 
 def end_session(store: Any, token: str) -> None:
     """Forget a session id (sign-out); unknown ids are ignored."""
-    with store.transaction() as conn:
-        conn.execute("DELETE FROM sessions WHERE id_hash = ?", (_hash(token),))
+    key_rows.delete_session(store, _hash(token))
 
 
 def role_allows(role: str, needed: str) -> bool:
