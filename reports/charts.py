@@ -79,7 +79,8 @@ def bar_chart(
     chart_id: str | None = None,
     unit: str = "nhiệm vụ",
     width: int = 560,
-    label_width: int = 210,
+    label_width: int = 230,
+    font_size: int = 12,
     bar_height: int = 22,
     gap: int = 8,
     empty_text: str = "Không có dữ liệu",
@@ -103,7 +104,8 @@ def bar_chart(
         desc = empty_text
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart bar-chart" role="img" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" aria-labelledby="{title_id} {desc_id}">',
+        f'height="{height}" viewBox="0 0 {width} {height}" aria-labelledby="{title_id} {desc_id}" '
+        f'font-size="{font_size}" font-family="system-ui, sans-serif">',
         f'<title id="{title_id}">{_text(title)}</title>',
         f'<desc id="{desc_id}">{_text(desc)}</desc>',
     ]
@@ -115,7 +117,7 @@ def bar_chart(
     peak = max((b.value for b in bars), default=0) or 1
     value_room = 64
     span = max(width - label_width - value_room, 10)
-    chars = max(label_width // 7, 8)
+    chars = max(int((label_width - 12) / (font_size * 0.6)), 8)  # a Vietnamese letter is about 0.6 em wide
     for i, b in enumerate(bars):
         y = top + i * (bar_height + gap)
         length = 0 if b.value <= 0 else max(2.0, span * float(b.value) / float(peak))

@@ -1,7 +1,9 @@
 """The Vietnamese web UI: server-rendered pages (Jinja2, autoescape on), each with a JSON twin in the API.
 
-Pages: Tìm kiếm (/tim-kiem), Văn bản (/van-ban, /van-ban/{id}), Nhiệm vụ (/nhiem-vu), Tiêu chí (/tieu-chi,
-/tieu-chi/{code}, /bao-phu), Tải lên (/tai-len), Đăng nhập (/dang-nhap).
+Pages: Tìm kiếm (/tim-kiem), Văn bản (/van-ban, /van-ban/{id}), Nhiệm vụ (/nhiem-vu, /nhiem-vu/{id}), Tổng quan
+(/tong-quan), Tiêu chí (/tieu-chi, /tieu-chi/{code}, /bao-phu), Tải lên (/tai-len), Đăng nhập (/dang-nhap). The
+tracker's own pages (one task, the dashboard) live in :mod:`parlens.search_api.web.tracker_pages`. Write
+controls appear only for editors (``can_edit``); they call the JSON API from static/app.js.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from parlens.search_api.web.markup import Span, highlight_spans, safe_snippet
 router = APIRouter(include_in_schema=False)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-PAGE_PREFIXES = ("/tim-kiem", "/van-ban", "/nhiem-vu", "/tieu-chi", "/bao-phu", "/tai-len", "/dang-nhap")
+PAGE_PREFIXES = ("/tim-kiem", "/van-ban", "/nhiem-vu", "/tong-quan", "/tieu-chi", "/bao-phu", "/tai-len", "/dang-nhap")
 
 FACET_LABELS = {
     "doc_type": "Loại văn bản", "issuer": "Cơ quan ban hành", "province": "Tỉnh, thành phố", "year": "Năm",
@@ -37,8 +39,8 @@ FACET_LABELS = {
 ROLE_VI = {"lead": "Chủ trì", "support": "Phối hợp"}
 STATUS_VI = {"verified": "đã kiểm chứng", "partial": "kiểm chứng một phần", "inferred": "tạm đặt tên",
              "working_label": "tạm đặt tên", "unknown": "chưa rõ"}
-NAV = [("/tim-kiem", "Tìm kiếm"), ("/van-ban", "Văn bản"), ("/nhiem-vu", "Nhiệm vụ"), ("/tieu-chi", "Tiêu chí"),
-       ("/tai-len", "Tải lên")]
+NAV = [("/tim-kiem", "Tìm kiếm"), ("/van-ban", "Văn bản"), ("/nhiem-vu", "Nhiệm vụ"), ("/tong-quan", "Tổng quan"),
+       ("/tieu-chi", "Tiêu chí"), ("/tai-len", "Tải lên")]
 
 
 def is_page_path(path: str) -> bool:
@@ -62,11 +64,20 @@ def templates() -> Jinja2Templates:
     """The Jinja2 environment (autoescape on for .html), created once."""
     engine = Jinja2Templates(directory=str(TEMPLATES_DIR))
     engine.env.filters["vn_date"] = _vn_date
-    engine.env.globals.update(nav=NAV, role_vi=ROLE_VI, status_vi=STATUS_VI, facet_labels=FACET_LABELS)
+    from parlens.tracking.status import STATUS_VI as TASK_STATUS_VI, STATUSES, TIMELINESS, TIMELINESS_VI
+
+    engine.env.globals.update(nav=NAV, role_vi=ROLE_VI, status_vi=STATUS_VI, facet_labels=FACET_LABELS,
+                              task_status_vi=TASK_STATUS_VI, task_statuses=STATUSES, timeliness_vi=TIMELINESS_VI,
+                              timeliness_codes=TIMELINESS)
     return engine
 
 
 ROLE_NAMES_VI = {"reader": "chỉ đọc", "editor": "biên tập", "admin": "quản trị"}
+# What a page says after the script's write and reload (?thong_bao=KEY); the query text itself is never shown.
+NOTICES = {
+    "trang-thai": "Đã lưu tình trạng.", "sua": "Đã lưu chỉnh sửa.", "them": "Đã thêm nhiệm vụ.", "xoa": "Đã xóa nhiệm vụ.",
+    "minh-chung": "Đã đính kèm minh chứng.", "bo-minh-chung": "Đã gỡ minh chứng.",
+}
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -74,6 +85,11 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
     caller = getattr(request.state, "caller", None)
     context.setdefault("caller", caller)
     context.setdefault("caller_role", ROLE_NAMES_VI.get(caller.role, caller.role) if caller else None)
+    context.setdefault("notice", NOTICES.get(request.query_params.get("thong_bao", "")))
+    if "can_edit" not in context:
+        from parlens.search_api.http.keys import role_allows
+
+        context["can_edit"] = caller is not None and role_allows(caller.role, "editor")
     response = templates().TemplateResponse(request, name, context, status_code=status)
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -231,7 +247,8 @@ def _rendered_blocks(doc: Any, spans: list[Span], hit: tuple[int, int] | None) -
                     at = block_anchor if block_anchor is not None and c.start <= block_anchor < c.end else None
                     if at is not None:
                         block_anchor = None
-                    cells.append(highlight_spans(doc.text, c.start, c.end, all_spans, anchor_at=at))
+                    cells.append({"html": highlight_spans(doc.text, c.start, c.end, all_spans, anchor_at=at),
+                                  "start": c.start})
                 rows.append(cells)
             item["rows"] = rows
             if block_anchor is not None:
@@ -264,6 +281,18 @@ def document_page(
 # -- Nhiệm vụ ------------------------------------------------------------------------------------------
 
 
+def parse_year(value: str) -> int | None:
+    """The year a filter form sent (an empty box means any year); PARLENS-E052 for anything but a year."""
+    from parlens.search_api.http.validation import FIRST_DAY, LAST_DAY
+
+    text = value.strip()
+    if not text:
+        return None
+    if not text.isdigit() or not FIRST_DAY.year <= int(text) <= LAST_DAY.year:
+        raise ParlensError("PARLENS-E052", f"year: expected a year from {FIRST_DAY.year} to {LAST_DAY.year}, got {value!r}")
+    return int(text)
+
+
 @router.get("/nhiem-vu", response_class=HTMLResponse)
 def tasks_page(
     request: Request,
@@ -276,16 +305,31 @@ def tasks_page(
     due_after: Annotated[str, text_query()] = "",
     due_before: Annotated[str, text_query()] = "",
     overdue_on: Annotated[str, text_query()] = "",
+    status: Annotated[str, text_query()] = "",
+    timeliness: Annotated[str, text_query()] = "",
+    on: Annotated[str, text_query()] = "",
+    province: Annotated[str | None, text_query()] = None,
+    issuer: Annotated[str | None, text_query()] = None,
+    year: Annotated[str, text_query()] = "",
     trang: Annotated[int, page_query(100)] = 1,
 ) -> HTMLResponse:
-    """Task list with filters (agency, criterion, due window, overdue) and export buttons."""
-    from parlens.search_api.http.tasks import Role, TaskFilters, agency_options, query_tasks
+    """Task list with filters (agency, criterion, status, timeliness, scope, due window, overdue), status and
+    timeliness per row, a quick "done" action and the Excel import for editors, and export buttons."""
+    from parlens.search_api.http.tasks import Role, Status, TaskFilters, Timeliness, agency_options, query_tasks, scoped
 
     if role and role not in ("lead", "support"):
         raise ParlensError("PARLENS-E052", f"role must be lead or support, not {role!r}")
-    filters = TaskFilters(agency=agency or None, role=Role(role) if role else None, criterion=criterion or None,
-                          document=document, due_after=parse_day(due_after, "due_after"),
-                          due_before=parse_day(due_before, "due_before"), overdue_on=parse_day(overdue_on, "overdue_on"))
+    try:
+        status_value = Status(status) if status else None
+        timeliness_value = Timeliness(timeliness) if timeliness else None
+    except ValueError as exc:
+        raise ParlensError("PARLENS-E052", str(exc)) from None
+    year_value = parse_year(year)
+    filters = scoped(TaskFilters(
+        agency=agency or None, role=Role(role) if role else None, criterion=criterion or None, document=document,
+        due_after=parse_day(due_after, "due_after"), due_before=parse_day(due_before, "due_before"),
+        overdue_on=parse_day(overdue_on, "overdue_on"), status=status_value, timeliness=timeliness_value,
+        on=parse_day(on, "on"), province=province, issuer=issuer, year=year_value))
     per_page = 100
     total, stored = query_tasks(store, filters, per_page, (trang - 1) * per_page)
     query = filters.query_items()
@@ -295,8 +339,15 @@ def tasks_page(
     if trang * per_page < total:
         pages["next"] = "/nhiem-vu?" + urlencode([*query, ("trang", trang + 1)])
     exports = {fmt: "/tasks?" + urlencode([*query, ("format", fmt)]) for fmt in ("xlsx", "csv", "ics")}
+    today = date.today().isoformat()
+    # "Quá hạn hôm nay" keeps every other filter and replaces the timeliness and its reference date.
+    others = [(k, v) for k, v in query if k not in ("overdue_on", "timeliness", "on")]
+    overdue_today = "/nhiem-vu?" + urlencode([*others, ("overdue_on", today)])
+    _, documents = store.list_documents(limit=500)
+    issuers = sorted({d.issuer for d in documents if d.issuer})
     return render(request, "tasks.html", stored=stored, total=total, f=filters, agencies=agency_options(store),
-                  exports=exports, api="/tasks?" + urlencode(query), pages=pages, today=date.today().isoformat(),
+                  exports=exports, api="/tasks?" + urlencode(query), pages=pages, today=today,
+                  overdue_today=overdue_today, issuers=issuers, reference=filters.reference_date,
                   first=(trang - 1) * per_page)
 
 
@@ -316,10 +367,17 @@ def criteria_page(request: Request, store: StoreDep, caller: Reader) -> HTMLResp
 @router.get("/tieu-chi/{code}", response_class=HTMLResponse)
 def responsible_page(request: Request, code: CriterionCode, store: StoreDep, caller: Reader) -> HTMLResponse:
     """"Ai chịu trách nhiệm": agencies (lead/support, nearest deadline) and the tasks behind them."""
-    from parlens.task_extraction.criteria.responsibility import who
+    from parlens.reports.responsibility import who
 
     result = who(store, code)
-    return render(request, "responsible.html", result=result, code=code, api=f"/criteria/{code}/responsible")
+    evidence = None
+    if len(result["criteria"]) == 1:  # a code (a phrase may name several criteria: evidence is per criterion)
+        from parlens.search_api.http.evidence import criterion_evidence
+
+        evidence = criterion_evidence(store, result["criteria"][0]["code"])
+    _, documents = store.list_documents(limit=500)
+    return render(request, "responsible.html", result=result, code=code, evidence=evidence, documents=documents,
+                  api=f"/criteria/{code}/responsible")
 
 
 @router.get("/bao-phu", response_class=HTMLResponse)
@@ -331,7 +389,7 @@ def coverage_page(
 ) -> HTMLResponse:
     """A heatmap of criteria × selected plans (task counts), gaps marked."""
     from parlens.search_api.http.criteria import parse_ids
-    from parlens.task_extraction.criteria.responsibility import coverage
+    from parlens.reports.responsibility import coverage
 
     ids = parse_ids(",".join(documents or []))
     per_doc = {doc_id: coverage(store, [doc_id]) for doc_id in ids}
@@ -398,3 +456,10 @@ def logout(request: Request, store: StoreDep) -> Response:
     response = RedirectResponse("/dang-nhap", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https")
     return response
+
+
+# -- the tracker's pages (one task, Tổng quan) -----------------------------------------------------------
+
+from parlens.search_api.web.tracker_pages import router as _tracker_router  # noqa: E402  (they render with this module)
+
+router.routes.extend(_tracker_router.routes)  # the routes themselves, so every page sits in this one router

@@ -53,3 +53,12 @@ def test_chart_ids_differ_per_chart() -> None:
     first, second = bar_chart("Theo tình trạng", [Bar("a", 1)]), bar_chart("Theo tiến độ", [Bar("a", 1)])
     ids = [re.search(r'<title id="([^"]+)"', s).group(1) for s in (first, second)]
     assert ids[0] != ids[1] and css_name("Theo tiến độ") in ids[1]
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import parlens.reports.charts as module
+
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0

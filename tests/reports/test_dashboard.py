@@ -104,3 +104,12 @@ def test_criteria_without_tasks_or_evidence(filled: Store) -> None:
     assert "PAR.1.1" in without_evidence and "PAR.2.1" not in without_evidence and "PAR.3.1" not in without_evidence
     # the Hà Tĩnh task is out of scope: its criterion has no task there
     assert "PAR.4.1" in {c.code for c in build_dashboard(filled, on=ON, province="Thanh Hóa").criteria_without_tasks}
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import parlens.reports.dashboard as module
+
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0

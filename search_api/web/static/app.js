@@ -120,3 +120,409 @@ document.addEventListener("DOMContentLoaded", () => {
   const anchor = document.getElementById("doan");
   if (anchor) anchor.scrollIntoView({ block: "center" });
 });
+
+// -- the tracker: status, corrections, evidence and the Excel import (every write goes to the JSON API) --
+
+const ROW_RESULT_VI = { updated: "Đã cập nhật", unchanged: "Không đổi", error: "Lỗi" };
+
+function errorText(data, status) {
+  if (data && data.error) {
+    const e = data.error;
+    return e.code + " · " + e.title + (e.detail ? ": " + e.detail : "") + (e.hint ? ". " + e.hint : "");
+  }
+  if (data && Array.isArray(data.detail)) {
+    return "Dữ liệu không hợp lệ: " + data.detail.map((d) => (d.loc || []).slice(1).join(".") + " " + d.msg).join("; ");
+  }
+  return "Lỗi " + status;
+}
+
+async function callApi(method, url, body) {
+  const options = { method, headers: { Accept: "application/json" } };
+  if (body instanceof FormData) {
+    options.body = body;
+  } else if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  let answer;
+  try {
+    answer = await fetch(url, options);
+  } catch (err) {
+    return { ok: false, status: 0, data: null, message: "Mất kết nối với máy chủ: " + err };
+  }
+  let data = null;
+  if (answer.status !== 204) {
+    try {
+      data = await answer.json();
+    } catch (err) {
+      data = null;
+    }
+  }
+  return { ok: answer.ok, status: answer.status, data, message: answer.ok ? "" : errorText(data, answer.status) };
+}
+
+function say(element, text, bad) {
+  if (!element) return;
+  element.hidden = false;
+  element.textContent = text;
+  element.classList.toggle("bad", Boolean(bad));
+}
+
+function vnDate(iso) {
+  if (!iso) return "—";
+  const [y, m, d] = iso.slice(0, 10).split("-");
+  return d + "/" + m + "/" + y;
+}
+
+function reloadWith(notice, path) {
+  const url = new URL(path || window.location.pathname, window.location.origin);
+  url.searchParams.set("thong_bao", notice);
+  window.location.assign(url.pathname + url.search);
+}
+
+function badge(className, text) {
+  const span = document.createElement("span");
+  span.className = className;
+  span.textContent = text;
+  return span;
+}
+
+// Nhiệm vụ list: "Đánh dấu hoàn thành" updates the row in place from the task the API answers with.
+function updateTaskRow(row, task) {
+  const t = task.tracking;
+  row.classList.toggle("overdue", t.timeliness === "qua_han");
+  row.classList.toggle("done", t.status === "hoan_thanh");
+  const status = row.querySelector("td.status");
+  status.replaceChildren(badge("status-label s-" + t.status, t.status_label));
+  if (t.completed_on) {
+    status.append(document.createElement("br"), badge("muted", vnDate(t.completed_on)));
+  }
+  const timeliness = row.querySelector("td.timeliness");
+  timeliness.replaceChildren(t.timeliness
+    ? badge("badge t-" + t.timeliness, (t.timeliness === "qua_han" ? "⚠ " : "") + t.timeliness_label)
+    : badge("muted", "—"));
+  const due = row.querySelector("td.due");
+  if (due && t.due) {
+    const recurring = task.deadline && task.deadline.recurrence && task.deadline.recurrence.length;
+    due.replaceChildren(document.createTextNode(vnDate(t.due)));
+    if (recurring) due.append(" ", badge("tag recurring", "lặp lại"));
+  }
+  const cell = row.querySelector("td.actions");
+  if (cell) {
+    const recurring = task.deadline && task.deadline.recurrence && task.deadline.recurrence.length;
+    if (t.status === "hoan_thanh") {
+      cell.replaceChildren(badge("done-mark", "✓ Xong"));
+    } else if (recurring) {
+      const button = cell.querySelector("button.mark-done");
+      if (button && t.due) button.dataset.occurrence = t.due;
+    }
+  }
+}
+
+async function markDone(button) {
+  const message = document.getElementById("task-message");
+  const body = { status: "hoan_thanh" };
+  if (button.dataset.occurrence) body.occurrence = button.dataset.occurrence;
+  button.disabled = true;
+  const answer = await callApi("PATCH", "/tasks/" + encodeURIComponent(button.dataset.task), body);
+  button.disabled = false;
+  if (!answer.ok) {
+    say(message, "Không cập nhật được nhiệm vụ #" + button.dataset.task + ": " + answer.message, true);
+    return;
+  }
+  const row = button.closest("tr");
+  updateTaskRow(row, answer.data);
+  say(message, body.occurrence
+    ? "Đã đánh dấu hoàn thành kỳ hạn " + vnDate(body.occurrence) + " của nhiệm vụ #" + button.dataset.task + "."
+    : "Đã đánh dấu hoàn thành nhiệm vụ #" + button.dataset.task + ".");
+}
+
+function showImport(data, status) {
+  const box = document.getElementById("import-result");
+  box.replaceChildren();
+  if (!data || !Array.isArray(data.rows)) {
+    box.append(badge("bad", "Không nhập được tệp: " + errorText(data, status)));
+    return;
+  }
+  const summary = document.createElement("p");
+  summary.className = data.errors ? "bad" : "good";
+  summary.id = "import-summary";
+  summary.textContent = data.errors
+    ? "Có " + data.errors + " dòng lỗi: chưa cập nhật nhiệm vụ nào. Sửa các dòng dưới đây rồi nhập lại cả tệp."
+    : "Đã nhập: " + data.updated + " nhiệm vụ được cập nhật, " + data.unchanged + " không đổi.";
+  box.append(summary);
+  if (!data.rows.length) return;
+  const table = document.createElement("table");
+  table.className = "grid import-rows";
+  const head = document.createElement("tr");
+  for (const label of ["Dòng", "Mã", "Kết quả", "Lý do"]) {
+    const th = document.createElement("th");
+    th.textContent = label;
+    head.append(th);
+  }
+  table.createTHead().append(head);
+  const body = table.createTBody();
+  for (const r of data.rows) {
+    const row = document.createElement("tr");
+    row.className = "import-row " + r.result;
+    cell(row, String(r.row));
+    if (r.task_id) cell(row, "#" + r.task_id, "/nhiem-vu/" + r.task_id); else cell(row, "—");
+    cell(row, ROW_RESULT_VI[r.result] || r.result);
+    cell(row, r.reason || "");
+    body.append(row);
+  }
+  box.append(table);
+}
+
+async function importSheet(event) {
+  event.preventDefault();
+  const form = event.target;
+  const input = document.getElementById("import-file");
+  const box = document.getElementById("import-result");
+  if (!input.files.length) {
+    box.replaceChildren(badge("bad", "Chọn tệp Excel (.xlsx) đã điền."));
+    return;
+  }
+  const body = new FormData();
+  body.append("file", input.files[0], input.files[0].name);
+  const button = form.querySelector("button");
+  button.disabled = true;
+  box.replaceChildren(badge("muted", "Đang nhập…"));
+  const answer = await callApi("POST", "/tasks/import", body);
+  button.disabled = false;
+  if (answer.status === 0) {
+    box.replaceChildren(badge("bad", answer.message));
+    return;
+  }
+  showImport(answer.data, answer.status);
+  if (answer.ok && answer.data.updated) {
+    const refresh = document.createElement("a");
+    refresh.href = window.location.pathname + window.location.search;
+    refresh.textContent = "Tải lại danh sách để xem tình trạng mới";
+    refresh.id = "import-refresh";
+    box.append(refresh);
+  }
+}
+
+// Task page: status, occurrences, corrections, deletion.
+async function saveStatus(event) {
+  event.preventDefault();
+  const form = event.target;
+  const message = document.getElementById("task-message");
+  const status = form.elements.status.value;
+  const body = { status, assignee: form.elements.assignee.value.trim() || null, note: form.elements.note.value.trim() || null };
+  if (status === "hoan_thanh" && form.elements.completed_on.value) body.completed_on = form.elements.completed_on.value;
+  if (form.dataset.occurrence) body.occurrence = form.dataset.occurrence;
+  const answer = await callApi("PATCH", "/tasks/" + encodeURIComponent(form.dataset.task), body);
+  if (!answer.ok) {
+    say(message, "Không lưu được: " + answer.message, true);
+    return;
+  }
+  reloadWith("trang-thai");
+}
+
+async function setOccurrence(button) {
+  const message = document.getElementById("task-message");
+  const task = document.getElementById("task-info").dataset.task;
+  const answer = await callApi("PATCH", "/tasks/" + encodeURIComponent(task),
+    { status: button.dataset.status, occurrence: button.dataset.occurrence });
+  if (!answer.ok) {
+    say(message, "Không lưu được kỳ " + vnDate(button.dataset.occurrence) + ": " + answer.message, true);
+    return;
+  }
+  reloadWith("trang-thai");
+}
+
+function criteriaList(text) {
+  return text.split(/[,;\s]+/).map((c) => c.trim()).filter(Boolean);
+}
+
+async function saveEdit(event) {
+  event.preventDefault();
+  const form = event.target;
+  const message = document.getElementById("task-message");
+  const body = {};
+  for (const name of ["agency", "role", "task", "deadline", "criteria"]) {
+    const field = form.elements[name];
+    const value = field.value.trim();
+    if (value === (field.dataset.initial || "").trim()) continue;
+    if (name === "criteria") body.criteria = criteriaList(value);
+    else if (name === "deadline") body.deadline = value || null;
+    else body[name] = value;
+  }
+  if (!Object.keys(body).length) {
+    say(message, "Chưa có ô nào thay đổi.", false);
+    return;
+  }
+  const answer = await callApi("PATCH", "/tasks/" + encodeURIComponent(form.dataset.task), body);
+  if (!answer.ok) {
+    say(message, "Không lưu được chỉnh sửa: " + answer.message, true);
+    return;
+  }
+  reloadWith("sua");
+}
+
+async function deleteTask(button) {
+  if (!window.confirm("Xóa nhiệm vụ #" + button.dataset.task + "? Nhiệm vụ sẽ không quay lại khi trích xuất lại văn bản.")) return;
+  const answer = await callApi("DELETE", "/tasks/" + encodeURIComponent(button.dataset.task));
+  if (!answer.ok) {
+    say(document.getElementById("task-message"), "Không xóa được: " + answer.message, true);
+    return;
+  }
+  window.location.assign("/van-ban/" + encodeURIComponent(button.dataset.document) + "?thong_bao=xoa");
+}
+
+// Evidence: attach a file or a stored document to a task or a criterion; detach.
+function evidenceKind(form) {
+  const kind = form.querySelector("input[name=kind]:checked").value;
+  form.querySelector(".kind-file").hidden = kind !== "file";
+  form.querySelector(".kind-document").hidden = kind !== "document";
+  return kind;
+}
+
+async function attachEvidence(event) {
+  event.preventDefault();
+  const form = event.target;
+  const message = form.querySelector(".evidence-message");
+  const kind = evidenceKind(form);
+  const body = new FormData();
+  if (kind === "file") {
+    const file = form.elements.file.files[0];
+    if (!file) {
+      say(message, "Chọn tệp minh chứng.", true);
+      return;
+    }
+    body.append("file", file, file.name);
+  } else {
+    if (!form.elements.document_id.value) {
+      say(message, "Chọn một văn bản trong kho.", true);
+      return;
+    }
+    body.append("document_id", form.elements.document_id.value);
+  }
+  if (form.elements.note.value.trim()) body.append("note", form.elements.note.value.trim());
+  const answer = await callApi("POST", form.dataset.target, body);
+  if (!answer.ok) {
+    say(message, "Không đính kèm được: " + answer.message, true);
+    return;
+  }
+  reloadWith("minh-chung");
+}
+
+async function removeEvidence(button) {
+  if (!window.confirm("Gỡ minh chứng này?")) return;
+  const answer = await callApi("DELETE", "/evidence/" + encodeURIComponent(button.dataset.evidence));
+  if (!answer.ok) {
+    say(document.getElementById("task-message") || button.parentElement, "Không gỡ được: " + answer.message, true);
+    return;
+  }
+  reloadWith("bo-minh-chung");
+}
+
+// Document page: a selection in the text fills the "Thêm nhiệm vụ" form with the passage and its offsets.
+// Offsets count Unicode code points, as the server does (Array.from, not String.length).
+function codePoints(text) {
+  return Array.from(text).length;
+}
+
+function offsetIn(container, node, offset) {
+  const holder = (node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement).closest("[data-start]");
+  if (!holder || !container.contains(holder)) return null;
+  const range = document.createRange();
+  range.setStart(holder, 0);
+  range.setEnd(node, offset);
+  return Number(holder.dataset.start) + codePoints(range.toString());
+}
+
+function chooseSpan() {
+  const form = document.getElementById("add-task-form");
+  const text = document.querySelector(".doctext[data-selectable]");
+  const selection = window.getSelection();
+  if (!form || !text || !selection.rangeCount || selection.isCollapsed) return;
+  const range = selection.getRangeAt(0);
+  if (!text.contains(range.commonAncestorContainer)) return;
+  let start = offsetIn(text, range.startContainer, range.startOffset);
+  let end = offsetIn(text, range.endContainer, range.endOffset);
+  const chosen = range.toString();
+  if (start === null || end === null || end <= start || !chosen.trim()) return;
+  start += codePoints(chosen) - codePoints(chosen.replace(/^\s+/, ""));
+  end -= codePoints(chosen) - codePoints(chosen.replace(/\s+$/, ""));
+  const passage = chosen.replace(/\s+/g, " ").trim();
+  form.elements.task.value = passage;
+  form.elements.start.value = String(start);
+  form.elements.end.value = String(end);
+  const fragment = range.cloneContents();
+  const agency = fragment.querySelector(".hl.agency") || range.startContainer.parentElement.closest(".hl.agency");
+  if (agency && !form.elements.agency.value) {
+    form.elements.agency.value = (agency.getAttribute("title") || agency.textContent).split(";")[0].split(":").pop().trim();
+  }
+  const deadline = fragment.querySelector(".hl.deadline");
+  if (deadline && !form.elements.deadline.value) form.elements.deadline.value = deadline.textContent.trim();
+  document.getElementById("span-info").textContent = "Vị trí trong văn bản: ký tự " + start + "–" + end + " (" + codePoints(passage) + " ký tự).";
+  document.getElementById("clear-span").hidden = false;
+  document.getElementById("add-task-box").open = true;
+  const bar = document.getElementById("selection-bar");
+  bar.querySelector("span").textContent = "Đã điền đoạn đã chọn (ký tự " + start + "–" + end + ") vào biểu mẫu Thêm nhiệm vụ.";
+  bar.hidden = false;
+}
+
+function clearSpan() {
+  const form = document.getElementById("add-task-form");
+  form.elements.start.value = "";
+  form.elements.end.value = "";
+  document.getElementById("span-info").textContent = "Chưa chọn đoạn trong văn bản.";
+  document.getElementById("clear-span").hidden = true;
+  document.getElementById("selection-bar").hidden = true;
+}
+
+async function addTask(event) {
+  event.preventDefault();
+  const form = event.target;
+  const message = document.getElementById("add-task-message");
+  const body = { agency: form.elements.agency.value.trim(), task: form.elements.task.value.trim(), role: form.elements.role.value };
+  if (form.elements.deadline.value.trim()) body.deadline = form.elements.deadline.value.trim();
+  const codes = criteriaList(form.elements.criteria.value);
+  if (codes.length) body.criteria = codes;
+  if (form.elements.start.value !== "" && form.elements.end.value !== "") {
+    body.start = Number(form.elements.start.value);
+    body.end = Number(form.elements.end.value);
+  }
+  const answer = await callApi("POST", "/documents/" + encodeURIComponent(form.dataset.document) + "/tasks", body);
+  if (!answer.ok) {
+    say(message, "Không thêm được: " + answer.message, true);
+    return;
+  }
+  reloadWith("them", "/nhiem-vu/" + answer.data.id);
+}
+
+function onTracker() {
+  const on = (id, type, handler) => {
+    const element = document.getElementById(id);
+    if (element) element.addEventListener(type, handler);
+  };
+  on("import-form", "submit", importSheet);
+  on("status-form", "submit", saveStatus);
+  on("edit-form", "submit", saveEdit);
+  on("add-task-form", "submit", addTask);
+  on("clear-span", "click", clearSpan);
+  on("go-add-task", "click", () => document.getElementById("add-task-box").scrollIntoView({ block: "start" }));
+  for (const form of document.querySelectorAll("form.evidence-form")) {
+    form.addEventListener("submit", attachEvidence);
+    for (const radio of form.querySelectorAll("input[name=kind]")) radio.addEventListener("change", () => evidenceKind(form));
+  }
+  document.addEventListener("click", (event) => {
+    const target = event.target.closest("button");
+    if (!target) return;
+    if (target.classList.contains("mark-done")) markDone(target);
+    else if (target.classList.contains("occurrence-set")) setOccurrence(target);
+    else if (target.id === "delete-task") deleteTask(target);
+    else if (target.classList.contains("remove-evidence")) removeEvidence(target);
+  });
+  const text = document.querySelector(".doctext[data-selectable]");
+  if (text && document.getElementById("add-task-form")) {
+    text.addEventListener("mouseup", () => setTimeout(chooseSpan, 0));
+    text.addEventListener("keyup", (event) => { if (event.shiftKey) chooseSpan(); });
+  }
+}
+
+document.addEventListener("DOMContentLoaded", onTracker);
