@@ -24,7 +24,7 @@ from typing import Any, Literal
 from parlens.errors import CATALOGUE, ParlensError
 from parlens.model import CriterionLink, Document, Task
 from parlens.settings import get_settings
-from parlens.store import Store
+from parlens.store import ReplaceOutcome, Store
 
 log = logging.getLogger(__name__)
 
@@ -246,11 +246,12 @@ def reextract(
     ref_date: date | None = None,
     stages: Stages | None = None,
     sync: bool = True,
-) -> dict[int, int]:
-    """Re-run extraction and linking on stored documents (all when ``doc_ids`` is None); returns id -> task count.
+) -> dict[int, ReplaceOutcome]:
+    """Re-run extraction and linking on stored documents (all when ``doc_ids`` is None); id -> what changed.
 
-    Each document's tasks and criteria are replaced in one transaction with a change recorded, so the index
-    follows; an unknown id raises PARLENS-E020 before anything is replaced.
+    Each document's machine tasks and criteria are refreshed in one transaction with a change recorded, so the
+    index follows; rows a person touched (corrected, added, deleted, given a status or evidence) are kept and
+    counted in ``kept``. An unknown id raises PARLENS-E020 before anything is replaced.
     """
     stages = stages or resolve_stages()
     known = store.document_ids()
@@ -258,12 +259,11 @@ def reextract(
     missing = sorted(set(ids) - set(known))
     if missing:
         raise ParlensError("PARLENS-E020", "no document " + ", ".join(f"#{i}" for i in missing))
-    counts: dict[int, int] = {}
+    counts: dict[int, ReplaceOutcome] = {}
     for doc_id in ids:
         doc = store.get_document(doc_id).document
         tasks, doc_criteria = extract_and_link(doc, stages, ref_date)
-        store.replace_tasks(doc_id, tasks, doc_criteria)
-        counts[doc_id] = len(tasks)
+        counts[doc_id] = store.replace_tasks(doc_id, tasks, doc_criteria)
     if sync and counts:
         sync_index(store, stages)
     return counts

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     ocr_seconds_per_request: float = Field(300.0, ge=0, description="OCR CPU seconds at most per upload request.")
     ocr_pages_per_user_hour: int = Field(500, ge=0, description="Pages OCRed at most per user (API key, or the local user) in any hour.")
     ocr_seconds_per_user_hour: float = Field(1800.0, ge=0, description="OCR CPU seconds at most per user in any hour.")
+    scope_province: str | None = Field(None, description="Default scope of task lists, exports and the dashboard: this province's documents (e.g. Quảng Ninh); `province=` (empty) widens to all.")
+    scope_issuer: str | None = Field(None, description="Default scope by issuer (part of the name, e.g. Sở Nội vụ); `issuer=` (empty) widens to all.")
     search_cache_size: int = Field(512, ge=0, description="Search results the service keeps until the index changes (0 = off).")
 
     @property

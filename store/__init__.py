@@ -12,10 +12,10 @@ from __future__ import annotations
 from parlens.errors import ParlensError
 from parlens.settings import Settings, get_settings
 from parlens.store.migrate import apply_migrations, available_migrations, schema_version
-from parlens.store.sqlite import Change, DocumentSummary, Store, StoredDocument, StoredTask
+from parlens.store.sqlite import Change, DocumentSummary, ReplaceOutcome, Store, StoredDocument, StoredTask
 
 __all__ = [
-    "Change", "DocumentSummary", "Store", "StoredDocument", "StoredTask",
+    "Change", "DocumentSummary", "ReplaceOutcome", "Store", "StoredDocument", "StoredTask",
     "apply_migrations", "available_migrations", "open_store", "schema_version",
 ]
 

@@ -34,6 +34,7 @@ from parlens.model import (
 )
 from parlens.nlp.normalize import fold
 from parlens.store.migrate import apply_migrations
+from parlens.tracking.status import DEFAULT_STATUS, current_occurrence, timeliness
 
 
 @dataclass
@@ -75,6 +76,35 @@ class StoredTask:
     document_number: str | None
     document_issued_on: date | None
     document_type: str | None = None
+    document_issuer: str | None = None
+    document_province: str | None = None
+    status: str = DEFAULT_STATUS
+    completed_on: date | None = None
+    assignee: str | None = None
+    note: str | None = None
+    origin: str = "machine"  # "machine" | "human"
+    edited: bool = False  # a person corrected agency, role, task, deadline or criteria
+    due: date | None = None  # the due date shown: the task's own, or the current occurrence of a recurring duty
+    timeliness: str | None = None  # on the reference date the query used (tracking.status.TIMELINESS)
+    updated_at: str | None = None
+
+    @property
+    def recurring(self) -> bool:
+        return bool(self.task.deadline and self.task.deadline.recurrence)
+
+
+@dataclass
+class ReplaceOutcome:
+    """What re-extraction did to one document's tasks."""
+
+    kept: int = 0  # rows a person touched (edited, added, deleted, given a status or evidence): left as they are
+    updated: int = 0  # untouched machine rows extracted again: refreshed in place, same id
+    added: int = 0
+    removed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.kept + self.updated + self.added
 
 
 @dataclass
@@ -222,27 +252,74 @@ class Store:
             self._record_change(conn, doc_id, "upsert")
         return doc_id, True
 
-    def replace_tasks(self, doc_id: int, tasks: Iterable[Task], doc_criteria: Iterable[CriterionLink] = ()) -> None:
-        """Replace a document's tasks and criteria links (re-extraction) and record the change."""
+    def replace_tasks(
+        self, doc_id: int, tasks: Iterable[Task], doc_criteria: Iterable[CriterionLink] = ()
+    ) -> ReplaceOutcome:
+        """Re-extraction: refresh the machine's tasks of a document, keeping every row a person touched.
+
+        A row a person added, corrected, deleted (its tombstone), gave a status, assignee, note, occurrence or
+        evidence is kept as it is, and a newly extracted task with the same machine key (span, role and
+        agency as first extracted) is not added beside it. Untouched machine rows found again keep their id
+        and are refreshed; the others are removed. The document's criteria links are replaced. One
+        transaction, one change recorded.
+        """
         tasks = list(tasks)
         doc_criteria = list(doc_criteria)
+        outcome = ReplaceOutcome()
         with self.transaction() as conn:
             self._require(conn, doc_id)
-            conn.execute("DELETE FROM tasks WHERE document_id = ?", (doc_id,))
+            touched_keys: set[str] = set()
+            untouched: dict[str, list[int]] = {}
+            for row in conn.execute(
+                f"SELECT t.id, t.machine_key, {_TOUCHED} AS touched FROM tasks t WHERE t.document_id = ? ORDER BY t.seq",
+                (doc_id,),
+            ).fetchall():
+                if row["touched"]:
+                    outcome.kept += 1
+                    if row["machine_key"]:
+                        touched_keys.add(row["machine_key"])
+                else:
+                    untouched.setdefault(row["machine_key"] or "", []).append(row["id"])
+            next_seq = 1_000_000 + len(tasks)  # temporary, above any seq in use; renumbered below
+            for t in tasks:
+                key = machine_key(t)
+                if key in touched_keys:
+                    continue
+                same = untouched.get(key)
+                if same:
+                    self._refresh_task(conn, same.pop(0), t)
+                    outcome.updated += 1
+                else:
+                    self._insert_task(conn, doc_id, next_seq, t)
+                    next_seq += 1
+                    outcome.added += 1
+            stale = [task_id for ids in untouched.values() for task_id in ids]
+            conn.executemany("DELETE FROM tasks WHERE id = ?", [(task_id,) for task_id in stale])
+            outcome.removed = len(stale)
+            self._renumber(conn, doc_id)
             conn.execute("DELETE FROM document_criteria WHERE document_id = ?", (doc_id,))
-            self._insert_tasks(conn, doc_id, tasks)
             self._insert_doc_criteria(conn, doc_id, doc_criteria)
             self._record_change(conn, doc_id, "upsert")
+        return outcome
+
+    def _renumber(self, conn: sqlite3.Connection, doc_id: int) -> None:
+        """Give a document's tasks seq 0..n-1 in reading order (rows without a source span last)."""
+        ids = [r["id"] for r in conn.execute(
+            'SELECT id FROM tasks WHERE document_id = ? ORDER BY start = "end", start, seq, id', (doc_id,)
+        )]
+        conn.execute("UPDATE tasks SET seq = -1 - seq WHERE document_id = ?", (doc_id,))
+        conn.executemany("UPDATE tasks SET seq = ? WHERE id = ?", [(n, task_id) for n, task_id in enumerate(ids)])
 
     def delete_document(self, doc_id: int) -> None:
         """Delete a document with its blocks, tasks and links; drop its original when no other document uses it."""
         with self.transaction() as conn:
             sha256 = self._require(conn, doc_id)["sha256"]
+            evidence_files = [r[0] for r in conn.execute(
+                "SELECT DISTINCT e.file_sha256 FROM evidence e JOIN tasks t ON t.id = e.task_id "
+                "WHERE t.document_id = ? AND e.file_sha256 IS NOT NULL", (doc_id,))]
             conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
-            conn.execute(
-                "DELETE FROM files WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM documents WHERE sha256 = ?)",
-                (sha256, sha256),
-            )
+            for digest in [sha256, *evidence_files]:
+                drop_unused_file(conn, digest)
             self._record_change(conn, doc_id, "delete")
 
     def _require(self, conn: sqlite3.Connection, doc_id: int) -> sqlite3.Row:
@@ -288,24 +365,34 @@ class Store:
 
     def _insert_tasks(self, conn: sqlite3.Connection, doc_id: int, tasks: Sequence[Task]) -> None:
         for seq, t in enumerate(tasks):
-            d = t.deadline
-            cursor = conn.execute(
-                "INSERT INTO tasks (document_id, seq, agency, agency_id, agency_name, role, task, deadline_text, due, "
-                'recurrence, within, working_time, deadline_start, deadline_end, start, "end", page, rule) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    doc_id, seq, t.agency, t.agency_id, t.agency_name, t.role, t.task,
-                    d.text if d else None, _iso(d.due) if d else None,
-                    json.dumps(list(d.recurrence) if d else []), d.within if d else None,
-                    int(bool(d and d.working_time)), d.start if d else None, d.end if d else None,
-                    t.start, t.end, t.page, t.rule,
-                ),
-            )
-            task_id = cursor.lastrowid
-            conn.executemany(
-                "INSERT INTO task_criteria (task_id, code, name, score, explanation) VALUES (?, ?, ?, ?, ?)",
-                [(task_id, c.code, c.name, float(c.score), c.explanation) for c in _unique_codes(t.criteria)],
-            )
+            self._insert_task(conn, doc_id, seq, t)
+
+    def _insert_task(self, conn: sqlite3.Connection, doc_id: int, seq: int, t: Task, origin: str = "machine") -> int:
+        """Insert one task row with its criteria links; a machine row records its machine key."""
+        values = _task_values(t)
+        columns = ", ".join(f'"{c}"' for c in values)
+        cursor = conn.execute(
+            f'INSERT INTO tasks (document_id, seq, origin, machine_key, updated_at, {columns}) '
+            f"VALUES (?, ?, ?, ?, ?, {', '.join('?' for _ in values)})",
+            (doc_id, seq, origin, machine_key(t) if origin == "machine" else None, _now(), *values.values()),
+        )
+        task_id = int(cursor.lastrowid)
+        self._insert_task_criteria(conn, task_id, t.criteria)
+        return task_id
+
+    def _refresh_task(self, conn: sqlite3.Connection, task_id: int, t: Task) -> None:
+        """Overwrite an untouched machine row with a new extraction of the same task (same id)."""
+        values = _task_values(t)
+        sets = ", ".join(f'"{c}" = ?' for c in values)
+        conn.execute(f"UPDATE tasks SET {sets} WHERE id = ?", (*values.values(), task_id))
+        conn.execute("DELETE FROM task_criteria WHERE task_id = ?", (task_id,))
+        self._insert_task_criteria(conn, task_id, t.criteria)
+
+    def _insert_task_criteria(self, conn: sqlite3.Connection, task_id: int, links: Iterable[CriterionLink]) -> None:
+        conn.executemany(
+            "INSERT INTO task_criteria (task_id, code, name, score, explanation) VALUES (?, ?, ?, ?, ?)",
+            [(task_id, c.code, c.name, float(c.score), c.explanation) for c in _unique_codes(links)],
+        )
 
     def _insert_doc_criteria(self, conn: sqlite3.Connection, doc_id: int, links: Sequence[CriterionLink]) -> None:
         conn.executemany(
@@ -322,8 +409,8 @@ class Store:
         """The stored document with metadata, blocks and pages; PARLENS-E020 when the id is unknown."""
         with self._lock:
             row = self._conn.execute(
-                "SELECT d.*, f.size AS file_size, (SELECT count(*) FROM tasks t WHERE t.document_id = d.id) AS n_tasks "
-                "FROM documents d LEFT JOIN files f ON f.sha256 = d.sha256 WHERE d.id = ?",
+                "SELECT d.*, f.size AS file_size, (SELECT count(*) FROM tasks t WHERE t.document_id = d.id "
+                "AND t.deleted_at IS NULL) AS n_tasks FROM documents d LEFT JOIN files f ON f.sha256 = d.sha256 WHERE d.id = ?",
                 (doc_id,),
             ).fetchone()
             if row is None:
@@ -398,7 +485,8 @@ class Store:
             total = self._conn.execute(f"SELECT count(*) FROM documents d {clause}", params).fetchone()[0]
             rows = self._conn.execute(
                 "SELECT d.id, d.doc_type, d.number, d.issued_on, d.title, d.subject, d.issuer, d.source_name, "
-                "d.media_type, d.ingested_at, (SELECT count(*) FROM tasks t WHERE t.document_id = d.id) AS n_tasks "
+                "d.media_type, d.ingested_at, (SELECT count(*) FROM tasks t WHERE t.document_id = d.id "
+                "AND t.deleted_at IS NULL) AS n_tasks "
                 f"FROM documents d {clause} ORDER BY d.issued_on IS NULL, d.issued_on DESC, d.id DESC "
                 "LIMIT ? OFFSET ?",
                 [*params, int(limit), int(offset)],
@@ -421,64 +509,92 @@ class Store:
         due_before: date | None = None,
         due_after: date | None = None,
         recurring: bool | None = None,
+        *,
+        status: str | None = None,
+        timeliness: str | None = None,
+        on: date | None = None,
+        province: str | None = None,
+        issuer: str | None = None,
+        year: int | None = None,
+        task_ids: Sequence[int] | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[StoredTask]:
-        """Tasks matching every given filter, in document then reading order, with their criteria links.
+        """Tasks matching every given filter, in document then reading order, with criteria links and tracking.
 
         ``criterion`` matches a code and its sub-codes ("PAR.7" also finds "PAR.7.2"); ``due_before`` and
-        ``due_after`` are inclusive and only match tasks with a resolved due date; ``recurring`` selects tasks
-        whose deadline repeats (or not).
+        ``due_after`` are inclusive and match the due date shown (a recurring duty's current occurrence);
+        ``recurring`` selects tasks whose deadline repeats (or not); ``status`` and ``timeliness`` are codes of
+        :mod:`parlens.tracking.status`, judged on ``on`` (today by default); ``province``, ``issuer`` (parts of
+        the names, ignoring case and accents) and ``year`` (of the document's date) scope by the document.
+        Deleted tasks never appear.
         """
-        clause, params = _task_filters(
-            document_id, agency_id, role, criterion, due_before, due_after, recurring
-        )
+        return self._select_tasks(
+            _TaskQuery(document_id, agency_id, role, criterion, due_before, due_after, recurring, status, timeliness,
+                       on, province, issuer, year, task_ids),
+            limit, offset,
+        )[1]
+
+    def count_tasks(self, *args: Any, **kwargs: Any) -> int:
+        """How many tasks ``get_tasks`` would return for these filters without a limit."""
+        kwargs.pop("limit", None)
+        kwargs.pop("offset", None)
+        query = _TaskQuery(*args, **kwargs)
+        if query.needs_tracking:
+            return self._select_tasks(query, None, 0)[0]
+        clause, params = query.where()
+        return self._query(f"SELECT count(*) AS n FROM tasks t JOIN documents d ON d.id = t.document_id {clause}",
+                           params)[0]["n"]
+
+    def _select_tasks(self, query: _TaskQuery, limit: int | None, offset: int) -> tuple[int, list[StoredTask]]:
+        """``(total, page)``: SQL filters and paging, or (with tracking filters) filtering after tracking."""
+        clause, params = query.where()
         paging = ""
-        if limit is not None:
+        if limit is not None and not query.needs_tracking:
             paging = " LIMIT ? OFFSET ?"
-            params += [int(limit), int(offset)]
+            params = [*params, int(limit), int(offset)]
+        on = query.on or date.today()
         with self._lock:
             rows = self._conn.execute(
-                "SELECT t.*, d.title AS d_title, d.number AS d_number, d.issued_on AS d_issued_on, d.doc_type AS d_type "
+                "SELECT t.*, d.title AS d_title, d.number AS d_number, d.issued_on AS d_issued_on, d.doc_type AS d_type, "
+                "d.issuer AS d_issuer, d.province AS d_province, d.ingested_at AS d_ingested_at "
                 f"FROM tasks t JOIN documents d ON d.id = t.document_id {clause} ORDER BY t.document_id, t.seq{paging}",
                 params,
             ).fetchall()
-            links = self._criteria_for([r["id"] for r in rows])
-        return [
-            StoredTask(
-                id=r["id"], document_id=r["document_id"], task=_task(r, links.get(r["id"], [])),
-                document_title=r["d_title"], document_number=r["d_number"],
-                document_issued_on=_date(r["d_issued_on"]), document_type=r["d_type"],
-            )
-            for r in rows
-        ]
+            ids = [r["id"] for r in rows]
+            links = self._criteria_for(ids)
+            occurrences = self._occurrences_for([r["id"] for r in rows if r["recurrence"] != "[]"])
+        stored = [_stored_task(r, links.get(r["id"], []), occurrences.get(r["id"], {}), on) for r in rows]
+        if not query.needs_tracking:
+            return len(stored), stored
+        stored = [st for st in stored if query.keeps(st)]
+        total = len(stored)
+        if limit is not None:
+            stored = stored[int(offset): int(offset) + int(limit)]
+        return total, stored
 
-    def count_tasks(
-        self,
-        document_id: int | None = None,
-        agency_id: str | None = None,
-        role: str | None = None,
-        criterion: str | None = None,
-        due_before: date | None = None,
-        due_after: date | None = None,
-        recurring: bool | None = None,
-    ) -> int:
-        """How many tasks ``get_tasks`` would return for these filters without a limit."""
-        clause, params = _task_filters(document_id, agency_id, role, criterion, due_before, due_after, recurring)
-        return self._query(f"SELECT count(*) AS n FROM tasks t {clause}", params)[0]["n"]
+    def _occurrences_for(self, task_ids: list[int]) -> dict[int, dict[date, sqlite3.Row]]:
+        found: dict[int, dict[date, sqlite3.Row]] = {}
+        for i in range(0, len(task_ids), 500):
+            chunk = task_ids[i : i + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for r in self._conn.execute(f"SELECT * FROM task_occurrences WHERE task_id IN ({marks})", chunk):
+                found.setdefault(r["task_id"], {})[date.fromisoformat(r["due"])] = r
+        return found
 
     def agency_task_counts(self) -> list[tuple[str, str, int]]:
         """``(agency_id, name, tasks)`` for every resolved agency holding tasks, most tasks first."""
         rows = self._query(
             "SELECT agency_id, COALESCE(MAX(agency_name), MAX(agency)) AS name, count(*) AS n FROM tasks "
-            "WHERE agency_id IS NOT NULL GROUP BY agency_id ORDER BY n DESC, name"
+            "WHERE agency_id IS NOT NULL AND deleted_at IS NULL GROUP BY agency_id ORDER BY n DESC, name"
         )
         return [(r["agency_id"], r["name"], r["n"]) for r in rows]
 
     def criterion_task_counts(self) -> dict[str, int]:
         """Tasks per criterion code, a task counted once under each code it links to and each ancestor."""
         codes_by_task: dict[int, set[str]] = {}
-        for r in self._query("SELECT task_id, code FROM task_criteria"):
+        for r in self._query("SELECT c.task_id, c.code FROM task_criteria c JOIN tasks t ON t.id = c.task_id "
+                             "WHERE t.deleted_at IS NULL"):
             parts = r["code"].split(".")
             codes_by_task.setdefault(r["task_id"], set()).update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
         counts: dict[str, int] = {}
@@ -526,7 +642,8 @@ class Store:
     def stats(self) -> dict[str, Any]:
         """Counts for a status page: documents, tasks, originals' bytes, schema version, last change."""
         row = self._query(
-            "SELECT (SELECT count(*) FROM documents) AS documents, (SELECT count(*) FROM tasks) AS tasks, "
+            "SELECT (SELECT count(*) FROM documents) AS documents, "
+            "(SELECT count(*) FROM tasks WHERE deleted_at IS NULL) AS tasks, "
             "(SELECT coalesce(sum(size), 0) FROM files) AS original_bytes, "
             "(SELECT coalesce(max(seq), 0) FROM changes) AS last_change_seq"
         )[0]
@@ -537,41 +654,110 @@ class Store:
         return self._query("SELECT coalesce(max(seq), 0) AS s FROM changes")[0]["s"]
 
 
-def _task_filters(
-    document_id: int | None,
-    agency_id: str | None,
-    role: str | None,
-    criterion: str | None,
-    due_before: date | None,
-    due_after: date | None,
-    recurring: bool | None,
-) -> tuple[str, list[Any]]:
-    """The WHERE clause (on ``tasks t``) and parameters shared by ``get_tasks`` and ``count_tasks``."""
-    where: list[str] = []
-    params: list[Any] = []
-    if document_id is not None:
-        where.append("t.document_id = ?")
-        params.append(document_id)
-    if agency_id:
-        where.append("t.agency_id = ?")
-        params.append(agency_id)
-    if role:
-        where.append("t.role = ?")
-        params.append(role)
-    if criterion:
-        where.append(
-            "EXISTS (SELECT 1 FROM task_criteria c WHERE c.task_id = t.id AND (c.code = ? OR c.code LIKE ? ESCAPE '\\'))"
-        )
-        params += [criterion, criterion.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ".%"]
-    if due_before:
-        where.append("t.due IS NOT NULL AND t.due <= ?")
-        params.append(due_before.isoformat())
-    if due_after:
-        where.append("t.due IS NOT NULL AND t.due >= ?")
-        params.append(due_after.isoformat())
-    if recurring is not None:
-        where.append("t.recurrence != '[]'" if recurring else "t.recurrence = '[]'")
-    return (f"WHERE {' AND '.join(where)}" if where else ""), params
+# A row a person has touched: re-extraction leaves it as it is.
+_TOUCHED = (
+    "(t.origin = 'human' OR t.edited = 1 OR t.deleted_at IS NOT NULL OR t.status != 'chua_thuc_hien' "
+    "OR t.completed_on IS NOT NULL OR t.assignee IS NOT NULL OR t.note IS NOT NULL "
+    "OR EXISTS (SELECT 1 FROM task_occurrences o WHERE o.task_id = t.id) "
+    "OR EXISTS (SELECT 1 FROM evidence e WHERE e.task_id = t.id))"
+)
+
+
+def machine_key(t: Task) -> str:
+    """What identifies a machine-extracted task across re-extractions: span, role and agency as written."""
+    return f"{t.start}:{t.end}:{t.role}:{t.agency}"
+
+
+def _task_values(t: Task) -> dict[str, Any]:
+    """The ``tasks`` columns holding a Task's extracted content (not its tracking state)."""
+    d = t.deadline
+    return {
+        "agency": t.agency, "agency_id": t.agency_id, "agency_name": t.agency_name, "role": t.role, "task": t.task,
+        "deadline_text": d.text if d else None, "due": _iso(d.due) if d else None,
+        "recurrence": json.dumps(list(d.recurrence) if d else []), "within": d.within if d else None,
+        "working_time": int(bool(d and d.working_time)), "deadline_start": d.start if d else None,
+        "deadline_end": d.end if d else None, "start": t.start, "end": t.end, "page": t.page, "rule": t.rule,
+    }
+
+
+def drop_unused_file(conn: sqlite3.Connection, sha256: str) -> None:
+    """Delete an original/evidence file no document and no evidence refers to any more."""
+    conn.execute(
+        "DELETE FROM files WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM documents WHERE sha256 = ?) "
+        "AND NOT EXISTS (SELECT 1 FROM evidence WHERE file_sha256 = ?)",
+        (sha256, sha256, sha256),
+    )
+
+
+@dataclass
+class _TaskQuery:
+    """The filters of ``get_tasks``/``count_tasks``: SQL for the stored columns, Python for tracking."""
+
+    document_id: int | None = None
+    agency_id: str | None = None
+    role: str | None = None
+    criterion: str | None = None
+    due_before: date | None = None
+    due_after: date | None = None
+    recurring: bool | None = None
+    status: str | None = None
+    timeliness: str | None = None
+    on: date | None = None
+    province: str | None = None
+    issuer: str | None = None
+    year: int | None = None
+    task_ids: Sequence[int] | None = None
+
+    @property
+    def needs_tracking(self) -> bool:
+        """Filters on the shown due date, status or timeliness depend on occurrences: judged after the query."""
+        return any(v is not None for v in (self.due_before, self.due_after, self.status, self.timeliness))
+
+    def keeps(self, st: StoredTask) -> bool:
+        if self.status is not None and st.status != self.status:
+            return False
+        if self.timeliness is not None and st.timeliness != self.timeliness:
+            return False
+        if self.due_before is not None and (st.due is None or st.due > self.due_before):
+            return False
+        if self.due_after is not None and (st.due is None or st.due < self.due_after):
+            return False
+        return True
+
+    def where(self) -> tuple[str, list[Any]]:
+        """The WHERE clause (on ``tasks t`` joined with ``documents d``) and its parameters."""
+        where: list[str] = ["t.deleted_at IS NULL"]
+        params: list[Any] = []
+        if self.document_id is not None:
+            where.append("t.document_id = ?")
+            params.append(self.document_id)
+        if self.task_ids is not None:
+            where.append(f"t.id IN ({', '.join('?' for _ in self.task_ids) or 'NULL'})")
+            params += [int(i) for i in self.task_ids]
+        if self.agency_id:
+            where.append("t.agency_id = ?")
+            params.append(self.agency_id)
+        if self.role:
+            where.append("t.role = ?")
+            params.append(self.role)
+        if self.criterion:
+            where.append(
+                "EXISTS (SELECT 1 FROM task_criteria c WHERE c.task_id = t.id AND (c.code = ? OR c.code LIKE ? ESCAPE '\\'))"
+            )
+            escaped = self.criterion.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params += [self.criterion, escaped + ".%"]
+        if self.recurring is not None:
+            where.append("t.recurrence != '[]'" if self.recurring else "t.recurrence = '[]'")
+        if self.province:
+            where.append("instr(pl_fold(d.province), pl_fold(?)) > 0")
+            params.append(self.province)
+        if self.issuer:
+            where.append("(instr(pl_fold(d.issuer), pl_fold(?)) > 0 OR instr(pl_fold(d.issuer_parent), pl_fold(?)) > 0)")
+            params += [self.issuer, self.issuer]
+        if self.year is not None:
+            where.append("substr(d.issued_on, 1, 4) = ?")
+            params.append(f"{int(self.year):04d}")
+        return "WHERE " + " AND ".join(where), params
 
 
 def _unique_codes(links: Iterable[CriterionLink]) -> list[CriterionLink]:
@@ -605,4 +791,30 @@ def _task(row: sqlite3.Row, criteria: list[CriterionLink]) -> Task:
         agency=row["agency"], role=row["role"], task=row["task"], start=row["start"], end=row["end"],
         page=row["page"], agency_id=row["agency_id"], agency_name=row["agency_name"], deadline=deadline,
         criteria=criteria, rule=row["rule"],
+    )
+
+
+def _anchor(row: sqlite3.Row) -> date:
+    """Where a recurring duty starts: the document's date, else the day it was taken in."""
+    return _date(row["d_issued_on"]) or date.fromisoformat(row["d_ingested_at"][:10])
+
+
+def _stored_task(row: sqlite3.Row, links: list[CriterionLink], occurrences: dict[date, sqlite3.Row], on: date) -> StoredTask:
+    """A StoredTask with its tracking state on ``on`` (a recurring duty shows its current occurrence)."""
+    task = _task(row, links)
+    status, completed_on, note, due = row["status"], _date(row["completed_on"]), row["note"], _date(row["due"])
+    if task.deadline and task.deadline.recurrence:
+        done = {d for d, occ in occurrences.items() if occ["status"] == "hoan_thanh"}
+        due = current_occurrence(task.deadline.recurrence, _anchor(row), on, done)
+        occ = occurrences.get(due) if due else None
+        status = occ["status"] if occ else DEFAULT_STATUS
+        completed_on = _date(occ["completed_on"]) if occ else None
+        note = (occ["note"] if occ and occ["note"] else None) or note
+    return StoredTask(
+        id=row["id"], document_id=row["document_id"], task=task,
+        document_title=row["d_title"], document_number=row["d_number"], document_issued_on=_date(row["d_issued_on"]),
+        document_type=row["d_type"], document_issuer=row["d_issuer"], document_province=row["d_province"],
+        status=status, completed_on=completed_on, assignee=row["assignee"], note=note, origin=row["origin"],
+        edited=bool(row["edited"]), due=due, timeliness=timeliness(due, status, completed_on, on),
+        updated_at=row["updated_at"],
     )

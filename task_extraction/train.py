@@ -86,9 +86,18 @@ class Sample:
         return m.group(1) if m else "other"
 
 
-def sources(corpus: Path | None = DEFAULT_CORPUS, devset: Path | None = DEFAULT_DEVSET) -> list[Source]:
-    """The parts that are present: the own corpus, then the devset parts found under ``devset``."""
+def sources(corpus: Path | None = DEFAULT_CORPUS, devset: Path | None = DEFAULT_DEVSET,
+            reviewed: tuple[Path, Path] | None = None) -> list[Source]:
+    """The parts that are present: the own corpus, staff-reviewed tasks (``parlens export-gold``: the gold file
+    and the folder of originals), then the devset parts found under ``devset``."""
     out: list[Source] = []
+    if reviewed is not None:
+        gold, folder = reviewed
+        if not gold.is_file() or not folder.is_dir():
+            from parlens.errors import ParlensError
+
+            raise ParlensError("PARLENS-E010", f"{gold} and {folder} (from parlens export-gold --originals)")
+        out.append(Source("staff reviewed", gold, folder, False, "reviewed"))
     if corpus is not None and (corpus / "gold.jsonl").is_file() and (corpus / "samples").is_dir():
         out.append(Source("own corpus", corpus / "gold.jsonl", corpus / "samples", False, "own"))
     if corpus is not None and (corpus / "negatives").is_dir():
@@ -376,7 +385,7 @@ def format_report(report: dict) -> str:
 
 # ------------------------------------------------------------------ the whole run
 def train(corpus: Path | None = DEFAULT_CORPUS, devset: Path | None = DEFAULT_DEVSET, out: Path | None = None, *,
-          loo: bool = True, log: Callable[[str], None] | None = None,
+          loo: bool = True, log: Callable[[str], None] | None = None, reviewed: tuple[Path, Path] | None = None,
           c_grid: tuple[float, ...] = C_GRID, class_weights: tuple = CLASS_WEIGHTS) -> dict:
     """Read the sources, pick the setting and threshold by LOO, train on everything and write the model.
 
@@ -385,11 +394,11 @@ def train(corpus: Path | None = DEFAULT_CORPUS, devset: Path | None = DEFAULT_DE
     """
     from parlens.errors import ParlensError
 
-    srcs = sources(corpus, devset)
+    srcs = sources(corpus, devset, reviewed)
     if not srcs:
         raise ParlensError("PARLENS-E010", f"no training data: {corpus}/gold.jsonl and {corpus}/samples are needed")
     samples = read_samples(srcs, log=log)
-    devset_used = any(not src.group.startswith("own") for src in srcs)
+    devset_used = any(not src.group.startswith(("own", "reviewed")) for src in srcs)
     report: dict = {"sources": [{"part": s.part, "folder": _shown(s.folder),
                                  "documents": sum(1 for x in samples if x.part == s.part)} for s in srcs]}
     report["counts"] = _counts(samples)

@@ -306,9 +306,11 @@ def reextract(
             counts = pipeline.reextract(store, None if all_documents else doc_ids, ref_date=reference)
         except ParlensError as exc:
             raise fail(exc) from exc
-    for doc_id, n in counts.items():
-        typer.echo(f"#{doc_id}: {n} tasks")
-    typer.echo(f"re-extracted {len(counts)} documents")
+    for doc_id, outcome in counts.items():
+        typer.echo(f"#{doc_id}: {outcome.total} tasks ({outcome.updated} refreshed, {outcome.added} new, "
+                   f"{outcome.removed} removed, {outcome.kept} kept as people left them)")
+    kept = sum(o.kept for o in counts.values())
+    typer.echo(f"re-extracted {len(counts)} documents; {kept} tasks a person touched were kept")
 
 
 def register(app: typer.Typer) -> None:

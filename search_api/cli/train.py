@@ -23,6 +23,8 @@ def train_extractor_command(
     out: Annotated[Optional[Path], typer.Option("--out", help="Where to write the model. Default: task_extraction/data/scorer.json.")] = None,
     loo: Annotated[bool, typer.Option("--loo", help="Choose the setting and threshold leave-one-document-out and print the scores per part (about a minute).")] = False,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the report (counts, setting, per-part scores) here.")] = None,
+    reviewed: Annotated[Optional[Path], typer.Option("--reviewed", help="Gold JSONL from `parlens export-gold` (staff corrections) to train on too.")] = None,
+    reviewed_originals: Annotated[Optional[Path], typer.Option("--reviewed-originals", help="The folder `parlens export-gold --originals` wrote.")] = None,
 ) -> None:
     """Train the scorer that keeps or drops extraction candidates, on every annotated document available."""
     from parlens.task_extraction import train
@@ -30,8 +32,11 @@ def train_extractor_command(
     def log(line: str) -> None:
         typer.echo(line, err=True)
 
+    if (reviewed is None) != (reviewed_originals is None):
+        raise typer.BadParameter("--reviewed and --reviewed-originals go together")
     try:
-        report = train.train(corpus or train.DEFAULT_CORPUS, devset or train.DEFAULT_DEVSET, out, loo=loo, log=log)
+        report = train.train(corpus or train.DEFAULT_CORPUS, devset or train.DEFAULT_DEVSET, out, loo=loo, log=log,
+                             reviewed=(reviewed, reviewed_originals) if reviewed else None)
     except ParlensError as exc:
         raise fail(exc) from exc
     if report.get("note"):

@@ -1,0 +1,1 @@
+"""What staff do with tasks after extraction: status, timeliness, recurring occurrences, gold exports."""
