@@ -19,7 +19,7 @@ from parlens.reports import registry
 from parlens.reports.tasklist import from_stored
 
 if TYPE_CHECKING:
-    from parlens.store import StoredTask
+    from parlens.store import Store, StoredTask
 
 
 def export_format(name: str) -> registry.Format:
@@ -30,10 +30,22 @@ def export_format(name: str) -> registry.Format:
         raise ParlensError("PARLENS-E052", str(exc)) from None
 
 
-def export_tasks(stored: list[StoredTask], fmt: str, *, on: date | None = None,
+def export_tasks(stored: list[StoredTask], fmt: str, *, store: Store | None = None, on: date | None = None,
                  title: str = "Danh sách nhiệm vụ") -> bytes:
-    """Bytes of stored tasks in ``fmt`` (csv with BOM for Excel, the xlsx tracker, an iCalendar, json, table)."""
-    return export_format(fmt).render(from_stored(stored, on=on, title=title))
+    """Bytes of stored tasks in ``fmt`` (csv with BOM for Excel, the xlsx tracker, an iCalendar, json, table).
+
+    With ``store``, the other tasks of the same documents name the leads and partners of a filtered list
+    (a support record listed alone still shows its lead).
+    """
+    return export_format(fmt).render(from_stored(stored, on=on, title=title, context=sibling_tasks(store, stored)))
+
+
+def sibling_tasks(store: Store | None, stored: list[StoredTask]) -> list[StoredTask]:
+    """Every task of the documents ``stored`` comes from (none without a store)."""
+    if store is None:
+        return []
+    documents = list(dict.fromkeys(st.document_id for st in stored))
+    return [sibling for doc_id in documents for sibling in store.get_tasks(document_id=doc_id)]
 
 
 def export_file_name(fmt: str, *, stem: str = "nhiem-vu", on: date | None = None) -> str:

@@ -102,10 +102,10 @@ def _json(report: TaskReport) -> bytes:
     tasks = []
     for item in report.items:
         entry = item.task.to_contract()
-        if item.id is not None:
-            entry = {"id": item.id, "document_id": item.document.id, **entry, "status": item.status,
-                     "completed_on": _iso(item.completed_on), "assignee": item.assignee, "note": item.note,
-                     "due": _iso(item.due), "timeliness": item.timeliness}
+        if item.id is not None:  # the shape of GET /tasks
+            entry = {"id": item.id, "document_id": item.document.id, **entry, "tracking": {
+                "status": item.status, "completed_on": _iso(item.completed_on), "assignee": item.assignee,
+                "note": item.note, "due": _iso(item.due), "timeliness": item.timeliness}}
         tasks.append(entry)
     header = report.document.header() if report.document else None
     return json.dumps({"document": header, "tasks": tasks}, ensure_ascii=False).encode("utf-8")

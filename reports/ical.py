@@ -84,7 +84,7 @@ def tasks_ics(report: TaskReport) -> bytes:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", report.title)
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
-    for item, (lead, _) in zip(report.items, lead_and_partners(report.items)):
+    for item, (lead, _) in zip(report.items, lead_and_partners(report.items, report.context)):
         start = first_day(item, report.on)
         if start is None:
             continue

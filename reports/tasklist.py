@@ -60,12 +60,17 @@ class ReportTask:
 
 @dataclass(frozen=True)
 class TaskReport:
-    """What a renderer gets: the records in order, the one document they come from (if one), the date of the report."""
+    """What a renderer gets: the records in order, the one document they come from (if one), the date of the report.
+
+    ``context`` holds other records of the same documents that are not listed (a list filtered by agency or
+    role): they only name the lead and the partners of the records listed.
+    """
 
     items: list[ReportTask]
     document: SourceDocument | None = None
     on: date = field(default_factory=date.today)
     title: str = "Danh sách nhiệm vụ"
+    context: list[ReportTask] = field(default_factory=list)
 
 
 def source_document(doc: Document | DocumentMetadata | dict | None) -> SourceDocument:
@@ -99,14 +104,19 @@ def from_extracted(doc: Document | DocumentMetadata | dict | None, tasks: list[T
     return TaskReport(items, source, on)
 
 
+def _stored_item(st: StoredTask) -> ReportTask:
+    source = SourceDocument(id=st.document_id, title=st.document_title, doc_type=st.document_type,
+                            number=st.document_number, issued_on=st.document_issued_on, issuer=st.document_issuer)
+    return ReportTask(st.task, source, id=st.id, status=st.status, completed_on=st.completed_on,
+                      assignee=st.assignee, note=st.note, due=st.due, timeliness=st.timeliness)
+
+
 def from_stored(stored: list[StoredTask], *, on: date | None = None, document: SourceDocument | None = None,
-                title: str = "Danh sách nhiệm vụ") -> TaskReport:
-    """The report of stored tasks (any number of documents), with their ids and tracking state."""
-    items = []
-    for st in stored:
-        source = SourceDocument(id=st.document_id, title=st.document_title, doc_type=st.document_type,
-                                number=st.document_number, issued_on=st.document_issued_on,
-                                issuer=st.document_issuer)
-        items.append(ReportTask(st.task, source, id=st.id, status=st.status, completed_on=st.completed_on,
-                                assignee=st.assignee, note=st.note, due=st.due, timeliness=st.timeliness))
-    return TaskReport(items, document, on or date.today(), title)
+                title: str = "Danh sách nhiệm vụ", context: list[StoredTask] = ()) -> TaskReport:
+    """The report of stored tasks (any number of documents), with their ids and tracking state.
+
+    ``context``: other stored tasks of the same documents (those already listed are skipped).
+    """
+    listed = {st.id for st in stored}
+    extra = [_stored_item(st) for st in context if st.id not in listed]
+    return TaskReport([_stored_item(st) for st in stored], document, on or date.today(), title, extra)

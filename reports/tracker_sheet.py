@@ -128,13 +128,15 @@ def _unique(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(n for n in names if n))
 
 
-def lead_and_partners(items: list[ReportTask]) -> list[tuple[str, str]]:
-    """("Cơ quan chủ trì", "Cơ quan phối hợp") of each record.
+def lead_and_partners(listed: list[ReportTask], context: list[ReportTask] = ()) -> list[tuple[str, str]]:
+    """("Cơ quan chủ trì", "Cơ quan phối hợp") of each listed record.
 
     A lead row: the agency itself and the support agencies of the same span. A support row: the lead(s) of
     the same span in the same document, else of a span that overlaps it, else the issuer of the document
-    (the body that assigned the duty answers for it), and the agency itself as partner.
+    (the body that assigned the duty answers for it), and the agency itself as partner. ``context`` records
+    (same documents, not listed) count as leads and partners too.
     """
+    items = [*listed, *context]
     by_doc: dict[Any, list[int]] = {}
     for i, item in enumerate(items):
         key = item.document.id if item.document.id is not None else (item.document.source_name, item.document.number)
@@ -142,6 +144,8 @@ def lead_and_partners(items: list[ReportTask]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = [("", "")] * len(items)
     for indexes in by_doc.values():
         for i in indexes:
+            if i >= len(listed):
+                continue
             t = items[i].task
             same = [items[j].task for j in indexes if (items[j].task.start, items[j].task.end) == (t.start, t.end)]
             if t.role == "lead":
@@ -155,7 +159,7 @@ def lead_and_partners(items: list[ReportTask]) -> list[tuple[str, str]]:
             if not leads and items[i].document.issuer:
                 leads = [issuer_vi(items[i].document.issuer)]
             out[i] = ("; ".join(leads), agency_vi(t))
-    return out
+    return out[:len(listed)]
 
 
 def tracker_rows(report: TaskReport) -> list[list[Any]]:
@@ -163,7 +167,7 @@ def tracker_rows(report: TaskReport) -> list[list[Any]]:
     from parlens.tracking.status import STATUS_VI, TIMELINESS_VI
 
     rows = []
-    roles = lead_and_partners(report.items)
+    roles = lead_and_partners(report.items, report.context)
     for n, (item, (lead, partners)) in enumerate(zip(report.items, roles), start=1):
         t, d = item.task, item.task.deadline
         deadline: Any = item.due or (d.text if d else "")

@@ -27,6 +27,7 @@ def version() -> None:
 COMMAND_MODULES = [
     "parlens.search_api.cli.documents",  # ingest, show, list, delete
     "parlens.search_api.cli.tasks",  # tasks, eval
+    "parlens.search_api.cli.tracker",  # tasks-import
     "parlens.search_api.cli.train",  # train-extractor
     "parlens.search_api.cli.criteria",  # criteria, who, coverage
     "parlens.search_api.cli.search",  # search, reindex, eval-search

@@ -14,7 +14,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from parlens.search_api.http import criteria, documents, search, system, tasks
+from parlens.search_api.http import criteria, documents, search, system, tasks, tracker_io
 from parlens.search_api.http.errors import install_error_handlers
 from parlens.search_api.http.jobs import JobManager
 from parlens.search_api.http.limits import RequestBodyLimit
@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.add_middleware(RequestBodyLimit, max_bytes=settings.max_request_bytes)
     install_error_handlers(app)
-    for module in (documents, search, tasks, criteria, system):
+    for module in (documents, search, tracker_io, tasks, criteria, system):
         app.include_router(module.router)
     from parlens.search_api.web import pages
 
