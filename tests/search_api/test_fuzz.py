@@ -72,7 +72,8 @@ def fuzz_clients(tmp_path_factory: pytest.TempPathFactory):
         if len(seen) > 50:  # the whole run, not one operation picked with -k
             # Requests went through as the local admin (no 401/403/421: the host guard and roles let them in),
             # and enough were valid to reach the store and the index.
-            refused = [s for s in seen if s[2] in (401, 403, 421) and s[1] != "/dang-nhap"]  # a wrong key there is 401
+            # A wrong key is 401 where one is sent: /dang-nhap, and the calendar feed's ?token=.
+            refused = [s for s in seen if s[2] in (401, 403, 421) and s[1] not in ("/dang-nhap", "/lich/{agency}.ics")]
             assert not refused, refused[:5]
             assert sum(200 <= s[2] < 300 for s in seen) >= 50, sorted(set(seen))[:20]
 
