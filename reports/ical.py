@@ -5,11 +5,6 @@ duty starts on its first occurrence on or after the document date and repeats by
 ``tracking.status`` counts occurrences (a period without a named day is due on its last day), so a calendar
 app shows the same days as the tracker. The UID ``parlens-task-{id}@parlens`` stays the same across exports,
 so a subscribed calendar (``GET /lich/{agency}.ics``) updates events instead of duplicating them.
-
->>> calendar_rule("FREQ=MONTHLY;INTERVAL=3")
-'FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1'
->>> calendar_rule("FREQ=MONTHLY;BYMONTHDAY=15")
-'FREQ=MONTHLY;BYMONTHDAY=15'
 """
 
 from __future__ import annotations
@@ -21,30 +16,9 @@ from parlens.reports.formats import ROLE_VI, agency_vi
 from parlens.reports.registry import Format, register
 from parlens.reports.tasklist import ReportTask, TaskReport
 from parlens.reports.tracker_sheet import lead_and_partners, recurrence_vi, source_label
+from parlens.tracking.status import period_rule
 
 PRODID = "-//parlens//nhiem vu//VI"
-
-
-def calendar_rule(rule: str) -> str:
-    """An RRULE value as calendar apps must read it to fall on the days ``tracking.status.occurrences`` gives.
-
-    Monthly without a day: the last day of the month; every 3 or 6 months: the last day of each quarter or
-    half-year; yearly without a month: 31 December; yearly with a month but no day: the month's last day.
-    """
-    parts = {k: v for k, v in (p.split("=", 1) for p in rule.upper().split(";") if "=" in p) if k != "DTSTART"}
-    freq = parts.get("FREQ")
-    interval = parts.get("INTERVAL", "1") or "1"
-    if freq == "MONTHLY" and "BYMONTHDAY" not in parts and "BYDAY" not in parts:
-        parts["BYMONTHDAY"] = "-1"
-        if interval in ("3", "6") and "BYMONTH" not in parts:
-            parts.update(FREQ="YEARLY", BYMONTH="3,6,9,12" if interval == "3" else "6,12")
-            parts.pop("INTERVAL")
-            parts["BYMONTHDAY"] = parts.pop("BYMONTHDAY")  # keep BYMONTH before BYMONTHDAY
-    elif freq == "YEARLY" and "BYMONTH" not in parts and "BYYEARDAY" not in parts:
-        parts.update(BYMONTH="12", BYMONTHDAY="31")
-    elif freq == "YEARLY" and "BYMONTHDAY" not in parts:
-        parts["BYMONTHDAY"] = "-1"
-    return ";".join(f"{k}={v}" for k, v in parts.items())
 
 
 def event_uid(item: ReportTask) -> str:
@@ -108,7 +82,7 @@ def tasks_ics(report: TaskReport) -> bytes:
         event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
         for rule in d.recurrence:
             try:
-                event.add("rrule", vRecur.from_ical(calendar_rule(rule)))
+                event.add("rrule", vRecur.from_ical(period_rule(rule)))
             except ValueError:
                 continue
         cal.add_component(event)

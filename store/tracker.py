@@ -114,6 +114,11 @@ def task_history(store: Store, task_id: int) -> list[dict[str, Any]]:
              "after": json.loads(r["after"])} for r in rows]
 
 
+def reviewed_documents(store: Store) -> list[int]:
+    """Documents with at least one change a person made to their tasks, ascending."""
+    return [r["document_id"] for r in store._query("SELECT DISTINCT document_id FROM task_history ORDER BY document_id")]
+
+
 def occurrence_states(store: Store, task_id: int) -> dict[date, dict[str, Any]]:
     """The occurrences of a recurring task someone gave a status: due date → ``{status, completed_on, note}``."""
     return {
@@ -438,6 +443,6 @@ def delete_evidence(store: Store, evidence_id: int, actor: str) -> None:
 
 __all__ = [
     "EDIT_FIELDS", "Evidence", "check_changes", "FIELDS", "STATUSES", "TRACK_FIELDS", "add_evidence", "add_task", "delete_evidence",
-    "delete_task", "evidence_file", "get_task", "list_evidence", "occurrence_states", "parse_day", "task_history",
+    "delete_task", "evidence_file", "reviewed_documents", "get_task", "list_evidence", "occurrence_states", "parse_day", "task_history",
     "tasks_with_evidence", "update_task", "update_tasks",
 ]

@@ -22,6 +22,7 @@ from typing import Any
 
 from parlens.nlp.normalize import fold
 from parlens.store import Store, StoredTask
+from parlens.store.tracker import reviewed_documents
 
 
 def gold_name(document_id: int, source_name: str) -> str:
@@ -30,12 +31,6 @@ def gold_name(document_id: int, source_name: str) -> str:
     stem = re.sub(r"[^a-z0-9]+", "-", fold(path.stem).lower()).strip("-")[:60] or "van-ban"
     suffix = path.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,5}", path.suffix.lower()) else ".txt"
     return f"parlens-{document_id}-{stem}{suffix}"
-
-
-def reviewed_documents(store: Store) -> list[int]:
-    """Documents with at least one change a person made to their tasks, ascending."""
-    rows = store._query("SELECT DISTINCT document_id FROM task_history ORDER BY document_id")
-    return [r["document_id"] for r in rows]
 
 
 def gold_record(st: StoredTask, doc: str) -> dict[str, Any]:

@@ -60,27 +60,38 @@ def timeliness(due: date | None, status: str, completed_on: date | None, on: dat
     return "qua_han" if due < on else "chua_den_han"
 
 
-def _rule_set(rule: str, anchor: date):
-    """A dateutil rrule for one RRULE value; a period without a day is due on its last day."""
-    from dateutil.rrule import rrulestr
+def period_rule(rule: str) -> str:
+    """An RRULE value made explicit about its day: a period without a named day is due on its last day.
 
-    parts = dict(p.split("=", 1) for p in rule.upper().split(";") if "=" in p)
-    parts.pop("DTSTART", None)
+    Monthly: the month's last day; every 3 or 6 months: the last day of each quarter or half-year; yearly
+    without a month: 31 December; yearly with a month but no day: that month's last day. The tracker counts
+    occurrences with it and the calendar export writes it, so both fall on the same days.
+
+    >>> period_rule("FREQ=MONTHLY;INTERVAL=3")
+    'FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1'
+    >>> period_rule("FREQ=MONTHLY;BYMONTHDAY=15")
+    'FREQ=MONTHLY;BYMONTHDAY=15'
+    """
+    parts = {k: v for k, v in (p.split("=", 1) for p in rule.upper().split(";") if "=" in p) if k != "DTSTART"}
     freq = parts.get("FREQ")
-    interval = int(parts.get("INTERVAL", "1") or 1)
+    interval = parts.get("INTERVAL", "1") or "1"
     if freq == "MONTHLY" and "BYMONTHDAY" not in parts and "BYDAY" not in parts:
+        if interval in ("3", "6") and "BYMONTH" not in parts:
+            parts.pop("INTERVAL")
+            parts.update(FREQ="YEARLY", BYMONTH="3,6,9,12" if interval == "3" else "6,12")
         parts["BYMONTHDAY"] = "-1"
-        if interval in (3, 6) and "BYMONTH" not in parts:
-            # Quarters and half-years end in March/June/September/December and June/December.
-            parts["FREQ"] = "YEARLY"
-            parts.pop("INTERVAL", None)
-            parts["BYMONTH"] = "3,6,9,12" if interval == 3 else "6,12"
     elif freq == "YEARLY" and "BYMONTH" not in parts and "BYYEARDAY" not in parts:
         parts.update(BYMONTH="12", BYMONTHDAY="31")
     elif freq == "YEARLY" and "BYMONTHDAY" not in parts:
         parts["BYMONTHDAY"] = "-1"
-    text = ";".join(f"{k}={v}" for k, v in parts.items())
-    return rrulestr(text, dtstart=datetime.combine(anchor, datetime.min.time()))
+    return ";".join(f"{k}={v}" for k, v in parts.items())
+
+
+def _rule_set(rule: str, anchor: date):
+    """A dateutil rrule for one RRULE value, from ``anchor``."""
+    from dateutil.rrule import rrulestr
+
+    return rrulestr(period_rule(rule), dtstart=datetime.combine(anchor, datetime.min.time()))
 
 
 def occurrences(recurrence: list[str] | tuple[str, ...], anchor: date, until: date) -> list[date]:

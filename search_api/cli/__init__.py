@@ -27,6 +27,7 @@ def version() -> None:
 COMMAND_MODULES = [
     "parlens.search_api.cli.documents",  # ingest, show, list, delete
     "parlens.search_api.cli.tasks",  # tasks, eval
+    "parlens.search_api.cli.task",  # task list|show|set|add|delete|history, export-gold
     "parlens.search_api.cli.tracker",  # tasks-import
     "parlens.search_api.cli.train",  # train-extractor
     "parlens.search_api.cli.criteria",  # criteria, who, coverage

@@ -14,7 +14,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from parlens.search_api.http import criteria, documents, search, system, tasks, tracker_io
+from parlens.search_api.http import criteria, documents, evidence, search, system, tasks, tracker_io
 from parlens.search_api.http.errors import install_error_handlers
 from parlens.search_api.http.jobs import JobManager
 from parlens.search_api.http.limits import RequestBodyLimit
@@ -57,13 +57,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     offline_docs = _swagger_ui_dir()
     app = FastAPI(title="parlens", version=_version(), description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None if offline_docs else "/docs",
-                  openapi_tags=[{"name": n} for n in ("documents", "jobs", "search", "tasks", "criteria", "system", "keys")])
+                  openapi_tags=[{"name": n} for n in ("documents", "jobs", "search", "tasks", "evidence", "criteria", "system", "keys")])
     if offline_docs:
         _serve_docs_offline(app, offline_docs)
     app.state.settings = settings
     app.add_middleware(RequestBodyLimit, max_bytes=settings.max_request_bytes)
     install_error_handlers(app)
-    for module in (documents, search, tracker_io, tasks, criteria, system):
+    for module in (documents, search, tracker_io, tasks, evidence, criteria, system):
         app.include_router(module.router)
     from parlens.search_api.web import pages
 

@@ -40,11 +40,24 @@ def summary_json(row: DocumentSummary) -> dict[str, Any]:
             "links": {"self": f"/documents/{row.id}", "file": f"/documents/{row.id}/file", "page": f"/van-ban/{row.id}"}}
 
 
+def tracking_json(st: StoredTask) -> dict[str, Any]:
+    """A task's tracking state: status, completion, assignee, note, the due date shown and its timeliness."""
+    from parlens.tracking.status import STATUS_VI, TIMELINESS_VI
+
+    return {"status": st.status, "status_label": STATUS_VI.get(st.status, st.status),
+            "completed_on": _iso(st.completed_on), "assignee": st.assignee, "note": st.note, "due": _iso(st.due),
+            "timeliness": st.timeliness, "timeliness_label": TIMELINESS_VI.get(st.timeliness or "", None),
+            "origin": st.origin, "edited": st.edited, "updated_at": st.updated_at}
+
+
 def stored_task_json(st: StoredTask) -> dict[str, Any]:
-    """One task of GET /tasks: the stable task contract plus its id and the document it came from."""
-    return {"id": st.id, "document_id": st.document_id, **st.task.to_contract(),
+    """One task of GET /tasks: the stable task contract, its id, tracking state and the document it came from."""
+    return {"id": st.id, "document_id": st.document_id, **st.task.to_contract(), "tracking": tracking_json(st),
             "document": {"title": st.document_title, "number": st.document_number, "doc_type": st.document_type,
-                         "issued_on": _iso(st.document_issued_on)}}
+                         "issued_on": _iso(st.document_issued_on), "issuer": st.document_issuer,
+                         "province": st.document_province},
+            "links": {"self": f"/tasks/{st.id}", "history": f"/tasks/{st.id}/history",
+                      "document": f"/documents/{st.document_id}"}}
 
 
 def document_json(stored: StoredDocument, tasks: list[StoredTask], *, with_text: bool = True) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import pytest
 
 @pytest.mark.parametrize("name", [
     "parlens.reports.registry", "parlens.reports.tasklist", "parlens.reports.formats", "parlens.reports.tracker_sheet",
-    "parlens.reports.ical", "parlens.reports.exports", "parlens.reports.responsibility",
+    "parlens.reports.exports", "parlens.reports.responsibility",
 ])
 def test_docstring_examples(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name))

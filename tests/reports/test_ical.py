@@ -11,9 +11,8 @@ from icalendar import Calendar
 from parlens.model import Deadline, Task
 from parlens.reports import registry
 from parlens.reports.formats import render
-from parlens.reports.ical import calendar_rule
 from parlens.reports.tasklist import ReportTask, SourceDocument, TaskReport
-from parlens.tracking.status import occurrences
+from parlens.tracking.status import occurrences, period_rule
 
 DOC = SourceDocument(id=3, doc_type="Kế hoạch", number="12/KH-UBND", issuer="UBND tỉnh Nghệ An",
                      issued_on=date(2025, 1, 2))
@@ -78,7 +77,7 @@ def test_calendar_days_are_the_trackers_days(rule):
     anchor, until = date(2025, 1, 10), date(2026, 12, 31)
     expected = occurrences([rule], anchor, until)
     start = datetime.combine(expected[0], datetime.min.time())
-    expanded = rrulestr(calendar_rule(rule), dtstart=start).between(start, datetime.combine(until, datetime.min.time()), inc=True)
+    expanded = rrulestr(period_rule(rule), dtstart=start).between(start, datetime.combine(until, datetime.min.time()), inc=True)
     assert [d.date() for d in expanded] == expected
 
 
