@@ -535,6 +535,13 @@ class Store:
             limit, offset,
         )[1]
 
+    def find_tasks(self, *args: Any, limit: int | None = None, offset: int = 0, **kwargs: Any) -> tuple[int, list[StoredTask]]:
+        """``(total, page)`` for the filters of ``get_tasks`` in one pass (a list page and its count)."""
+        query = _TaskQuery(*args, **kwargs)
+        if query.needs_tracking:
+            return self._select_tasks(query, limit, offset)
+        return self.count_tasks(*args, **kwargs), self._select_tasks(query, limit, offset)[1]
+
     def count_tasks(self, *args: Any, **kwargs: Any) -> int:
         """How many tasks ``get_tasks`` would return for these filters without a limit."""
         kwargs.pop("limit", None)
@@ -547,13 +554,28 @@ class Store:
                            params)[0]["n"]
 
     def _select_tasks(self, query: _TaskQuery, limit: int | None, offset: int) -> tuple[int, list[StoredTask]]:
-        """``(total, page)``: SQL filters and paging, or (with tracking filters) filtering after tracking."""
+        """``(total, page)``: SQL filters and paging; with tracking filters, a light pass over the tracking
+        columns picks the matching ids first, and only the page is read in full."""
         clause, params = query.where()
+        on = query.on or date.today()
+        if query.needs_tracking:
+            with self._lock:
+                light = self._conn.execute(
+                    "SELECT t.id, t.recurrence, t.due, t.status, t.completed_on, t.note, d.issued_on AS d_issued_on, "
+                    f"d.ingested_at AS d_ingested_at FROM tasks t JOIN documents d ON d.id = t.document_id {clause} "
+                    "ORDER BY t.document_id, t.seq",
+                    params,
+                ).fetchall()
+                occurrences = self._occurrences_for([r["id"] for r in light if r["recurrence"] != "[]"])
+            matching = [r["id"] for r in light if query.keeps(_tracking_state(r, occurrences.get(r["id"], {}), on))]
+            page = matching if limit is None else matching[int(offset): int(offset) + int(limit)]
+            if not page:
+                return len(matching), []
+            return len(matching), self._select_tasks(_TaskQuery(task_ids=page, on=on), None, 0)[1]
         paging = ""
-        if limit is not None and not query.needs_tracking:
+        if limit is not None:
             paging = " LIMIT ? OFFSET ?"
             params = [*params, int(limit), int(offset)]
-        on = query.on or date.today()
         with self._lock:
             rows = self._conn.execute(
                 "SELECT t.*, d.title AS d_title, d.number AS d_number, d.issued_on AS d_issued_on, d.doc_type AS d_type, "
@@ -565,13 +587,7 @@ class Store:
             links = self._criteria_for(ids)
             occurrences = self._occurrences_for([r["id"] for r in rows if r["recurrence"] != "[]"])
         stored = [_stored_task(r, links.get(r["id"], []), occurrences.get(r["id"], {}), on) for r in rows]
-        if not query.needs_tracking:
-            return len(stored), stored
-        stored = [st for st in stored if query.keeps(st)]
-        total = len(stored)
-        if limit is not None:
-            stored = stored[int(offset): int(offset) + int(limit)]
-        return total, stored
+        return len(stored), stored
 
     def _occurrences_for(self, task_ids: list[int]) -> dict[int, dict[date, sqlite3.Row]]:
         found: dict[int, dict[date, sqlite3.Row]] = {}
@@ -713,7 +729,7 @@ class _TaskQuery:
         """Filters on the shown due date, status or timeliness depend on occurrences: judged after the query."""
         return any(v is not None for v in (self.due_before, self.due_after, self.status, self.timeliness))
 
-    def keeps(self, st: StoredTask) -> bool:
+    def keeps(self, st: StoredTask | _Tracking) -> bool:
         if self.status is not None and st.status != self.status:
             return False
         if self.timeliness is not None and st.timeliness != self.timeliness:
@@ -799,22 +815,41 @@ def _anchor(row: sqlite3.Row) -> date:
     return _date(row["d_issued_on"]) or date.fromisoformat(row["d_ingested_at"][:10])
 
 
-def _stored_task(row: sqlite3.Row, links: list[CriterionLink], occurrences: dict[date, sqlite3.Row], on: date) -> StoredTask:
-    """A StoredTask with its tracking state on ``on`` (a recurring duty shows its current occurrence)."""
-    task = _task(row, links)
+@dataclass(frozen=True)
+class _Tracking:
+    """A task's tracking state on a day: what ``_TaskQuery.keeps`` judges and a StoredTask shows."""
+
+    status: str
+    completed_on: date | None
+    note: str | None
+    due: date | None
+    timeliness: str | None
+
+
+def _tracking_state(row: sqlite3.Row, occurrences: dict[date, sqlite3.Row], on: date) -> _Tracking:
+    """Status, completion, note, due date shown and timeliness on ``on``; a recurring duty shows its current
+    occurrence (with that occurrence's status)."""
     status, completed_on, note, due = row["status"], _date(row["completed_on"]), row["note"], _date(row["due"])
-    if task.deadline and task.deadline.recurrence:
+    if row["recurrence"] != "[]":
         done = {d for d, occ in occurrences.items() if occ["status"] == "hoan_thanh"}
-        due = current_occurrence(task.deadline.recurrence, _anchor(row), on, done)
+        due = current_occurrence(json.loads(row["recurrence"]), _anchor(row), on, done)
         occ = occurrences.get(due) if due else None
         status = occ["status"] if occ else DEFAULT_STATUS
         completed_on = _date(occ["completed_on"]) if occ else None
         note = (occ["note"] if occ and occ["note"] else None) or note
+    return _Tracking(status, completed_on, note, due, timeliness(due, status, completed_on, on))
+
+
+def _stored_task(row: sqlite3.Row, links: list[CriterionLink], occurrences: dict[date, sqlite3.Row], on: date) -> StoredTask:
+    """A StoredTask with its tracking state on ``on``."""
+    task = _task(row, links)
+    state = _tracking_state(row, occurrences, on)
+    status, completed_on, note, due = state.status, state.completed_on, state.note, state.due
     return StoredTask(
         id=row["id"], document_id=row["document_id"], task=task,
         document_title=row["d_title"], document_number=row["d_number"], document_issued_on=_date(row["d_issued_on"]),
         document_type=row["d_type"], document_issuer=row["d_issuer"], document_province=row["d_province"],
         status=status, completed_on=completed_on, assignee=row["assignee"], note=note, origin=row["origin"],
-        edited=bool(row["edited"]), due=due, timeliness=timeliness(due, status, completed_on, on),
+        edited=bool(row["edited"]), due=due, timeliness=state.timeliness,
         updated_at=row["updated_at"],
     )

@@ -22,6 +22,7 @@ named day is due on its last day. :func:`current_occurrence` picks the one a tas
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from parlens.nlp.normalize import fold
 
@@ -116,10 +117,16 @@ def occurrences(recurrence: list[str] | tuple[str, ...], anchor: date, until: da
 
 def occurrence_window(recurrence: list[str] | tuple[str, ...], anchor: date, on: date) -> list[date]:
     """The occurrences worth showing on ``on``: the past year's (at most) and the next one due."""
+    return list(_window(tuple(recurrence), anchor, on))
+
+
+@lru_cache(maxsize=4096)
+def _window(recurrence: tuple[str, ...], anchor: date, on: date) -> tuple[date, ...]:
+    # Tasks of one document share their rules and anchor: a task list computes each window once.
     begin = max(anchor, on - timedelta(days=_LOOKBACK_DAYS))
     past = occurrences(recurrence, begin, on - timedelta(days=1)) if on > begin else []
     upcoming = occurrences(recurrence, max(anchor, on), on + timedelta(days=_LOOKBACK_DAYS))
-    return past + upcoming[:1]
+    return tuple(past + upcoming[:1])
 
 
 def current_occurrence(

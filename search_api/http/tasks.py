@@ -147,7 +147,7 @@ def agency_options(store: Store) -> list[dict[str, Any]]:
 
 def query_tasks(store: Store, filters: TaskFilters, limit: int | None = None, offset: int = 0) -> tuple[int, list[StoredTask]]:
     kwargs = filters.store_kwargs()
-    return store.count_tasks(**kwargs), store.get_tasks(**kwargs, limit=limit, offset=offset)
+    return store.find_tasks(**kwargs, limit=limit, offset=offset)
 
 
 @router.get(

@@ -182,3 +182,14 @@ def test_deleting_a_document_keeps_evidence_files_others_use(store: Store, doc_i
     store.delete_document(doc_id)
     files = {bytes(r[0]) for r in store._query("SELECT data FROM files")}
     assert b"shared" in files and b"only-here" not in files and b"plan" not in files
+
+
+def test_find_tasks_pages_after_judging_timeliness(store: Store, doc_id: int) -> None:
+    store.add_document(document(), b"second", extracted())
+    late = ids(store, timeliness="qua_han", on=ON)
+    assert len(late) == 4  # per document: the first task and the monthly one
+    total, page = store.find_tasks(timeliness="qua_han", on=ON, limit=2, offset=1)
+    assert total == 4 and [st.id for st in page] == late[1:3]
+    assert all(st.timeliness == "qua_han" and st.task.task for st in page)  # the page is read in full
+    assert store.find_tasks(timeliness="qua_han", on=ON, limit=2, offset=10) == (4, [])
+    assert store.find_tasks(limit=2)[0] == 6 and len(store.find_tasks(limit=2)[1]) == 2
