@@ -201,6 +201,11 @@ def _apply(conn: sqlite3.Connection, store: Store, task_id: int, changes: dict[s
            action: str, on: date | None) -> str:
     """Apply one checked change inside a transaction; ``updated`` or ``unchanged``."""
     row = _live_row(conn, task_id)
+    completed = changes.get("completed_on")
+    if completed is not None:
+        issued = _parse_iso(conn.execute("SELECT issued_on FROM documents WHERE id = ?", (row["document_id"],)).fetchone()[0])
+        if issued is not None and completed < issued:
+            raise _fail(f"task #{task_id}: completed_on {completed:%d/%m/%Y} is before the document's date {issued:%d/%m/%Y}")
     before = _snapshot(row, _codes(conn, task_id))
     recurring = row["recurrence"] != "[]" and not ("deadline" in changes)
     columns: dict[str, Any] = {}

@@ -66,7 +66,8 @@ def test_completion_date_alone_means_done_and_bad_values_are_refused(store: Stor
     task_id = ids(store)[0]
     assert tracker.update_task(store, task_id, {"completed_on": date(2025, 10, 1)}, "an").status == "hoan_thanh"
     for bad in ({"status": "xong"}, {"completed_on": "31/02/2025"}, {"role": "boss"}, {"colour": "red"},
-                {"task": "  "}, {"status": "chua_thuc_hien", "completed_on": "2025-10-01"}):
+                {"task": "  "}, {"status": "chua_thuc_hien", "completed_on": "2025-10-01"},
+                {"completed_on": "2025-01-05"}):  # the day before the plan was signed
         with pytest.raises(ParlensError) as err:
             tracker.update_task(store, task_id, bad, "an")
         assert err.value.code == "PARLENS-E027", bad
