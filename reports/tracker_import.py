@@ -27,13 +27,13 @@ written and every row says why or that it waits for the others.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from parlens.errors import ParlensError
+from parlens.store.tracker import parse_day
 
 if TYPE_CHECKING:
     from parlens.store import Store
@@ -47,7 +47,6 @@ MAX_ROWS = 50_000
 MAX_UNZIPPED_BYTES = 64 * 1024 * 1024  # a tracker of 50,000 rows is far below this
 MAX_ZIP_ENTRIES = 2_000
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls
-_DAY_TEXT = re.compile(r"^\s*(?:(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2}))\s*$")
 NOT_APPLIED = "chưa áp dụng: sửa các dòng lỗi rồi nhập lại cả tệp"
 
 
@@ -113,16 +112,11 @@ def _check_package(data: bytes) -> None:
 
 
 def _day(value: Any) -> date | None:
-    """A date cell, or text dd/mm/yyyy or yyyy-mm-dd; ValueError otherwise."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    match = _DAY_TEXT.match(str(value))
-    if not match:
-        raise ValueError(value)
-    d, m, y, y2, m2, d2 = match.groups()
-    return date(int(y), int(m), int(d)) if y else date(int(y2), int(m2), int(d2))
+    """A date cell, or text dd/mm/yyyy or yyyy-mm-dd (``store.tracker.parse_day``); ValueError otherwise."""
+    try:
+        return parse_day(value, "date")
+    except ParlensError as exc:
+        raise ValueError(value) from exc
 
 
 def _blank(value: Any) -> bool:

@@ -65,13 +65,17 @@ def _fail(detail: str) -> ParlensError:
 
 
 def parse_day(value: Any, field: str) -> date | None:
-    """A date from a date, ``YYYY-MM-DD`` or ``dd/mm/yyyy``; None for None or empty text."""
+    """A date from a date, ``YYYY-MM-DD`` or ``dd/mm/yyyy`` (also with ``-`` or ``.``); None for None or empty text.
+
+    >>> parse_day("5.3.2025", "completed_on"), parse_day(" ", "completed_on")
+    (datetime.date(2025, 3, 5), None)
+    """
     if value is None or isinstance(value, date):
         return value.date() if isinstance(value, datetime) else value
     text = str(value).strip()
     if not text:
         return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
         try:
             return datetime.strptime(text, fmt).date()
         except ValueError:

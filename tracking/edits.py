@@ -101,10 +101,6 @@ def read_changes(raw: dict[str, Any], ref_date: date | None) -> dict[str, Any]:
     return out
 
 
-def _document_date(store: Store, document_id: int) -> date | None:
-    return store.get_document(document_id).document.metadata.issued_on
-
-
 def change_task(store: Store, task_id: int, raw: dict[str, Any], actor: str, *, on: date | None = None) -> StoredTask:
     """Apply a change as typed to one task; the task as it now is."""
     current = tracker.get_task(store, task_id, on=on)
@@ -114,7 +110,8 @@ def change_task(store: Store, task_id: int, raw: dict[str, Any], actor: str, *, 
 def new_task(store: Store, document_id: int, raw: dict[str, Any], actor: str) -> int:
     """Add a task a person found: ``agency``, ``task`` required; ``role`` (lead), ``deadline``, ``criteria``,
     ``start``/``end`` (the span chosen in the text; without one the task has no source span)."""
-    ref = _document_date(store, document_id)
+    doc = store.get_document(document_id).document  # PARLENS-E020 for an unknown document
+    ref = doc.metadata.issued_on
     unknown = sorted(set(raw) - {"agency", "role", "task", "deadline", "criteria", "start", "end", "assignee", "note",
                                  "status", "completed_on"})
     if unknown:
@@ -126,9 +123,7 @@ def new_task(store: Store, document_id: int, raw: dict[str, Any], actor: str) ->
     start, end = raw.get("start"), raw.get("end")
     if (start is None) != (end is None) or (start is not None and not (isinstance(start, int) and isinstance(end, int))):
         raise ParlensError("PARLENS-E027", "give both start and end (character offsets) or neither")
-    page = None
-    if start is not None:
-        page = store.get_document(document_id).document.page_at(start)
+    page = doc.page_at(start) if start is not None else None
     task = Task(agency=agency["agency"], agency_id=agency["agency_id"], agency_name=agency["agency_name"],
                 role=read_role(raw.get("role", "lead")), task=" ".join(text.split()), start=start or 0, end=end or 0,
                 page=page, deadline=read_deadline(raw.get("deadline"), ref), criteria=read_criteria(raw.get("criteria")),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -15,6 +17,33 @@ def fail(exc: ParlensError, exit_code: int = 2) -> typer.Exit:
     """Print ``[PARLENS-Exxx] …`` to stderr and return the exit to raise."""
     typer.echo(str(exc), err=True)
     return typer.Exit(exit_code)
+
+
+def open_store_or_fail() -> Any:
+    """The store of the current settings; a store that cannot be opened exits with its PARLENS code."""
+    from parlens.store import open_store
+
+    try:
+        return open_store()
+    except ParlensError as exc:
+        raise fail(exc) from exc
+
+
+def cli_actor() -> str:
+    """Who makes a change from the command line, as task history records it (``cli:<user>``)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name in a bare container
+        return "cli"
+
+
+def sync_or_warn(store: Any, then: str = "at the next sync") -> None:
+    """Catch the search index up with the store; say so on stderr when it could not (nothing is lost)."""
+    from parlens import pipeline
+
+    problem = pipeline.sync_index(store)
+    if problem:
+        typer.echo(f"search index not updated ({problem}); it catches up {then}", err=True)
 
 
 def parse_date(value: str | None) -> date | None:

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from parlens.search_api.cli.common import fail, parse_date
+from parlens.search_api.cli.common import fail, open_store_or_fail, parse_date, sync_or_warn
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -55,15 +55,6 @@ def _stdout() -> Console:
 
 
 
-def _open_store():
-    from parlens.store import open_store
-
-    try:
-        return open_store()
-    except ParlensError as exc:
-        raise fail(exc) from exc
-
-
 
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.", show_default=False)],
@@ -86,7 +77,7 @@ def ingest(
     for folder in skipped_dirs:
         console.print(f"[dim]skipped folder {escape(str(folder))} (use --recursive)[/dim]")
     outcomes: list[pipeline.IngestOutcome] = []
-    with _open_store() as store:
+    with open_store_or_fail() as store:
         progress = Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=console, transient=True,
@@ -188,7 +179,7 @@ def show(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")] = OutputFormat.table,
 ) -> None:
     """Print a stored document's metadata and outline, or its normalised text with --text."""
-    with _open_store() as store:
+    with open_store_or_fail() as store:
         try:
             stored = store.get_document(doc_id)
         except ParlensError as exc:
@@ -251,7 +242,7 @@ def list_documents(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")] = OutputFormat.table,
 ) -> None:
     """List stored documents (id, type, number, date, title), newest first."""
-    with _open_store() as store:
+    with open_store_or_fail() as store:
         total, rows = store.list_documents(doc_type=doc_type, issuer=issuer, year=year, query=query, limit=limit, offset=offset)
     if fmt is OutputFormat.json:
         typer.echo(json.dumps({"total": total, "documents": to_jsonable(rows)}, ensure_ascii=False, indent=2))
@@ -276,18 +267,14 @@ def list_documents(
 
 def delete(doc_id: Annotated[int, typer.Argument(help="Document id (see `parlens list`).")]) -> None:
     """Delete a document with its tasks and links; the search index drops it at the next sync."""
-    from parlens import pipeline
-
-    with _open_store() as store:
+    with open_store_or_fail() as store:
         try:
             name = store.get_document(doc_id).document.source_name
             store.delete_document(doc_id)
         except ParlensError as exc:
             raise fail(exc) from exc
-        problem = pipeline.sync_index(store)
-    typer.echo(f"deleted #{doc_id} ({name})")
-    if problem:
-        typer.echo(f"search index not updated ({problem}); it catches up at the next sync", err=True)
+        typer.echo(f"deleted #{doc_id} ({name})")
+        sync_or_warn(store)
 
 
 def reextract(
@@ -301,7 +288,7 @@ def reextract(
     if not doc_ids and not all_documents:
         raise typer.BadParameter("give document ids or --all")
     reference = parse_date(ref_date)
-    with _open_store() as store:
+    with open_store_or_fail() as store:
         try:
             counts = pipeline.reextract(store, None if all_documents else doc_ids, ref_date=reference)
         except ParlensError as exc:

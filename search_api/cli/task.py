@@ -8,7 +8,6 @@ in the devset gold schema, ready for ``parlens eval reviewed.jsonl reviewed/``.
 
 from __future__ import annotations
 
-import getpass
 import json
 from enum import Enum
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from parlens.errors import ParlensError
-from parlens.search_api.cli.common import fail, parse_date
+from parlens.search_api.cli.common import cli_actor, fail, open_store_or_fail, parse_date, sync_or_warn
 
 task_app = typer.Typer(help="Follow stored tasks: list, show, set status or correct, add, delete, history.",
                        no_args_is_help=True)
@@ -28,34 +27,10 @@ class ListFormat(str, Enum):
     json = "json"
 
 
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # no user name in a bare container
-        return "cli"
-
-
-def _store():
-    from parlens.store import open_store
-
-    try:
-        return open_store()
-    except ParlensError as exc:
-        raise fail(exc) from exc
-
-
 def _show(st: Any) -> dict[str, Any]:
     from parlens.search_api.http.serialize import stored_task_json
 
     return stored_task_json(st)
-
-
-def _sync(store: Any) -> None:
-    from parlens import pipeline
-
-    problem = pipeline.sync_index(store)
-    if problem:
-        typer.echo(f"search index not updated ({problem}); it catches up at the next sync", err=True)
 
 
 @task_app.command("list")
@@ -86,7 +61,7 @@ def list_command(
                                  status=Status(status_code) if status_code else None,
                                  timeliness=Timeliness(timeliness) if timeliness else None, on=parse_date(on),
                                  province=province, issuer=issuer, year=year))
-    with _store() as store:
+    with open_store_or_fail() as store:
         total, stored = query_tasks(store, filters, limit, 0)
     if fmt is ListFormat.json:
         typer.echo(json.dumps({"total": total, "tasks": [_show(st) for st in stored]}, ensure_ascii=False, indent=1))
@@ -110,7 +85,7 @@ def show_command(task_id: Annotated[int, typer.Argument(min=1)],
     """One task as JSON: contract, tracking, occurrences of a recurring duty, evidence."""
     from parlens.search_api.http.tasks import task_detail
 
-    with _store() as store:
+    with open_store_or_fail() as store:
         try:
             typer.echo(json.dumps(task_detail(store, task_id, parse_date(on)), ensure_ascii=False, indent=1))
         except ParlensError as exc:
@@ -143,12 +118,12 @@ def set_command(
     for key in ("assignee", "note"):
         if raw.get(key) == "":
             raw[key] = None
-    with _store() as store:
+    with open_store_or_fail() as store:
         try:
-            st = change_task(store, task_id, raw, _actor())
+            st = change_task(store, task_id, raw, cli_actor())
         except ParlensError as exc:
             raise fail(exc) from exc
-        _sync(store)
+        sync_or_warn(store)
     from parlens.tracking.status import STATUS_VI, TIMELINESS_VI
 
     due = st.due.strftime("%d/%m/%Y") if st.due else "không có hạn"
@@ -172,12 +147,12 @@ def add_command(
     raw: dict[str, Any] = {"agency": agency, "task": task, "role": role}
     raw.update({k: v for k, v in {"deadline": deadline, "criteria": criteria, "start": start, "end": end}.items()
                 if v is not None})
-    with _store() as store:
+    with open_store_or_fail() as store:
         try:
-            task_id = new_task(store, document_id, raw, _actor())
+            task_id = new_task(store, document_id, raw, cli_actor())
         except ParlensError as exc:
             raise fail(exc) from exc
-        _sync(store)
+        sync_or_warn(store)
     typer.echo(f"added task #{task_id} to document #{document_id}")
 
 
@@ -186,12 +161,12 @@ def delete_command(task_id: Annotated[int, typer.Argument(min=1)]) -> None:
     """Delete a wrong task (kept as a tombstone: re-extraction does not bring it back)."""
     from parlens.store import tracker
 
-    with _store() as store:
+    with open_store_or_fail() as store:
         try:
-            tracker.delete_task(store, task_id, _actor())
+            tracker.delete_task(store, task_id, cli_actor())
         except ParlensError as exc:
             raise fail(exc) from exc
-        _sync(store)
+        sync_or_warn(store)
     typer.echo(f"deleted task #{task_id}")
 
 
@@ -200,7 +175,7 @@ def history_command(task_id: Annotated[int, typer.Argument(min=1)]) -> None:
     """Every change people made to a task, oldest first (JSON lines)."""
     from parlens.store import tracker
 
-    with _store() as store:
+    with open_store_or_fail() as store:
         try:
             for entry in tracker.task_history(store, task_id):
                 typer.echo(json.dumps(entry, ensure_ascii=False))
@@ -222,7 +197,7 @@ def export_gold_command(
             ids = [int(x) for x in documents.replace(" ", "").split(",") if x]
         except ValueError as exc:
             raise typer.BadParameter("--documents takes ids separated by commas, e.g. 3,4") from exc
-    with _store() as store:
+    with open_store_or_fail() as store:
         try:
             counts = export_gold(store, out, document_ids=ids, originals=originals)
         except ParlensError as exc:

@@ -7,7 +7,6 @@ when applied, 1 when a row has an error (nothing applied), 2 when the file is no
 
 from __future__ import annotations
 
-import getpass
 import json
 from enum import Enum
 from pathlib import Path
@@ -16,19 +15,12 @@ from typing import Annotated
 import typer
 
 from parlens.errors import ParlensError
-from parlens.search_api.cli.common import fail
+from parlens.search_api.cli.common import cli_actor, fail, open_store_or_fail
 
 
 class ImportFormat(str, Enum):
     table = "table"
     json = "json"
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # no user name in a bare container
-        return "cli"
 
 
 def tasks_import(
@@ -37,16 +29,14 @@ def tasks_import(
 ) -> None:
     """Import the tracker sheet: status, completion date, assignee and note of each task (all rows or none)."""
     from parlens.reports.tracker_import import apply_tracker, read_tracker
-    from parlens.store import open_store
-
     try:
         data = file.read_bytes()
     except OSError as exc:
         raise fail(ParlensError("PARLENS-E010", f"{file}: {exc.strerror or exc}")) from exc
     try:
         sheet = read_tracker(data)
-        with open_store() as store:
-            answer = apply_tracker(store, sheet, _actor())
+        with open_store_or_fail() as store:
+            answer = apply_tracker(store, sheet, cli_actor())
     except ParlensError as exc:
         raise fail(exc) from exc
     if fmt is ImportFormat.json:

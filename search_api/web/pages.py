@@ -329,7 +329,7 @@ def tasks_page(
         agency=agency or None, role=Role(role) if role else None, criterion=criterion or None, document=document,
         due_after=parse_day(due_after, "due_after"), due_before=parse_day(due_before, "due_before"),
         overdue_on=parse_day(overdue_on, "overdue_on"), status=status_value, timeliness=timeliness_value,
-        on=parse_day(on, "on"), province=province, issuer=issuer, year=year_value))
+        on=parse_day(on, "on"), province=province, issuer=issuer, year=year_value), request.app.state.settings)
     per_page = 100
     total, stored = query_tasks(store, filters, per_page, (trang - 1) * per_page)
     query = filters.query_items()

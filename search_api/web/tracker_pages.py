@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from parlens.search_api.http.deps import Reader, StoreDep
-from parlens.search_api.http.validation import id_path, text_query
+from parlens.search_api.http.validation import id_path, parse_day, text_query
 
 router = APIRouter(include_in_schema=False)
 VIETNAM = timezone(timedelta(hours=7), "ICT")
@@ -139,12 +139,6 @@ def history_rows(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _day_param(value: str, name: str) -> date | None:
-    from parlens.search_api.http.validation import parse_day
-
-    return parse_day(value, name)
-
-
 # -- one task -----------------------------------------------------------------------------------------
 
 
@@ -162,7 +156,7 @@ def task_page(
     from parlens.search_api.web.pages import render
     from parlens.store import tracker
 
-    day = _day_param(on, "on")
+    day = parse_day(on, "on")
     st = tracker.get_task(store, task_id, on=day)
     detail = task_detail(store, task_id, day)
     history = history_rows(tracker.task_history(store, task_id))
@@ -207,7 +201,8 @@ def dashboard_page(
     from parlens.search_api.http.tasks import TaskFilters, scoped
     from parlens.search_api.web.pages import parse_year, render
 
-    filters = scoped(TaskFilters(province=province, issuer=issuer, year=parse_year(year), on=_day_param(on, "on")))
+    filters = scoped(TaskFilters(province=province, issuer=issuer, year=parse_year(year), on=parse_day(on, "on")),
+                     request.app.state.settings)
     board = build_dashboard(store, on=filters.reference_date, province=filters.province, issuer=filters.issuer,
                             year=filters.year)
     scope = {"province": filters.province, "issuer": filters.issuer, "year": filters.year,

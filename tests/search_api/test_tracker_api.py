@@ -177,3 +177,18 @@ def test_readers_read_and_editors_change(tracked) -> None:
     done = tracked.patch(f"/tasks/{task_id}", json={"status": "hoan_thanh"}, headers=editor)
     assert done.status_code == 200
     assert tracked.get(f"/tasks/{task_id}/history", headers=reader).json()["history"][0]["actor"].startswith("key:")
+
+
+def test_adding_a_task_refuses_a_bad_span_or_document(tracked) -> None:
+    doc_id = tracked.ids[PLAN_PDF]
+    before = len(_tasks(tracked, document=doc_id))
+    beyond = tracked.post(f"/documents/{doc_id}/tasks", json={"agency": "Sở Nội vụ", "task": "x", "start": 10**9, "end": 10**9 + 5})
+    assert beyond.status_code == 422 and _code(beyond) == "PARLENS-E027"
+    half = tracked.post(f"/documents/{doc_id}/tasks", json={"agency": "Sở Nội vụ", "task": "x", "start": 5})
+    assert half.status_code == 422 and _code(half) == "PARLENS-E027"
+    bad_deadline = tracked.post(f"/documents/{doc_id}/tasks", json={"agency": "Sở Nội vụ", "task": "x", "note": "n",
+                                                                  "deadline": "không rõ khi nào"})
+    assert bad_deadline.status_code == 422 and _code(bad_deadline) == "PARLENS-E027"
+    missing = tracked.post("/documents/999999/tasks", json={"agency": "Sở Nội vụ", "task": "x"})
+    assert missing.status_code == 404 and _code(missing) == "PARLENS-E020"
+    assert len(_tasks(tracked, document=doc_id)) == before  # nothing half-written

@@ -220,3 +220,16 @@ def test_docstring_examples() -> None:
 
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_pages_take_the_office_scope_of_the_app(data_dir) -> None:
+    """The scope comes from the settings the app was created with, as the API's does, not from the environment."""
+    with local_client(create_app(Settings(data_dir=data_dir, scope_province="Cà Mau"))) as client:
+        assert upload(client, PLAN_PDF).status_code == 201  # a Nghệ An plan: outside the office's scope
+        assert client.get("/tasks").json()["total"] == 0
+        assert "<small class=\"muted\">0 nhiệm vụ</small>" in client.get("/nhiem-vu").text
+        everything = client.get("/tasks", params={"province": ""}).json()["total"]
+        assert everything > 0
+        assert f"<small class=\"muted\">{everything} nhiệm vụ</small>" in client.get("/nhiem-vu?province=").text
+        board = _text(client.get("/tong-quan").text)
+        assert re.search(r"\b0 nhiệm vụ\b", board), board[:300]
