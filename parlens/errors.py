@@ -31,6 +31,12 @@ CATALOGUE: dict[str, ErrorCode] = {
         ErrorCode("PARLENS-E013", "not a task tracker workbook", "Import the .xlsx tracker exported by GET /tasks?format=xlsx, with its header row and its Mã column kept."),
         ErrorCode("PARLENS-E014", "no document content", "The file is an error or navigation page (e.g. 'Trang không tồn tại'), not a document; download the document itself."),
         ErrorCode("PARLENS-E015", "probable duplicate of a stored document", "The same issuer, number and date (or nearly the same text) is already stored; keep one of the two."),
+        # Warnings: the file is stored, but something was read with less than full confidence.
+        ErrorCode("PARLENS-W001", "page not OCRed", "Install tesseract-ocr-vie, enable OCR (PARLENS_OCR_ENABLED) or raise the OCR limits, then ingest again."),
+        ErrorCode("PARLENS-W002", "OCR failed on a page", "Check the page in the original file; re-scan it at 300 dpi if it is unreadable."),
+        ErrorCode("PARLENS-W003", "page without readable text", "The page is blank or an image OCR could not read; check it in the original file."),
+        ErrorCode("PARLENS-W004", "legacy encoding converted", "The text was in a legacy encoding (cp1258, TCVN3, VNI) and was converted to Unicode; check names and diacritics."),
+        ErrorCode("PARLENS-W005", "no article body found", "The page's visible text was read as a whole; menus and footers may be mixed in."),
         ErrorCode("PARLENS-E019", "unexpected error while processing the file", "Nothing was stored for this file and the batch went on; report it together with the file."),
         ErrorCode("PARLENS-E020", "document not found", "List documents with `parlens list` or GET /documents."),
         ErrorCode("PARLENS-E021", "store is newer than this program", "Upgrade parlens; the store's schema is from a later version."),
@@ -56,6 +62,18 @@ CATALOGUE: dict[str, ErrorCode] = {
         ErrorCode("PARLENS-E055", "host not allowed", "Open the service at http://127.0.0.1:PORT/ or configure an API key and PARLENS_ALLOWED_HOSTS."),
     ]
 }
+
+
+def split_warning(text: str) -> tuple[str | None, str]:
+    """A stored warning's code (when it starts with one) and the rest of its text.
+
+    >>> split_warning("PARLENS-W003 trang 2: no readable text")
+    ('PARLENS-W003', 'trang 2: no readable text')
+    """
+    head, _, rest = text.partition(" ")
+    if head in CATALOGUE:
+        return head, rest
+    return None, text
 
 
 class ParlensError(Exception):
