@@ -45,6 +45,7 @@ class IngestOutcome:
     hint: str = ""
     pages: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: read, extract, link, store, index
+    warnings: list[str] = field(default_factory=list)  # the stored document's warnings, each starting with its code
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ def _ingest(
         if existing is not None:
             return outcome("duplicate", doc_id=existing, message=f"duplicate of #{existing}")
         timings: dict[str, float] = {}
-        doc_id, created, n_tasks, n_pages = _process(data, path, store, stages, ref_date, timings)
+        doc_id, created, n_tasks, n_pages, warnings = _process(data, path, store, stages, ref_date, timings)
     except ParlensError as exc:
         return _failed(path, exc, began)
     except Exception as exc:  # a bug in a stage must not stop the batch; nothing was stored
@@ -199,12 +200,13 @@ def _ingest(
         clock = time.perf_counter()
         sync_index(store, stages)
         timings["index"] = time.perf_counter() - clock
-    return outcome("ingested", doc_id=doc_id, tasks=n_tasks, pages=n_pages, timings=timings, message=f"ingested #{doc_id}")
+    return outcome("ingested", doc_id=doc_id, tasks=n_tasks, pages=n_pages, timings=timings, message=f"ingested #{doc_id}",
+                   warnings=warnings)
 
 
 def _process(
     data: bytes, path: Path, store: Store, stages: Stages, ref_date: date | None, timings: dict[str, float]
-) -> tuple[int, bool, int, int]:
+) -> tuple[int, bool, int, int, list[str]]:
     if stages.read_bytes is None:
         raise RuntimeError("no reader: parlens.ingest.read_bytes is not available")
     clock = time.perf_counter()
@@ -216,7 +218,7 @@ def _process(
     clock = time.perf_counter()
     doc_id, created = store.add_document(doc, data, tasks, doc_criteria)
     timings["store"] = time.perf_counter() - clock
-    return doc_id, created, len(tasks), len(doc.pages) or 1
+    return doc_id, created, len(tasks), len(doc.pages) or 1, list(doc.warnings)
 
 
 def extract_and_link(
