@@ -33,6 +33,7 @@ from parlens.model import (
     Task,
 )
 from parlens.nlp.normalize import fold
+from parlens.store import duplicates
 from parlens.store.migrate import apply_migrations
 from parlens.tracking.status import DEFAULT_STATUS, current_occurrence, timeliness
 
@@ -46,6 +47,8 @@ class StoredDocument:
     ingested_at: str
     criteria: list[CriterionLink]
     task_count: int
+    duplicate_of: int | None = None  # the primary this document is a probable copy of (its tasks do not count)
+    duplicate_reason: str | None = None  # "number", "text" or "person"
 
 
 @dataclass
@@ -63,6 +66,7 @@ class DocumentSummary:
     media_type: str
     ingested_at: str
     task_count: int
+    duplicate_of: int | None = None
 
 
 @dataclass
@@ -154,6 +158,7 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
         self._lock = threading.RLock()
+        self._signatures_backfilled = False
         try:
             self._conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30.0)
         except sqlite3.Error as exc:
@@ -231,12 +236,18 @@ class Store:
         """Store a document with its original bytes, tasks and criteria in one transaction.
 
         Returns ``(doc_id, True)``, or ``(existing_id, False)`` without writing when the same bytes are stored.
+        A probable copy of a stored document (other bytes, same document: see :mod:`parlens.store.duplicates`)
+        is stored pointing at its primary, and its tasks are left out of every count and list.
         """
         sha256 = hashlib.sha256(original).hexdigest()
         doc.sha256 = sha256
         doc.size = len(original)
         tasks = list(tasks)
         doc_criteria = list(doc_criteria)
+        signature = duplicates.text_signature(doc.text)
+        if not self._signatures_backfilled:
+            duplicates.backfill_signatures(self)
+            self._signatures_backfilled = True
         with self.transaction() as conn:
             existing = conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
             if existing:
@@ -245,7 +256,12 @@ class Store:
                 "INSERT INTO files (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
                 (sha256, len(original), original),
             )
+            match = duplicates.find_duplicate(conn, doc, signature)
             doc_id = self._insert_document(conn, doc)
+            duplicates.write_signature(conn, doc_id, signature)
+            if match is not None:
+                conn.execute("UPDATE documents SET duplicate_of = ?, duplicate_reason = ?, duplicate_score = ? WHERE id = ?",
+                             (match.document_id, match.reason, match.score, doc_id))
             self._insert_blocks(conn, doc_id, doc.blocks)
             self._insert_tasks(conn, doc_id, tasks)
             self._insert_doc_criteria(conn, doc_id, doc_criteria)
@@ -317,7 +333,10 @@ class Store:
             evidence_files = [r[0] for r in conn.execute(
                 "SELECT DISTINCT e.file_sha256 FROM evidence e JOIN tasks t ON t.id = e.task_id "
                 "WHERE t.document_id = ? AND e.file_sha256 IS NOT NULL", (doc_id,))]
+            heir = duplicates.promote_copies(conn, doc_id)
             conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            if heir is not None:  # the first copy counts now: the index takes it in
+                self._record_change(conn, heir, "upsert")
             for digest in [sha256, *evidence_files]:
                 drop_unused_file(conn, digest)
             self._record_change(conn, doc_id, "delete")
@@ -446,6 +465,8 @@ class Store:
             ingested_at=row["ingested_at"],
             criteria=[CriterionLink(c["code"], c["name"], c["score"], c["explanation"]) for c in crit_rows],
             task_count=row["n_tasks"],
+            duplicate_of=row["duplicate_of"],
+            duplicate_reason=row["duplicate_reason"],
         )
 
     def list_documents(
@@ -485,7 +506,7 @@ class Store:
             total = self._conn.execute(f"SELECT count(*) FROM documents d {clause}", params).fetchone()[0]
             rows = self._conn.execute(
                 "SELECT d.id, d.doc_type, d.number, d.issued_on, d.title, d.subject, d.issuer, d.source_name, "
-                "d.media_type, d.ingested_at, (SELECT count(*) FROM tasks t WHERE t.document_id = d.id "
+                "d.media_type, d.ingested_at, d.duplicate_of, (SELECT count(*) FROM tasks t WHERE t.document_id = d.id "
                 "AND t.deleted_at IS NULL) AS n_tasks "
                 f"FROM documents d {clause} ORDER BY d.issued_on IS NULL, d.issued_on DESC, d.id DESC "
                 "LIMIT ? OFFSET ?",
@@ -496,6 +517,7 @@ class Store:
                 id=r["id"], doc_type=r["doc_type"], number=r["number"], issued_on=_date(r["issued_on"]),
                 title=r["title"], subject=r["subject"], issuer=r["issuer"], source_name=r["source_name"],
                 media_type=r["media_type"], ingested_at=r["ingested_at"], task_count=r["n_tasks"],
+                duplicate_of=r["duplicate_of"],
             )
             for r in rows
         ]
@@ -602,7 +624,8 @@ class Store:
         """``(agency_id, name, tasks)`` for every resolved agency holding tasks, most tasks first."""
         rows = self._query(
             "SELECT agency_id, COALESCE(MAX(agency_name), MAX(agency)) AS name, count(*) AS n FROM tasks "
-            "WHERE agency_id IS NOT NULL AND deleted_at IS NULL GROUP BY agency_id ORDER BY n DESC, name"
+            "WHERE agency_id IS NOT NULL AND deleted_at IS NULL AND document_id NOT IN "
+            "(SELECT id FROM documents WHERE duplicate_of IS NOT NULL) GROUP BY agency_id ORDER BY n DESC, name"
         )
         return [(r["agency_id"], r["name"], r["n"]) for r in rows]
 
@@ -610,7 +633,7 @@ class Store:
         """Tasks per criterion code, a task counted once under each code it links to and each ancestor."""
         codes_by_task: dict[int, set[str]] = {}
         for r in self._query("SELECT c.task_id, c.code FROM task_criteria c JOIN tasks t ON t.id = c.task_id "
-                             "WHERE t.deleted_at IS NULL"):
+                             "JOIN documents d ON d.id = t.document_id WHERE t.deleted_at IS NULL AND d.duplicate_of IS NULL"):
             parts = r["code"].split(".")
             codes_by_task.setdefault(r["task_id"], set()).update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
         counts: dict[str, int] = {}
@@ -659,7 +682,9 @@ class Store:
         """Counts for a status page: documents, tasks, originals' bytes, schema version, last change."""
         row = self._query(
             "SELECT (SELECT count(*) FROM documents) AS documents, "
-            "(SELECT count(*) FROM tasks WHERE deleted_at IS NULL) AS tasks, "
+            "(SELECT count(*) FROM tasks t JOIN documents d ON d.id = t.document_id "
+            "WHERE t.deleted_at IS NULL AND d.duplicate_of IS NULL) AS tasks, "
+            "(SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL) AS duplicates, "
             "(SELECT coalesce(sum(size), 0) FROM files) AS original_bytes, "
             "(SELECT coalesce(max(seq), 0) FROM changes) AS last_change_seq"
         )[0]
@@ -744,6 +769,8 @@ class _TaskQuery:
         """The WHERE clause (on ``tasks t`` joined with ``documents d``) and its parameters."""
         where: list[str] = ["t.deleted_at IS NULL"]
         params: list[Any] = []
+        if self.document_id is None and self.task_ids is None:  # a copy's tasks are counted once, under the primary
+            where.append("d.duplicate_of IS NULL")
         if self.document_id is not None:
             where.append("t.document_id = ?")
             params.append(self.document_id)

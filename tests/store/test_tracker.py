@@ -186,7 +186,9 @@ def test_deleting_a_document_keeps_evidence_files_others_use(store: Store, doc_i
 
 
 def test_find_tasks_pages_after_judging_timeliness(store: Store, doc_id: int) -> None:
-    store.add_document(document(), b"second", extracted())
+    second = document()
+    second.metadata.number = "2/KH-UBND"  # another plan (the same number and date would be a copy of the first)
+    store.add_document(second, b"second", extracted())
     late = ids(store, timeliness="qua_han", on=ON)
     assert len(late) == 4  # per document: the first task and the monthly one
     total, page = store.find_tasks(timeliness="qua_han", on=ON, limit=2, offset=1)
