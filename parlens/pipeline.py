@@ -24,7 +24,7 @@ from typing import Any, Literal
 from parlens.errors import CATALOGUE, ParlensError
 from parlens.model import CriterionLink, Document, Task
 from parlens.settings import get_settings
-from parlens.store import ReplaceOutcome, Store
+from parlens.store import ReplaceOutcome, Store, duplicates
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ class IngestOutcome:
     pages: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: read, extract, link, store, index
     warnings: list[str] = field(default_factory=list)  # the stored document's warnings, each starting with its code
+    duplicate_of: dict[str, Any] | None = None  # {id, title, tasks}: the stored document these bytes or this text repeat
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,7 @@ def _ingest(
     try:
         existing = store.find_by_sha256(hashlib.sha256(data).hexdigest())
         if existing is not None:
-            return outcome("duplicate", doc_id=existing, message=f"duplicate of #{existing}")
+            return _already_stored(store, existing, outcome)
         timings: dict[str, float] = {}
         doc_id, created, n_tasks, n_pages, warnings = _process(data, path, store, stages, ref_date, timings)
     except ParlensError as exc:
@@ -195,13 +196,23 @@ def _ingest(
         internal = CATALOGUE["PARLENS-E019"]
         return outcome("failed", error_code=internal.code, message=f"{type(exc).__name__}: {exc}", hint=internal.hint)
     if not created:  # the same bytes were stored meanwhile by another process
-        return outcome("duplicate", doc_id=doc_id, message=f"duplicate of #{doc_id}")
+        return _already_stored(store, doc_id, outcome)
+    copy = duplicates.copy_of(store, doc_id)
+    if copy is not None:  # stored, but another file of a stored document: said at once, in every intake view
+        warnings = [duplicates.warning_for(copy["id"], copy["reason"], copy["score"]), *warnings]
     if sync:
         clock = time.perf_counter()
         sync_index(store, stages)
         timings["index"] = time.perf_counter() - clock
     return outcome("ingested", doc_id=doc_id, tasks=n_tasks, pages=n_pages, timings=timings, message=f"ingested #{doc_id}",
-                   warnings=warnings)
+                   warnings=warnings, duplicate_of=copy)
+
+
+def _already_stored(store: Store, doc_id: int, outcome: Callable[..., IngestOutcome]) -> IngestOutcome:
+    """The answer for bytes stored before: the stored document with its real task count."""
+    existing = duplicates.brief(store, doc_id)
+    return outcome("duplicate", doc_id=doc_id, tasks=existing["tasks"], duplicate_of=existing,
+                   message=f"duplicate of #{doc_id}")
 
 
 def _process(

@@ -18,13 +18,15 @@ BATCH_CHANGES = 500
 
 
 def document_passages(store: Any, document_id: int, *, segmented: bool = False) -> list[Passage] | None:
-    """The passages of one stored document, or None when the store no longer has it."""
+    """The passages of one stored document (none for a probable copy of another), or None when it is gone."""
     try:
         stored = store.get_document(document_id)
     except ParlensError as exc:
         if exc.code == "PARLENS-E020":
             return None
         raise
+    if getattr(stored, "duplicate_of", None) is not None:  # a probable copy: found through its primary, never twice
+        return []
     tasks = [getattr(t, "task", t) for t in store.get_tasks(document_id=document_id)]
     return build_passages(document_id, stored.document, tasks, stored.criteria, segmented=segmented)
 

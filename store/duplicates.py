@@ -36,7 +36,7 @@ from parlens.errors import ParlensError
 __all__ = [
     "SIGNATURE_SIZE", "BANDS", "TEXT_THRESHOLD", "STRICT_TEXT_THRESHOLD", "DuplicateMatch", "text_signature", "similarity",
     "band_keys", "number_key", "issuer_key", "judge", "find_duplicate", "write_signature", "backfill_signatures",
-    "group_of", "duplicate_groups", "keep", "separate", "promote_copies",
+    "group_of", "duplicate_groups", "keep", "separate", "promote_copies", "brief", "copy_of", "warning_for",
 ]
 
 SIGNATURE_SIZE = 64
@@ -65,8 +65,8 @@ class DuplicateMatch:
 
     def warning(self) -> str:
         """The stored warning, starting with its code."""
-        why = ("cùng số/ký hiệu, ngày và cơ quan ban hành" if self.reason == "number"
-               else f"nội dung gần như trùng ({self.score:.0%})")
+        why = {"number": "cùng số/ký hiệu, ngày và cơ quan ban hành",
+               "text": f"nội dung gần như trùng ({self.score:.0%})"}.get(self.reason, "người dùng xác nhận")
         return f"PARLENS-E015 bản khác của #{self.document_id}: {why}"
 
 
@@ -289,3 +289,27 @@ def promote_copies(conn: Any, doc_id: int) -> int | None:
     conn.execute("UPDATE documents SET duplicate_of = NULL WHERE id = ?", (copies[0],))
     conn.executemany("UPDATE documents SET duplicate_of = ? WHERE id = ?", [(copies[0], c) for c in copies[1:]])
     return copies[0]
+
+
+def brief(store: Any, doc_id: int) -> dict[str, Any]:
+    """``{id, title, tasks}`` of a stored document, as an upload's answer names it (tasks not deleted)."""
+    rows = store._query(
+        "SELECT d.id, coalesce(d.title, d.doc_type, d.source_name) AS title, (SELECT count(*) FROM tasks t "
+        "WHERE t.document_id = d.id AND t.deleted_at IS NULL) AS n FROM documents d WHERE d.id = ?", (doc_id,))
+    if not rows:
+        raise ParlensError("PARLENS-E020", f"no document #{doc_id}")
+    return {"id": rows[0]["id"], "title": rows[0]["title"], "tasks": rows[0]["n"]}
+
+
+def copy_of(store: Any, doc_id: int) -> dict[str, Any] | None:
+    """The primary ``doc_id`` is a probable copy of (``brief`` plus reason and score), or None."""
+    rows = store._query("SELECT duplicate_of, duplicate_reason, duplicate_score FROM documents WHERE id = ?", (doc_id,))
+    if not rows or rows[0]["duplicate_of"] is None:
+        return None
+    return {**brief(store, rows[0]["duplicate_of"]), "reason": rows[0]["duplicate_reason"],
+            "score": rows[0]["duplicate_score"]}
+
+
+def warning_for(primary: int, reason: str | None, score: float | None) -> str:
+    """The PARLENS-E015 warning a copy shows (derived from its link, so it goes when the link goes)."""
+    return DuplicateMatch(primary, reason or "person", score or 1.0).warning()

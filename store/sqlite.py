@@ -459,6 +459,9 @@ class Store:
             headers=json.loads(row["headers"]),
             warnings=json.loads(row["warnings"]),
         )
+        if row["duplicate_of"] is not None:
+            document.warnings.insert(0, duplicates.warning_for(row["duplicate_of"], row["duplicate_reason"],
+                                                               row["duplicate_score"]))
         return StoredDocument(
             id=row["id"],
             document=document,

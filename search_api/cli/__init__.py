@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "parlens.search_api.cli.tasks",  # tasks, eval
     "parlens.search_api.cli.task",  # task list|show|set|add|delete|history, export-gold
     "parlens.search_api.cli.tracker",  # tasks-import
+    "parlens.search_api.cli.duplicates",  # duplicates, duplicates keep|separate
     "parlens.search_api.cli.train",  # train-extractor
     "parlens.search_api.cli.criteria",  # criteria, who, coverage
     "parlens.search_api.cli.search",  # search, reindex, eval-search

@@ -16,6 +16,7 @@ from parlens.search_api.http.errors import error_response
 from parlens.search_api.http.jobs import SpooledFile
 from parlens.search_api.http.serialize import document_json, failure_json, summary_json
 from parlens.search_api.http.validation import MAX_QUERY_CHARS, DocumentId, Offset, text_query
+from parlens.store import duplicates
 
 router = APIRouter(tags=["documents"])
 
@@ -142,7 +143,30 @@ def list_documents(
 def get_document(doc_id: DocumentId, store: StoreDep, caller: Reader,
                  text: Annotated[bool, Query(description="Include the full normalised text.")] = True) -> dict[str, Any]:
     stored = store.get_document(doc_id)
-    return document_json(stored, store.get_tasks(document_id=doc_id), with_text=text)
+    group = duplicates.group_of(store, doc_id)
+    return document_json(stored, store.get_tasks(document_id=doc_id), with_text=text,
+                         copies=group if len(group) > 1 else None)
+
+
+@router.get("/duplicates", summary="Documents stored more than once from different files, each group primary first")
+def list_duplicates(store: StoreDep, caller: Reader) -> dict[str, Any]:
+    groups = duplicates.duplicate_groups(store)
+    return {"total": len(groups), "groups": groups}
+
+
+@router.post("/documents/{doc_id}/keep", summary="Make this copy the one that counts (editor); the others point at it")
+def keep_copy(doc_id: DocumentId, service: ServiceDep, caller: Editor) -> dict[str, Any]:
+    group = duplicates.keep(service.store, doc_id)
+    problem = service.sync()
+    return {"copies": group, "index_synced": problem is None, "index_problem": problem}
+
+
+@router.post("/documents/{doc_id}/separate", summary="Say this document is not a copy of another (editor)")
+def separate_copy(doc_id: DocumentId, service: ServiceDep, caller: Editor) -> dict[str, Any]:
+    duplicates.separate(service.store, doc_id)
+    problem = service.sync()
+    return {"copies": duplicates.group_of(service.store, doc_id), "index_synced": problem is None,
+            "index_problem": problem}
 
 
 @router.get("/documents/{doc_id}/file", summary="The original file as uploaded",

@@ -37,6 +37,7 @@ def summary_json(row: DocumentSummary) -> dict[str, Any]:
     return {"id": row.id, "doc_type": row.doc_type, "number": row.number, "issued_on": _iso(row.issued_on),
             "title": row.title, "subject": row.subject, "issuer": row.issuer, "source_name": row.source_name,
             "media_type": row.media_type, "ingested_at": row.ingested_at, "task_count": row.task_count,
+            "duplicate_of": row.duplicate_of,
             "links": {"self": f"/documents/{row.id}", "file": f"/documents/{row.id}/file", "page": f"/van-ban/{row.id}"}}
 
 
@@ -60,8 +61,13 @@ def stored_task_json(st: StoredTask) -> dict[str, Any]:
                       "document": f"/documents/{st.document_id}"}}
 
 
-def document_json(stored: StoredDocument, tasks: list[StoredTask], *, with_text: bool = True) -> dict[str, Any]:
-    """GET /documents/{id}: metadata, blocks, tasks (with source spans) and document-level criteria."""
+def document_json(stored: StoredDocument, tasks: list[StoredTask], *, with_text: bool = True,
+                  copies: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """GET /documents/{id}: metadata, blocks, tasks (with source spans) and document-level criteria.
+
+    ``copies`` is the document's duplicate group (primary first) when it has other copies; ``duplicate_of``
+    names the primary when this one is a copy (its tasks are not counted anywhere else).
+    """
     doc = stored.document
     out: dict[str, Any] = {
         "id": stored.id,
@@ -75,6 +81,8 @@ def document_json(stored: StoredDocument, tasks: list[StoredTask], *, with_text:
         "warnings": list(doc.warnings),
         "criteria": [criterion_json(c) for c in stored.criteria],
         "task_count": stored.task_count,
+        "duplicate_of": stored.duplicate_of,
+        "copies": copies or [],
         "tasks": [{"id": st.id, **st.task.to_contract()} for st in tasks],
         "blocks": [block_json(b) for b in doc.blocks],
         "links": {"file": f"/documents/{stored.id}/file", "page": f"/van-ban/{stored.id}"},
@@ -89,9 +97,12 @@ def failure_json(name: str, code: str, detail: str, hint: str | None = None, sec
     from parlens.errors import CATALOGUE
 
     entry = CATALOGUE.get(code)
+    if entry is not None:  # a detail never repeats the title ("corrupt or truncated PDF: corrupt or truncated PDF: …")
+        detail = detail.removeprefix(f"{entry.title}: ")
     return {"file": name, "status": "failed", "document_id": None, "tasks": 0, "seconds": round(seconds, 3),
             "error": {"code": code, "title": entry.title if entry else "", "detail": detail,
-                      "hint": hint or (entry.hint if entry else "")}}
+                      "hint": hint or (entry.hint if entry else ""),
+                      "title_vi": entry.title_vi if entry else "", "hint_vi": entry.hint_vi if entry else ""}}
 
 
 def outcome_json(outcome: Any) -> dict[str, Any]:
@@ -100,4 +111,5 @@ def outcome_json(outcome: Any) -> dict[str, Any]:
         return failure_json(outcome.path.name, outcome.error_code or "PARLENS-E019", outcome.message, outcome.hint or None,
                             outcome.seconds)
     return {"file": outcome.path.name, "status": outcome.status, "document_id": outcome.doc_id,
-            "tasks": outcome.tasks, "seconds": round(outcome.seconds, 3), "error": None}
+            "tasks": outcome.tasks, "seconds": round(outcome.seconds, 3), "error": None,
+            "warnings": list(getattr(outcome, "warnings", [])), "duplicate_of": getattr(outcome, "duplicate_of", None)}
