@@ -1,4 +1,7 @@
-"""JSON errors everywhere: ``{"error": {"code", "title", "detail", "hint"}}`` with the stable PARLENS codes.
+"""JSON errors everywhere: ``{"error": {"code", "title", "detail", "hint", "title_vi", "hint_vi"}}`` with the stable PARLENS codes.
+
+Web pages get the same error as an HTML page in Vietnamese (``title_vi``, ``hint_vi``; the English detail
+under "Chi tiết kỹ thuật").
 
 >>> http_status("PARLENS-E020"), http_status("PARLENS-E004"), http_status("PARLENS-E003")
 (404, 413, 422)
@@ -93,16 +96,19 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException):
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        hint_vi = None
         if exc.status_code == 404:
             detail = f"no route {request.method} {request.url.path}"
+            hint_vi = "Không có trang này; chọn một mục trên thanh trình đơn."
         if exc.status_code == 413:
             limit = request.app.state.settings.max_request_bytes
             return _render(request, ParlensError("PARLENS-E054", f"the request body is over {limit:,} bytes"), 413)
-        return _render(request, ParlensError("PARLENS-E052", detail), exc.status_code)
+        return _render(request, ParlensError("PARLENS-E052", detail, hint_vi=hint_vi), exc.status_code)
 
     @app.exception_handler(Exception)
     async def on_crash(request: Request, exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         entry = CATALOGUE["PARLENS-E019"]
-        error = ParlensError("PARLENS-E019", f"{type(exc).__name__}", hint=entry.hint.replace("the batch went on", "the service goes on"))
+        error = ParlensError("PARLENS-E019", f"{type(exc).__name__}", hint=entry.hint.replace("the batch went on", "the service goes on"),
+                             hint_vi="Chưa có gì được lưu; thử lại, nếu vẫn lỗi thì báo quản trị viên kèm đường dẫn trang và thời điểm.")
         return _render(request, error, 500)

@@ -40,3 +40,69 @@ def test_a_warning_is_described_by_its_code() -> None:
     assert seen["code"] == "PARLENS-E011" and seen["title_vi"] == "Tệp đặt sai đuôi"
     assert describe_warning("some note without a code") == {"code": None, "title": None, "title_vi": None,
                                                             "text": "some note without a code"}
+
+
+# -- web pages for typical failures -------------------------------------------------------------------
+
+def _main_message(html: str) -> str:
+    """The error card without its "Chi tiết kỹ thuật" disclosure: what staff read first."""
+    card = html[html.index('<section class="card error"'):html.index("</section>")]
+    return re.sub(r"<details.*?</details>", "", card, flags=re.S)
+
+
+def _assert_vietnamese_error_page(answer, code: str, status: int, hint_vi: str | None = None) -> str:
+    assert answer.status_code == status, answer.text[:300]
+    assert answer.headers["content-type"].startswith("text/html")
+    entry = CATALOGUE[code]
+    main = _main_message(answer.text)
+    assert code in main and entry.title_vi in main and (hint_vi or entry.hint_vi) in main
+    assert entry.title not in answer.text, "the English title is not shown"
+    assert entry.hint not in answer.text and not CLI_ADVICE.search(main)
+    return main
+
+
+def test_a_missing_document_page_is_vietnamese_with_a_way_back(client) -> None:
+    answer = client.get("/van-ban/987654")
+    main = _assert_vietnamese_error_page(answer, "PARLENS-E020", 404)
+    assert 'href="/van-ban"' in main and "parlens list" not in answer.text
+    assert "Chi tiết kỹ thuật" in answer.text and "987654" not in main  # the English detail is under the disclosure
+
+
+def test_an_unknown_page_says_so_in_vietnamese(client) -> None:
+    answer = client.get("/tim-kiem/khong-co-trang-nay")
+    main = _assert_vietnamese_error_page(answer, "PARLENS-E052", 404, "Không có trang này; chọn một mục trên thanh trình đơn.")
+    assert "no route" not in main
+
+
+def test_bad_coverage_parameters_read_in_vietnamese_with_the_english_detail_folded(client) -> None:
+    answer = client.get("/bao-phu", params={"documents": "mot,hai"})
+    main = _assert_vietnamese_error_page(answer, "PARLENS-E052", 400)
+    assert "documents must be ids" not in main and "documents must be ids" in answer.text
+
+
+def test_sign_in_needed_and_permission_denied_pages_are_vietnamese(client) -> None:
+    from parlens.search_api.http.keys import create_key
+
+    create_key(client.app.state.service.store, "reader", label="thử")
+    answer = client.get("/van-ban")
+    main = _assert_vietnamese_error_page(answer, "PARLENS-E050", 401)
+    assert 'href="/dang-nhap"' in main and "X-API-Key" not in answer.text
+    refused = client.post("/dang-nhap", data={"key": "plk_x"}, headers={"Origin": "http://evil.example"})
+    _assert_vietnamese_error_page(refused, "PARLENS-E051", 403)
+
+
+def test_the_sign_in_page_gives_no_command_line_advice(client) -> None:
+    page = client.get("/dang-nhap").text
+    assert not CLI_ADVICE.search(page) and "quản trị viên" in page
+
+
+def test_an_unreadable_upload_says_its_error_once_in_both_languages(client) -> None:
+    from .conftest import upload
+
+    truncated = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pa"
+    answer = upload(client, ("ke-hoach-hong.pdf", truncated))
+    error = answer.json()["files"][0]["error"]
+    assert error["code"] == "PARLENS-E003" and error["title_vi"] == CATALOGUE["PARLENS-E003"].title_vi
+    assert error["hint_vi"] == CATALOGUE["PARLENS-E003"].hint_vi
+    assert not error["detail"].startswith(error["title"]), "the title is not repeated in the detail"
+    assert answer.json()["error"]["title_vi"] == error["title_vi"]  # the request's own error (its only file failed)
