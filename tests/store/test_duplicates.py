@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from parlens.model import Block, CriterionLink, Deadline, Document, DocumentMetadata, Task
+from parlens.nlp.normalize import fold
 from parlens.store import Store
 from parlens.store import duplicates as dup
 
@@ -46,7 +47,7 @@ def ocr_noise(text: str, rate: float = 0.06, seed: int = 3) -> str:
         if rng.random() < rate:
             words[i] = word[:-1] + "l" if len(word) > 2 else word + "."
         elif rng.random() < 0.2:
-            words[i] = dup._fold(word)
+            words[i] = fold(word)
     return " ".join(words)
 
 
