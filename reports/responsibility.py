@@ -59,6 +59,7 @@ COVERAGE_HEADERS = {
     "with_deadline": "Có thời hạn",
     "nearest_deadline": "Hạn gần nhất",
     "covered": "Đã có nhiệm vụ",
+    "status_note": "Ghi chú về tên tiêu chí",
 }
 LEVEL_VI = {0: "Chỉ số", 1: "Lĩnh vực", 2: "Tiêu chí", 3: "Tiêu chí thành phần"}
 # What one level is called in each index (SIPAS has factors, PAPI content dimensions).
@@ -70,39 +71,47 @@ def level_name(code: str, level: int) -> str:
     return LEVEL_VI_BY_ROOT.get(code.split(".")[0], {}).get(level) or LEVEL_VI.get(level, str(level))
 
 
-def resolve_criteria(query: str, taxonomy: Taxonomy | None = None) -> list[str]:
-    """Codes for a code ("PAR.7", "par 7") or a phrase ("dịch vụ công trực tuyến"); PARLENS-E030 if none.
+NOT_FOUND_VI = "Không tìm thấy tiêu chí phù hợp"
+MAX_ALTERNATIVES = 4
 
-    A phrase naming an item (its name, an alias or a keyword) resolves to that item; otherwise the linker's
-    best-scoring links for the phrase are used.
+
+def find_criterion(query: str, taxonomy: Taxonomy | None = None) -> dict[str, Any]:
+    """The one criterion a query names, the other candidates and the broader items above it.
+
+    A code ("PAR.7.2", "par 7.2") resolves exactly (PARLENS-E030 when the tree has no such code). Words
+    resolve to the most specific criterion whose wording covers them (``Taxonomy.match``); below the
+    threshold PARLENS-E033 ("không tìm thấy tiêu chí phù hợp"). Returns ``{"code", "name", "by": "code" |
+    "words", "score", "alternatives": [{code, name, score}], "broader": [{code, name}]}``.
+
+    >>> found = find_criterion("một cửa")
+    >>> found["code"], [b["code"] for b in found["broader"]]
+    ('PAR.3.3', ['PAR.3'])
     """
     taxonomy = taxonomy or load_taxonomy()
     text = query.strip()
-    candidate = text.upper().replace(" ", ".")
-    if candidate in taxonomy:
-        return [candidate]
-    if re.fullmatch(r"[A-Z]+(\.\d+)+", candidate):
+    code = taxonomy.code_in(text)
+    if code is not None and code not in taxonomy:
         raise ParlensError("PARLENS-E030", query)
-    hits = taxonomy.search(text)
-    if hits:
-        best = hits[0]
-        # Prefer the most specific item named exactly by the phrase (e.g. a criterion over its field).
-        exact = [h for h in hits if _names(h, text)]
-        return [max(exact, key=lambda h: h.code.count(".")).code if exact else best.code]
-    from parlens.task_extraction.criteria.linker import default_linker
+    matches = taxonomy.match(text)
+    if not matches:
+        raise ParlensError("PARLENS-E033", f"{NOT_FOUND_VI.lower()} với “{text}”")
+    best = matches[0]
+    broader = [a for a in taxonomy.ancestors(best.code) if taxonomy.parent(a.code) is not None]
+    above = {a.code for a in broader}
+    others = [m for m in matches[1:] if m.code not in above][:MAX_ALTERNATIVES]
+    return {
+        "code": best.code,
+        "name": best.name,
+        "by": "code" if code is not None else "words",
+        "score": best.score,
+        "alternatives": [{"code": m.code, "name": m.name, "score": m.score} for m in others],
+        "broader": [{"code": a.code, "name": a.name} for a in broader],
+    }
 
-    links = default_linker().link_text(text)
-    if not links:
-        raise ParlensError("PARLENS-E030", f"{query!r} matches no criterion")
-    top = links[0].score
-    return [l.code for l in links if l.score >= 0.9 * top and l.code.count(".") <= 1][:2] or [links[0].code]
 
-
-def _names(item: Any, phrase: str) -> bool:
-    from parlens.nlp.normalize import fold
-
-    key = " ".join(fold(phrase).replace(",", " ").split())
-    return any(" ".join(fold(t).replace(",", " ").split()) == key for t in [item.name, *item.aliases, *item.keywords])
+def resolve_criteria(query: str, taxonomy: Taxonomy | None = None) -> list[str]:
+    """The code a query names, as a one-item list: E030 for an unknown code, E033 when no wording matches."""
+    return [find_criterion(query, taxonomy)["code"]]
 
 
 def _deadline_text(task: Task) -> str | None:
@@ -126,8 +135,12 @@ def _nearest(dues: Iterable[date | None], today: date) -> date | None:
 
 
 def _agency_key(task: Task) -> tuple[str, str]:
+    """``(key, name)`` a task is grouped under: its agency id and the body's canonical name (one row per body
+    however the name was stored); a task with no id groups by its own name."""
+    from parlens.nlp.agencies import canonical_agency_name
+
     name = task.agency_name or task.agency
-    return (task.agency_id or name, name)
+    return (task.agency_id or name, canonical_agency_name(task.agency_id, [name]) or name)
 
 
 def _tasks_for(store: Any, codes: Sequence[str]) -> list[Any]:
@@ -149,13 +162,16 @@ def _best_link(task: Task, codes: Sequence[str]) -> tuple[str, float]:
 def who(store: Any, query: str, *, today: date | None = None, taxonomy: Taxonomy | None = None) -> dict[str, Any]:
     """Agencies holding tasks for a criterion (and its descendants), with the tasks as evidence, newest first.
 
-    ``query`` is a code or a phrase. Returns ``{"query", "criteria": [{code, name}], "agencies": [{agency,
-    agency_id, lead, support, tasks, nearest_deadline}], "tasks": [{code, agency, role, task, deadline, due,
-    document, document_id, issued_on, score, source}]}``.
+    ``query`` is a code or words (see ``find_criterion``: E030 for an unknown code, E033 when nothing matches).
+    Returns ``{"query", "criteria": [{code, name, status_note}], "match": {by, score}, "alternatives": [{code,
+    name, score}], "broader": [{code, name}], "agencies": [{agency, agency_id, lead, support, tasks,
+    nearest_deadline}], "tasks": [{code, agency, role, task, deadline, due, document, document_id, issued_on,
+    score, source}]}``.
     """
     taxonomy = taxonomy or load_taxonomy()
     today = today or date.today()
-    codes = resolve_criteria(query, taxonomy)
+    found = find_criterion(query, taxonomy)
+    codes = [found["code"]]
     stored = _tasks_for(store, codes)
     agencies: dict[str, dict[str, Any]] = {}
     dues: dict[str, list[date | None]] = {}
@@ -190,7 +206,10 @@ def who(store: Any, query: str, *, today: date | None = None, taxonomy: Taxonomy
         })
     return {
         "query": query,
-        "criteria": [{"code": c, "name": taxonomy.get(c).name} for c in codes],
+        "criteria": [{"code": c, "name": taxonomy.get(c).name, "status_note": taxonomy.status_note(c)} for c in codes],
+        "match": {"by": found["by"], "score": found["score"]},
+        "alternatives": found["alternatives"],
+        "broader": found["broader"],
         "agencies": agency_rows,
         "tasks": task_rows,
     }
@@ -202,17 +221,26 @@ def coverage(
     """Criteria × (tasks, agencies, deadlines) over the given documents, and the criteria no task addresses.
 
     Rows cover every item down to ``max_level`` (1 = fields, 2 = criteria) of PAR, SIPAS and PAPI; a task counts
-    for the code it is linked to and every ancestor. Unknown document ids raise PARLENS-E020.
+    for the code it is linked to and every ancestor. Unknown document ids raise PARLENS-E020. A probable copy of
+    another document (``parlens duplicates``) stands for its primary, and a document chosen twice counts once.
     """
     taxonomy = taxonomy or load_taxonomy()
     today = today or date.today()
     documents = []
     tasks: list[Any] = []
-    for doc_id in doc_ids:
-        stored_doc = store.get_document(doc_id)  # PARLENS-E020 when unknown
+    seen: set[int] = set()
+    for chosen in doc_ids:
+        stored_doc = store.get_document(chosen)  # PARLENS-E020 when unknown
+        doc_id = getattr(stored_doc, "duplicate_of", None) or chosen  # a copy stands for its primary: counted once
+        if doc_id in seen:
+            continue
+        seen.add(doc_id)
+        if doc_id != chosen:
+            stored_doc = store.get_document(doc_id)
         meta = stored_doc.document.metadata
         documents.append({"document_id": doc_id, "number": meta.number, "title": meta.title, "doc_type": meta.doc_type,
-                          "criteria": [{"code": c.code, "score": round(c.score, 3)} for c in stored_doc.criteria]})
+                          "criteria": [{"code": c.code, "score": round(c.score, 3)} for c in stored_doc.criteria],
+                          **({"chosen_copy": chosen} if doc_id != chosen else {})})
         tasks.extend(store.get_tasks(document_id=doc_id))
     per_code: dict[str, list[Any]] = {}
     for st in tasks:
@@ -236,6 +264,7 @@ def coverage(
             "name": item.name,
             "level": level,
             "status": item.status,
+            "status_note": taxonomy.status_note(item.code),
             "tasks": len(linked),
             "lead": sum(st.task.role == "lead" for st in linked),
             "support": sum(st.task.role == "support" for st in linked),
@@ -312,7 +341,14 @@ def _render_table(result: dict[str, Any], sheets: list[tuple[str, dict[str, str]
 
     console = Console(record=True, width=160, file=io.StringIO(), highlight=False)
     if "criteria" in result:
-        console.print("Tiêu chí: " + "; ".join(f"{c['code']} {c['name']}" for c in result["criteria"]))
+        for c in result["criteria"]:
+            console.print(f"Tiêu chí: {c['code']} {c['name']}")
+            if c.get("status_note"):
+                console.print(f"  Lưu ý: {c['status_note']}")
+        if result.get("broader"):
+            console.print("Thuộc: " + "; ".join(f"{b['code']} {b['name']}" for b in result["broader"]))
+        if result.get("alternatives"):
+            console.print("Tiêu chí khác cũng gần với từ khóa: " + "; ".join(f"{a['code']} {a['name']}" for a in result["alternatives"]))
     if "documents" in result:
         console.print("Văn bản: " + "; ".join(f"#{d['document_id']} {d['number'] or ''} {d['title'] or ''}".strip() for d in result["documents"]))
         console.print(f"Số nhiệm vụ: {result['task_count']} (có liên kết tiêu chí: {result['linked_task_count']})")

@@ -30,9 +30,7 @@ class TreeFormat(str, Enum):
     json = "json"
 
 
-STATUS_VI = {"verified": "đã kiểm chứng", "partial": "kiểm chứng một phần", "inferred": "tạm đặt tên", "working_label": "tạm đặt tên"}
-
-
+NOT_FOUND_EXIT = 1  # `who` exit code when no criterion matches the words (PARLENS-E033)
 
 
 def criteria(
@@ -50,7 +48,8 @@ def criteria(
         raise fail(exc) from exc
     if fmt == TreeFormat.json:
         def node(item, level):
-            out = {"code": item.code, "name": item.name, "status": item.status, "max_points": item.max_points, "label": tax.label_of(item.code)}
+            out = {"code": item.code, "name": item.name, "status": item.status, "status_note": tax.status_note(item.code),
+                   "max_points": item.max_points, "label": tax.label_of(item.code)}
             if level < depth:
                 out["children"] = [node(c, level + 1) for c in item.children]
             return out
@@ -58,14 +57,20 @@ def criteria(
         typer.echo(json.dumps([node(r, 0) for r in roots], ensure_ascii=False, indent=2))
         return
     base = tax.depth(roots[0].code) if code else 0
+    shown: set[str] = set()  # badges used above; the legend below says each in a full sentence
     for root in roots:
         for item in [root, *tax.descendants(root.code)]:
             level = tax.depth(item.code) - base
             if level > depth:
                 continue
             points = f" [{item.max_points:g} điểm]" if item.max_points is not None else ""
-            status = "" if item.status == "verified" else f" ({STATUS_VI.get(item.status, item.status)})"
+            badge = tax.status_label(item.code)
+            shown.add(badge)
+            status = f" ({badge})" if badge else ""
             typer.echo(f"{'  ' * level}{item.code:<12} {item.name}{points}{status}")
+    for badge, note in tax.status_legend():
+        if badge in shown:
+            typer.echo(f"({badge}): {note}")
 
 
 def who(
@@ -73,14 +78,23 @@ def who(
     fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="table, json, csv or xlsx.")] = ResultFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (required for xlsx).")] = None,
 ) -> None:
-    """Agencies holding tasks for a criterion: lead/support, task counts, nearest deadline, then the tasks."""
+    """Agencies holding tasks for a criterion: lead/support, task counts, nearest deadline, then the tasks.
+
+    Words resolve to the most specific criterion they describe (other candidates and the broader field are
+    listed); words no criterion covers print "Không tìm thấy tiêu chí phù hợp" and exit 1 (PARLENS-E033).
+    """
     from parlens.store import open_store
-    from parlens.reports.responsibility import render, who as who_query
+    from parlens.reports.responsibility import NOT_FOUND_VI, render, who as who_query
 
     try:
         with open_store() as store:
             result = who_query(store, query)
     except ParlensError as exc:
+        if exc.code == "PARLENS-E033":
+            typer.echo(f"{NOT_FOUND_VI} với “{query.strip()}” ({exc.code}).\n"
+                       "Gõ mã tiêu chí (ví dụ PAR.7.2) hoặc từ ngữ trong tên tiêu chí; xem danh sách: parlens criteria",
+                       err=True)
+            raise typer.Exit(NOT_FOUND_EXIT) from exc
         raise fail(exc) from exc
     emit(render(result, fmt.value), output, binary=fmt.value == "xlsx")
 

@@ -37,8 +37,7 @@ FACET_LABELS = {
     "agency": "Cơ quan thực hiện", "criterion": "Tiêu chí", "has_deadline": "Có thời hạn",
 }
 ROLE_VI = {"lead": "Chủ trì", "support": "Phối hợp"}
-STATUS_VI = {"verified": "đã kiểm chứng", "partial": "kiểm chứng một phần", "inferred": "tạm đặt tên",
-             "working_label": "tạm đặt tên", "unknown": "chưa rõ"}
+from parlens.task_extraction.criteria.taxonomy import STATUS_LABEL_VI as STATUS_VI  # noqa: E402  (a criterion's badge)
 NAV = [("/tim-kiem", "Tìm kiếm"), ("/van-ban", "Văn bản"), ("/nhiem-vu", "Nhiệm vụ"), ("/tong-quan", "Tổng quan"),
        ("/tieu-chi", "Tiêu chí"), ("/tai-len", "Tải lên")]
 
@@ -355,23 +354,40 @@ def tasks_page(
 
 
 @router.get("/tieu-chi", response_class=HTMLResponse)
-def criteria_page(request: Request, store: StoreDep, caller: Reader) -> HTMLResponse:
-    """The criteria tree with task counts per item; plans to pick for the coverage view."""
-    from parlens.search_api.http.criteria import criteria_tree
+def criteria_page(
+    request: Request, store: StoreDep, caller: Reader, q: Annotated[str | None, text_query("Words or a code to look up.")] = None,
+) -> Response:
+    """The criteria tree with task counts per item; plans to pick for the coverage view; ?q= looks a criterion up."""
+    from parlens.search_api.http.criteria import criteria_tree, status_legend
 
+    if q and q.strip():  # the look-up form: the responsible page resolves the words (or says none match)
+        from urllib.parse import quote
+
+        return RedirectResponse("/tieu-chi/" + quote(q.strip(), safe=""), status_code=303)
     counts = store.criterion_task_counts()
     _, documents = store.list_documents(limit=500)
-    return render(request, "criteria.html", tree=criteria_tree(3), counts=counts, documents=documents, api="/criteria")
+    return render(request, "criteria.html", tree=criteria_tree(3), legend=status_legend(), counts=counts, documents=documents,
+                  api="/criteria")
 
 
 @router.get("/tieu-chi/{code}", response_class=HTMLResponse)
 def responsible_page(request: Request, code: CriterionCode, store: StoreDep, caller: Reader) -> HTMLResponse:
-    """"Ai chịu trách nhiệm": agencies (lead/support, nearest deadline) and the tasks behind them."""
+    """"Ai chịu trách nhiệm": agencies (lead/support, nearest deadline) and the tasks behind them.
+
+    Words resolve to the most specific matching criterion (alternatives and the broader field are linked);
+    words no criterion covers answer 404 with "Không tìm thấy tiêu chí phù hợp" and the look-up form.
+    """
     from parlens.reports.responsibility import who
 
-    result = who(store, code)
+    try:
+        result = who(store, code)
+    except ParlensError as exc:
+        if exc.code != "PARLENS-E033":
+            raise
+        return render(request, "responsible.html", status=404, result=None, code=code, error=exc,
+                      api=f"/criteria/{code}/responsible")
     evidence = None
-    if len(result["criteria"]) == 1:  # a code (a phrase may name several criteria: evidence is per criterion)
+    if len(result["criteria"]) == 1:  # one criterion (a code or the words' best match): its evidence
         from parlens.search_api.http.evidence import criterion_evidence
 
         evidence = criterion_evidence(store, result["criteria"][0]["code"])
