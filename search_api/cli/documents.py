@@ -1,7 +1,8 @@
 """Document commands: ``parlens ingest``, ``show``, ``list`` and ``delete``.
 
-``parlens ingest corpora/ -r`` reads every file, prints one status line per file and a summary, and exits 1
-when any file failed (after all the others were ingested).
+``parlens ingest corpora/ -r`` reads every file, prints one status line per file (with its warnings' codes
+under it) and a summary counting files with warnings, and exits 1 when any file failed (after all the others
+were ingested).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from parlens.errors import ParlensError
+from parlens.errors import ParlensError, split_warning
 from parlens.model import Block, to_jsonable
 
 # Labels staff read, in Vietnamese; keys are DocumentMetadata fields.
@@ -67,6 +68,7 @@ def ingest(
 ) -> None:
     """Ingest files and folders into the store; exit 1 if any file failed (the others are still ingested)."""
     from parlens import pipeline
+    from parlens.ingest.progress import reporting
 
     if debug:
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
@@ -86,7 +88,8 @@ def ingest(
             bar = progress.add_task("ingesting", total=len(files))
             for path in files:
                 progress.update(bar, description=escape(path.name))
-                outcome = pipeline.ingest_path(path, store, ref_date=reference, sync=False)
+                with reporting(_page_progress(progress, bar, path.name)):
+                    outcome = pipeline.ingest_path(path, store, ref_date=reference, sync=False)
                 outcomes.append(outcome)
                 line = _status_line(outcome)
                 if debug and outcome.timings:
@@ -117,13 +120,49 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _page_progress(progress: Progress, bar: Any, name: str) -> Any:
+    """A listener for ``ingest.progress`` that shows the page being read or OCRed beside the file's name."""
+    def show(stage: str, done: int, total: int) -> None:
+        doing = "OCR" if stage == "ocr" else "reading"
+        progress.update(bar, description=f"{escape(name)} · {doing} page {done}/{total}")
+
+    return show
+
+
 def _status_line(outcome: Any) -> str:
+    """One file's line: ✓ ingested, = the same bytes already stored, ✗ failed; its warnings on the lines below."""
     name = escape(str(outcome.path))
+    warnings = getattr(outcome, "warnings", None) or []
     if outcome.status == "ingested":
-        return f"[green]✓[/green] {name}: ingested #{outcome.doc_id} ({outcome.tasks} tasks)"
-    if outcome.status == "duplicate":
-        return f"[yellow]=[/yellow] {name}: duplicate of #{outcome.doc_id}"
-    return f"[red]✗[/red] {name}: {outcome.error_code} {escape(outcome.message)}"
+        noted = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+        line = f"[green]✓[/green] {name}: ingested #{outcome.doc_id} ({outcome.tasks} tasks){noted}"
+    elif outcome.status == "duplicate":
+        line = f"[yellow]=[/yellow] {name}: duplicate of #{outcome.doc_id} ({outcome.tasks} tasks)"
+    else:
+        return f"[red]✗[/red] {name}: {outcome.error_code} {escape(outcome.message)}"
+    other = getattr(outcome, "duplicate_of", None)
+    if other:
+        line += f"\n  [yellow]≈[/yellow] probable duplicate of #{other['id']} ({escape(other.get('title') or '')}, {other.get('tasks', 0)} tasks)"
+    return "\n".join([line, *_warning_lines(warnings)])
+
+
+def _warning_lines(warnings: list[str]) -> list[str]:
+    """Every warning code of a file, once: the first warning of each code in full, with how many more it has."""
+    by_code: dict[str, list[str]] = {}
+    for warning in warnings:
+        code, _ = split_warning(warning)
+        by_code.setdefault(code or warning, []).append(warning)
+    lines = []
+    for same in by_code.values():
+        more = f" [dim](+{len(same) - 1} more)[/dim]" if len(same) > 1 else ""
+        lines.append(f"  [yellow]⚠ {escape(same[0])}[/yellow]{more}")
+    return lines
+
+
+def _warning_codes(outcome: Any) -> list[str]:
+    """The distinct codes of a file's warnings, in order (an uncoded warning counts as 'other')."""
+    codes = [split_warning(w)[0] or "other" for w in getattr(outcome, "warnings", None) or []]
+    return list(dict.fromkeys(codes))
 
 
 def _print_summary(console: Console, outcomes: list[Any]) -> None:
@@ -133,8 +172,18 @@ def _print_summary(console: Console, outcomes: list[Any]) -> None:
     summary.add_column("ingested", justify="right")
     summary.add_column("duplicate", justify="right")
     summary.add_column("failed", justify="right")
-    summary.add_row(str(counts["ingested"]), str(counts["duplicate"]), str(counts["failed"]))
+    summary.add_column("with warnings", justify="right")
+    warned = [o for o in outcomes if _warning_codes(o)]
+    summary.add_row(str(counts["ingested"]), str(counts["duplicate"]), str(counts["failed"]), str(len(warned)))
     console.print(summary)
+    if warned:
+        table = Table(title="Files with warnings", show_header=True)
+        table.add_column("file", overflow="fold")
+        table.add_column("id", justify="right")
+        table.add_column("codes", overflow="fold")
+        for o in warned:
+            table.add_row(escape(o.path.name), f"#{o.doc_id}", ", ".join(_warning_codes(o)))
+        console.print(table)
     failures = [o for o in outcomes if o.status == "failed"]
     if failures:
         table = Table(title="Failed files", show_header=True)

@@ -6,7 +6,9 @@ committed to the store, *before* the client gets an answer: a 202 is a promise t
 process (:mod:`parlens.search_api.http.workers`), record its result, and catch the index up. A small upload
 is answered when its job is done; if that client goes away first, the job is cancelled and the worker
 stopped. OCR is bounded per request and per user (pages and CPU seconds in any hour); a file over
-``PARLENS_INGEST_TIMEOUT_SECONDS`` is stopped with PARLENS-E024.
+``PARLENS_INGEST_TIMEOUT_SECONDS`` is stopped with PARLENS-E024. While a file is read, GET /jobs/{id} shows
+its ``progress`` (the file, the stage "read" or "ocr", the page and the page count) as the worker reports it;
+progress lives in memory only (a resumed job reads its file again).
 """
 
 from __future__ import annotations
@@ -110,6 +112,7 @@ class JobManager:
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._cancel: dict[str, threading.Event] = {}
         self._waiters: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Future]]] = defaultdict(list)
+        self._progress: dict[str, dict[str, Any]] = {}  # job id -> the file being read: seq, file, stage, page, pages
         self._lock = threading.Lock()
         self._shutdown = threading.Event()
         self._threads = [threading.Thread(target=self._dispatch, name=f"parlens-jobs-{n}", daemon=True)
@@ -163,11 +166,23 @@ class JobManager:
         return self.get(job_id)
 
     def get(self, job_id: str) -> dict[str, Any]:
-        """The job's status and per-file results; PARLENS-E053 when unknown."""
+        """The job's status, per-file results and the progress of the file being read; PARLENS-E053 when unknown."""
         job = job_table.get_job(self.service.store, job_id)
         if job is None:
             raise ParlensError("PARLENS-E053", f"no job {job_id!r}")
+        with self._lock:
+            current = self._progress.get(job_id)
+            job["progress"] = dict(current) if current is not None and job["status"] == "running" else None
         return job
+
+    def _report(self, job_id: str, file: dict[str, Any], stage: str | None, page: int | None, pages: int | None) -> None:
+        """Record the file being read and, once the reader reports, its stage and page (None: no longer read)."""
+        with self._lock:
+            if stage == "done":
+                self._progress.pop(job_id, None)
+            else:
+                self._progress[job_id] = {"seq": file["seq"], "file": file["name"], "stage": stage, "page": page,
+                                          "pages": pages}
 
     def recent(self, limit: int = 50) -> list[dict[str, Any]]:
         """The newest jobs, newest first."""
@@ -249,6 +264,7 @@ class JobManager:
             request_seconds += ocr_seconds
             self.usage.add(owner, ocr_pages, ocr_seconds)
             job_table.record_result(store, job_id, file["seq"], result)
+            self._report(job_id, file, "done", None, None)
             (self.spool_dir / file["spool"]).unlink(missing_ok=True)
             if result["status"] == "ingested":
                 self.service.sync()
@@ -264,9 +280,11 @@ class JobManager:
         request = IngestRequest(str(path), name, self.settings, pages_left, seconds_left)
         stop = _AnyEvent(cancelled, self._shutdown)
         began = time.monotonic()
+        self._report(job_id, file, None, None, None)
         worker = POOL.checkout(self.settings.ingest_workers)
         try:
-            answer = worker.run(request, timeout=self.settings.ingest_timeout_seconds, cancelled=stop)
+            answer = worker.run(request, timeout=self.settings.ingest_timeout_seconds, cancelled=stop,
+                                on_progress=lambda stage, done, total: self._report(job_id, file, stage, done, total))
         except Stopped as exc:
             if exc.reason == "cancelled":
                 return None
@@ -291,6 +309,7 @@ class JobManager:
         shutil.rmtree(self.spool_dir / job_id, ignore_errors=True)
         with self._lock:
             self._cancel.pop(job_id, None)
+            self._progress.pop(job_id, None)
         job_table.forget_finished(self.service.store, KEPT_JOBS)
         self._notify(job_id)
 

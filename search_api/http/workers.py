@@ -5,7 +5,8 @@ GIL and PDFium's lock while searches wait. Each worker is a spawned process at l
 in its own process group, reading one file at a time from the upload spool and writing it to the store
 (SQLite WAL takes writers from several processes). The parent only waits on a pipe, so it can stop a file
 whose client went away or whose time ran out by killing the worker's process group (tesseract included)
-and starting a fresh worker.
+and starting a fresh worker. While a file is read, the worker sends a :class:`PageProgress` over the same
+pipe for every page the reader reports (:mod:`parlens.ingest.progress`), before the file's answer.
 
 >>> request = IngestRequest(path="/tmp/x.pdf", name="kh.pdf", settings=None, ocr_pages=0, ocr_seconds=0.0)
 >>> request.name
@@ -22,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,18 @@ class IngestRequest:
     settings: Any  # parlens.settings.Settings (picklable)
     ocr_pages: int
     ocr_seconds: float
+
+
+@dataclass(frozen=True)
+class PageProgress:
+    """A worker's message while it reads a file: page ``done`` of ``total`` is at ``stage`` ("read" or "ocr")."""
+
+    stage: str
+    done: int
+    total: int
+
+
+ProgressListener = Callable[[str, int, int], None]
 
 
 class Stopped(Exception):
@@ -77,7 +90,7 @@ def _worker_main(conn: Any) -> None:
         if request is None:
             return
         try:
-            answer = _ingest(request, stores)
+            answer = _ingest(request, stores, _progress_sender(conn))
         except BaseException as exc:  # answered, never fatal: the parent records it as the file's failure
             from parlens.search_api.http.serialize import failure_json
 
@@ -86,6 +99,17 @@ def _worker_main(conn: Any) -> None:
             conn.send(answer)
         except (EOFError, OSError, BrokenPipeError):
             return
+
+
+def _progress_sender(conn: Any) -> ProgressListener:
+    """A progress listener that sends each page report to the parent (a broken pipe only loses the report)."""
+    def send(stage: str, done: int, total: int) -> None:
+        try:
+            conn.send(PageProgress(stage, done, total))
+        except (EOFError, OSError, BrokenPipeError):
+            pass
+
+    return send
 
 
 def _die_with_parent(parent: int) -> None:
@@ -111,9 +135,12 @@ def _warm_up() -> None:
         log.debug("worker warm-up failed", exc_info=True)
 
 
-def _ingest(request: IngestRequest, stores: dict[str, Any]) -> dict[str, Any]:
+def _ingest(request: IngestRequest, stores: dict[str, Any], on_progress: ProgressListener | None = None) -> dict[str, Any]:
+    """Read, extract and store one spooled file; its result with OCR use and warnings (code, titles, text)."""
     from parlens import pipeline
+    from parlens.errors import describe_warning
     from parlens.ingest import ocr
+    from parlens.ingest.progress import reporting
     from parlens.search_api.http.serialize import outcome_json
     from parlens.settings import use_settings
     from parlens.store import Store
@@ -125,10 +152,15 @@ def _ingest(request: IngestRequest, stores: dict[str, Any]) -> dict[str, Any]:
     if store is None:
         store = stores[key] = Store(settings.store_path)
     data = Path(request.path).read_bytes()
-    with ocr.ocr_budget(request.ocr_pages, request.ocr_seconds) as budget:
+    with ocr.ocr_budget(request.ocr_pages, request.ocr_seconds) as budget, reporting(on_progress or _ignore):
         outcome = pipeline.ingest_bytes(data, request.name, store, sync=False)
     return {**outcome_json(outcome), "pages": outcome.pages, "ocr_pages": budget.used_pages,
-            "ocr_seconds": round(budget.used_seconds, 3)}
+            "ocr_seconds": round(budget.used_seconds, 3),
+            "warnings": [describe_warning(w) for w in getattr(outcome, "warnings", None) or []]}
+
+
+def _ignore(stage: str, done: int, total: int) -> None:
+    """No one listens (a direct call without a parent)."""
 
 
 class Worker:
@@ -162,8 +194,12 @@ class Worker:
                 self.restart()
                 raise Stopped("crashed", f"the worker process did not start (exit code {code})")
 
-    def run(self, request: IngestRequest, *, timeout: float, cancelled: threading.Event | None = None) -> dict[str, Any]:
-        """The worker's answer for ``request`` (a POST /documents file result plus OCR use); raises Stopped when cancelled, timed out or crashed (then restarts)."""
+    def run(self, request: IngestRequest, *, timeout: float, cancelled: threading.Event | None = None,
+            on_progress: ProgressListener | None = None) -> dict[str, Any]:
+        """The worker's answer for ``request`` (a POST /documents file result plus OCR use); raises Stopped when cancelled, timed out or crashed (then restarts).
+
+        Page reports that arrive before the answer go to ``on_progress(stage, done, total)``.
+        """
         for attempt in (1, 2):
             if not self.process.is_alive():
                 self.restart()
@@ -179,7 +215,11 @@ class Worker:
         while True:
             try:
                 if self.conn.poll(POLL_SECONDS):
-                    return self.conn.recv()
+                    message = self.conn.recv()
+                    if not isinstance(message, PageProgress):
+                        return message
+                    if on_progress is not None:
+                        on_progress(message.stage, message.done, message.total)
             except (EOFError, OSError):
                 code = self.process.exitcode
                 self.restart()

@@ -1,7 +1,8 @@
-// parlens web UI: upload with progress and per-file results (fetch to POST /documents, then GET /jobs/{id}).
+// parlens web UI: upload with progress and per-file results (fetch to POST /documents?background=true, then GET /jobs/{id}).
 "use strict";
 
 const STATUS_VI = { ingested: "Đã đọc", duplicate: "Đã có", failed: "Lỗi" };
+let uploadResults = []; // every file result shown for the current upload, for its summary
 
 function cell(row, text, href) {
   const td = document.createElement("td");
@@ -17,30 +18,120 @@ function cell(row, text, href) {
   return td;
 }
 
+function append(parent, tag, text, className) {
+  const node = document.createElement(tag);
+  if (text) node.textContent = text;
+  if (className) node.className = className;
+  parent.appendChild(node);
+  return node;
+}
+
+function technical(parent, lines) {
+  // The English detail of an error or warning, kept out of the message, under "Chi tiết kỹ thuật".
+  const shown = lines.filter(Boolean);
+  if (!shown.length) return;
+  const box = append(parent, "details", "", "technical");
+  append(box, "summary", "Chi tiết kỹ thuật");
+  for (const line of shown) append(box, "p", line).lang = "en";
+}
+
+function errorMessage(error) {
+  // "PARLENS-E003 · Tệp PDF bị hỏng hoặc không trọn vẹn. <what to do>" (Vietnamese; the English title only as a fallback).
+  const title = error.title_vi || error.title || "";
+  return error.code + " · " + title + (error.hint_vi ? ". " + error.hint_vi : "");
+}
+
+function warningCodes(f) {
+  // One entry per distinct warning code of a file (a warning without a code keeps its own text).
+  const seen = new Map();
+  for (const w of f.warnings || []) {
+    const key = w.code || w.text;
+    if (!seen.has(key)) seen.set(key, { ...w, count: 0 });
+    seen.get(key).count += 1;
+  }
+  return [...seen.values()];
+}
+
+function detailsCell(row, f) {
+  const td = cell(row, "");
+  if (f.error) {
+    append(td, "p", f.error.code + " · " + (f.error.title_vi || f.error.title || ""), "bad");
+    if (f.error.hint_vi) append(td, "p", f.error.hint_vi);
+    technical(td, [f.error.detail]);
+    return;
+  }
+  if (f.status === "duplicate") {
+    append(td, "p", "Tệp này đã có trong kho (#" + f.document_id + ").");
+  } else if (f.document_id) {
+    const link = append(td, "a", "Xem nhiệm vụ");
+    link.href = "/nhiem-vu?document=" + f.document_id;
+  }
+  if (f.duplicate_of && f.duplicate_of.id) {
+    const p = append(td, "p", "", "duplicate-of");
+    p.append("≈ bản khác của ");
+    const a = append(p, "a", "#" + f.duplicate_of.id);
+    a.href = "/van-ban/" + f.duplicate_of.id;
+    const about = [f.duplicate_of.title, f.duplicate_of.tasks != null ? f.duplicate_of.tasks + " nhiệm vụ" : ""].filter(Boolean);
+    if (about.length) p.append(" (" + about.join(" · ") + ")");
+  }
+  const codes = warningCodes(f);
+  if (codes.length) {
+    const list = append(td, "ul", "", "warnings");
+    for (const w of codes) {
+      const label = w.code ? w.code + " " + (w.title_vi || w.title || "") : "Cảnh báo";
+      append(list, "li", "⚠ " + label + (w.count > 1 ? " (" + w.count + " lần)" : ""));
+    }
+    technical(td, (f.warnings || []).map((w) => w.text));
+  }
+}
+
 function showResults(files) {
   const table = document.getElementById("results");
   const body = table.querySelector("tbody");
   table.hidden = false;
   for (const f of files) {
+    uploadResults.push(f);
     const row = document.createElement("tr");
-    row.className = "result " + f.status;
+    row.className = "result " + f.status + ((f.warnings || []).length ? " warned" : "");
     cell(row, f.file);
     const label = STATUS_VI[f.status] || f.status;
     if (f.document_id) {
-      cell(row, label + " #" + f.document_id, "/van-ban/" + f.document_id);
+      const td = cell(row, label + " #" + f.document_id, "/van-ban/" + f.document_id);
+      if (f.status === "duplicate") td.append(" · " + f.tasks + " nhiệm vụ"); // "Đã có #34 · 20 nhiệm vụ"
     } else {
       cell(row, label);
     }
     cell(row, f.status === "failed" ? "—" : String(f.tasks));
-    if (f.error) {
-      cell(row, f.error.code + " · " + f.error.title + (f.error.detail ? ": " + f.error.detail : "") + ". " + (f.error.hint || ""));
-    } else if (f.status === "duplicate") {
-      cell(row, "Tệp này đã có trong kho.");
-    } else {
-      cell(row, "Xem nhiệm vụ", "/nhiem-vu?document=" + f.document_id);
-    }
+    detailsCell(row, f);
     body.appendChild(row);
   }
+}
+
+function summaryText(results) {
+  // "Xong 3 tệp: 1 đã đọc, 1 đã có, 1 lỗi · 2 tệp có cảnh báo (PARLENS-E011, PARLENS-W003)."
+  const count = (status) => results.filter((f) => f.status === status).length;
+  const parts = [["ingested", "đã đọc"], ["duplicate", "đã có"], ["failed", "lỗi"]]
+    .filter(([status]) => count(status)).map(([status, label]) => count(status) + " " + label);
+  let text = "Xong " + results.length + " tệp" + (parts.length ? ": " + parts.join(", ") : "");
+  const warned = results.filter((f) => (f.warnings || []).length || (f.duplicate_of && f.duplicate_of.id));
+  if (warned.length) {
+    const codes = new Set();
+    for (const f of warned) for (const w of warningCodes(f)) if (w.code) codes.add(w.code);
+    text += " · " + warned.length + " tệp có cảnh báo" + (codes.size ? " (" + [...codes].join(", ") + ")" : "");
+  }
+  return text + ".";
+}
+
+function progressText(data) {
+  // What the file being read is doing: "Đang nhận dạng chữ (OCR) trang 3/6 · ke-hoach.pdf (tệp 1/2)…".
+  const p = data.progress;
+  const position = "tệp " + Math.min(data.done + 1, data.total) + "/" + data.total;
+  if (!p) return "Đang xử lý " + data.done + "/" + data.total + " tệp…";
+  const where = p.file + " (" + position + ")";
+  if (p.stage === "ocr") return "Đang nhận dạng chữ (OCR) trang " + p.page + "/" + p.pages + " · " + where + "…";
+  if (p.stage === "read" && p.page < p.pages) return "Đang đọc trang " + p.page + "/" + p.pages + " · " + where + "…";
+  if (p.stage === "read") return "Đã đọc " + p.pages + " trang, đang tìm nhiệm vụ · " + where + "…";
+  return "Đang đọc " + where + "…";
 }
 
 async function pollJob(job, progress, status) {
@@ -49,19 +140,20 @@ async function pollJob(job, progress, status) {
     const answer = await fetch("/jobs/" + encodeURIComponent(job.id), { headers: { Accept: "application/json" } });
     const data = await answer.json();
     if (!answer.ok) {
-      status.textContent = data.error ? data.error.code + " · " + data.error.title : "Lỗi " + answer.status;
+      status.textContent = data.error ? errorMessage(data.error) : "Lỗi " + answer.status;
       return;
     }
     showResults(data.files.slice(shown));
     shown = data.files.length;
+    const p = data.progress;
     progress.max = Math.max(data.total, 1);
-    progress.value = data.done;
-    status.textContent = "Đang xử lý " + data.done + "/" + data.total + " tệp…";
-    if (data.status === "done") {
-      status.textContent = "Xong " + data.total + " tệp.";
+    progress.value = data.done + (p && p.pages ? Math.min(p.page / p.pages, 0.99) : 0);
+    status.textContent = progressText(data);
+    if (data.status === "done" || data.status === "cancelled") {
+      status.textContent = (data.status === "cancelled" ? "Đã hủy. " : "") + summaryText(uploadResults);
       return;
     }
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
@@ -75,25 +167,31 @@ async function upload(event) {
     status.textContent = "Chọn ít nhất một tệp.";
     return;
   }
+  uploadResults = [];
   const limit = Number(form.dataset.maxBytes || 0);
   const body = new FormData();
   const tooLarge = [];
   for (const file of input.files) {
     if (limit && file.size > limit) {
       tooLarge.push({ file: file.name, status: "failed", tasks: 0, document_id: null,
-        error: { code: "PARLENS-E004", title: "file too large", detail: file.size + " bytes", hint: "Tách tệp hoặc nén nhỏ lại." } });
+        error: { code: "PARLENS-E004", title_vi: "Tệp quá lớn", detail: file.size + " bytes",
+          hint_vi: "Tách tệp thành nhiều phần nhỏ hơn rồi tải lên, hoặc nhờ quản trị viên nâng giới hạn kích thước tệp." } });
     } else {
       body.append("files", file, file.name);
     }
   }
   if (tooLarge.length) showResults(tooLarge);
-  if (!body.has("files")) return;
+  if (!body.has("files")) {
+    status.textContent = summaryText(uploadResults);
+    return;
+  }
   progress.hidden = false;
   progress.removeAttribute("value");
-  status.textContent = "Đang tải lên và đọc văn bản…";
+  status.textContent = "Đang tải lên…";
   form.querySelector("button").disabled = true;
   try {
-    const answer = await fetch("/documents", { method: "POST", body, headers: { Accept: "application/json" } });
+    // Always a job, so the page can show which page is being read (or OCRed) while it waits.
+    const answer = await fetch("/documents?background=true", { method: "POST", body, headers: { Accept: "application/json" } });
     const data = await answer.json();
     if (answer.status === 202) {
       if (data.refused) showResults(data.refused);
@@ -102,12 +200,12 @@ async function upload(event) {
       showResults(data.files);
       progress.max = 1;
       progress.value = 1;
-      status.textContent = answer.ok ? "Xong." : "Không đọc được tệp.";
+      status.textContent = summaryText(uploadResults);
     } else {
-      status.textContent = data.error ? data.error.code + " · " + data.error.title + ": " + (data.error.detail || "") : "Lỗi " + answer.status;
+      status.textContent = data.error ? errorMessage(data.error) : "Lỗi " + answer.status;
     }
   } catch (err) {
-    status.textContent = "Mất kết nối với máy chủ: " + err;
+    status.textContent = "Mất kết nối với máy chủ; kiểm tra mạng rồi tải lên lại.";
   } finally {
     form.querySelector("button").disabled = false;
     input.value = "";
