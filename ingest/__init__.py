@@ -1,4 +1,7 @@
-"""Read PDF, DOCX, HTML and plain-text files into one ``Document``: repaired text, blocks, metadata.
+"""Read PDF, DOCX, HTML, plain-text and image files into one ``Document``: repaired text, blocks, metadata.
+
+The content decides the kind (``sniff``); the reader registered for that kind (``parlens.ingest.readers``)
+reads it into a draft, and metadata extraction and hashing finish the document.
 
 >>> doc = read_bytes("KẾ HOẠCH\\nCải cách hành chính năm 2026".encode(), "kh.txt")
 >>> [b.kind for b in doc.blocks], doc.metadata.doc_type
@@ -39,7 +42,12 @@ def read_document(path: str | Path, *, settings: Settings | None = None) -> Docu
 
 
 def read_bytes(data: bytes, name: str, *, settings: Settings | None = None) -> Document:
-    """Read file content ``data`` (``name`` is used for messages and the mislabel check only)."""
+    """Read file content ``data`` (``name`` is used for messages and the mislabel check only).
+
+    Every warning starts with its catalogue code (PARLENS-E011 mislabelled, PARLENS-W001..W005); a page
+    with no document content (an HTML error page) raises PARLENS-E014.
+    """
+    from parlens.ingest import readers
     from parlens.ingest.metadata import extract_metadata
     from parlens.ingest.sniff import kind_from_name, sniff
     from parlens.ingest.syllables import text_quality
@@ -66,7 +74,7 @@ def read_bytes(data: bytes, name: str, *, settings: Settings | None = None) -> D
     if claimed and claimed != kind and not (claimed == "text" and kind == "text"):
         warnings.append(f"PARLENS-E011 mislabelled file: {name} is named as {_KIND_NAMES.get(claimed, claimed)} but contains {_KIND_NAMES[kind]}; read as {_KIND_NAMES[kind]}")
 
-    draft = _read(kind, data, name, settings)
+    draft = readers.get(kind).read(data, name, settings)
     draft.warnings[:0] = warnings
     builder = draft.builder
     text = builder.text
@@ -83,44 +91,7 @@ def read_bytes(data: bytes, name: str, *, settings: Settings | None = None) -> D
                 setattr(metadata, field_name, getattr(press, field_name))
     return Document(
         text=text, blocks=builder.blocks, metadata=metadata, source_name=name,
-        media_type=draft.media_type if kind != "image" else "image/*",
+        media_type=draft.media_type,
         sha256=hashlib.sha256(data).hexdigest(), size=len(data), pages=pages,
         headers=draft.headers, warnings=draft.warnings,
     )
-
-
-def _read(kind: str, data: bytes, name: str, settings: Settings):
-    from parlens.ingest.draft import Draft
-
-    if kind == "pdf":
-        from parlens.ingest.pdf import read_pdf
-
-        return read_pdf(data, name, settings)
-    if kind == "docx":
-        from parlens.ingest.docx import read_docx
-
-        return read_docx(data, name, settings)
-    if kind == "html":
-        from parlens.ingest.html import read_html
-
-        return read_html(data, name)
-    if kind == "image":
-        from parlens.ingest import ocr
-        from parlens.ingest.structure import DocumentBuilder
-        from parlens.ingest.text import build_text_blocks
-
-        draft = Draft(builder=DocumentBuilder(), media_type="image/*")
-        text = ocr.ocr_image_bytes(data, name, settings, draft.warnings)
-        if text:
-            build_text_blocks(draft.builder, text, page=1, detect_legacy=False)
-        from parlens.ingest.syllables import text_quality
-
-        draft.pages = [PageInfo(number=1, quality=round(text_quality(text or ""), 3), ocr=bool(text), chars=len(text or ""))]
-        return draft
-    from parlens.ingest.text import read_text
-
-    builder, encoding = read_text(data, name)
-    draft = Draft(builder=builder, media_type="text/plain")
-    if encoding not in ("utf-8", "utf-8-sig"):
-        draft.warnings.append(f"decoded as {encoding}")
-    return draft

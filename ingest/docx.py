@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from parlens.errors import ParlensError
 from parlens.ingest.draft import Draft
+from parlens.ingest.readers import register
 from parlens.ingest.repair import decode_legacy, encoding_of_font, repair_text
 from parlens.ingest.sniff import MEDIA_TYPES, ZIP_ERRORS
 from parlens.ingest.structure import DocumentBuilder, classify_line
@@ -463,3 +464,21 @@ def _headers(document, reader: _Reader) -> list[str]:
                 if text and text not in out:
                     out.append(text)
     return out
+
+
+class DocxReader:
+    """The DOCX :class:`~parlens.ingest.readers.Reader` (checked for zip bombs before anything is extracted).
+
+    >>> DocxReader().kind, DocxReader().error_codes
+    ('docx', ('PARLENS-E006', 'PARLENS-E007'))
+    """
+
+    kind = "docx"
+    media_type = MEDIA_TYPES["docx"]
+    error_codes = ("PARLENS-E006", "PARLENS-E007")  # corrupt package; expands too far
+
+    def read(self, data: bytes, name: str, settings: Settings) -> Draft:
+        return read_docx(data, name, settings)
+
+
+register(DocxReader())

@@ -1,4 +1,4 @@
-"""What a format reader hands back before metadata and hashing: blocks, pages, headers, warnings."""
+"""What a reader (``parlens.ingest.readers.Reader``) hands back before metadata and hashing: blocks, pages, headers, warnings."""
 
 from __future__ import annotations
 
@@ -16,5 +16,5 @@ class Draft:
     media_type: str = "text/plain"
     pages: list[PageInfo] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # each starts with its catalogue code ("PARLENS-W003 page 2: ...")
     metadata: DocumentMetadata | None = None  # set by readers that know it (press articles)

@@ -1,6 +1,6 @@
-"""OCR for pages with no usable text layer: pypdfium2 renders, tesseract (pytesseract) reads.
+"""OCR for pages with no usable text layer and for image files: pypdfium2 renders, tesseract (pytesseract) reads.
 
-When tesseract is missing the page is flagged with a warning, never silently empty.
+When tesseract is missing the page is flagged with a warning (PARLENS-W001), never silently empty.
 """
 
 from __future__ import annotations
@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from parlens.errors import ParlensError
+from parlens.ingest import progress
+from parlens.ingest.draft import Draft
+from parlens.ingest.readers import register
+from parlens.model import PageInfo
 from parlens.settings import Settings
 
 
@@ -143,24 +147,28 @@ def render_pdf_page(data: bytes, index: int, dpi: int):
             pdf.close()
 
 
-def ocr_pdf_page(data: bytes, index: int, settings: Settings, warnings: list[str], *, reason: str) -> str | None:
-    """OCR text of one PDF page, or None (with a warning saying why) when OCR is off or unavailable."""
-    page = index + 1
+def ocr_refusal(settings: Settings) -> str | None:
+    """Why no page may be OCRed now (OCR off, tesseract missing, the request's budget used up), or None."""
     if not settings.ocr_enabled:
-        warnings.append(f"page {page}: {reason}; OCR is disabled (PARLENS_OCR_ENABLED)")
-        return None
+        return "OCR is disabled (PARLENS_OCR_ENABLED)"
     if not tesseract_available():
-        warnings.append(f"page {page}: {reason}; tesseract is not installed, page not OCRed (apt install tesseract-ocr tesseract-ocr-vie)")
-        return None
+        return "tesseract is not installed, page not OCRed (apt install tesseract-ocr tesseract-ocr-vie)"
     refusal = _budget_refusal()
+    return f"not OCRed: {refusal}" if refusal else None
+
+
+def ocr_pdf_page(data: bytes, index: int, settings: Settings, warnings: list[str], *, reason: str) -> str | None:
+    """OCR text of one PDF page, or None with a warning saying why (PARLENS-W001 not OCRed, W002 OCR failed)."""
+    page = index + 1
+    refusal = ocr_refusal(settings)
     if refusal:
-        warnings.append(f"page {page}: {reason}; not OCRed: {refusal}")
+        warnings.append(f"PARLENS-W001 page {page}: {reason}; {refusal}")
         return None
     began = _cpu_seconds()
     try:
         text = ocr_image(render_pdf_page(data, index, settings.ocr_dpi), settings)
     except Exception as exc:
-        warnings.append(f"page {page}: OCR failed ({type(exc).__name__}: {exc})")
+        warnings.append(f"PARLENS-W002 page {page}: OCR failed ({type(exc).__name__}: {exc})")
         return None
     finally:
         _charge(began)
@@ -192,24 +200,58 @@ def load_image(data: bytes, name: str):
 
 
 def ocr_image_bytes(data: bytes, name: str, settings: Settings, warnings: list[str]) -> str | None:
-    """OCR text of an image file (PNG, JPEG, TIFF), or None with a warning; a damaged image raises (see load_image)."""
+    """OCR text of an image file (PNG, JPEG, TIFF), or None with a warning; a damaged image raises (see load_image).
+
+    Reports progress ("ocr", 1, 1) just before tesseract runs, ("read", 1, 1) when it does not.
+    """
     image = load_image(data, name)
     if not settings.ocr_enabled or not tesseract_available():
-        warnings.append("image: OCR unavailable (tesseract not installed or OCR disabled)")
+        image.close()
+        warnings.append("PARLENS-W001 image: OCR unavailable (tesseract not installed or OCR disabled)")
+        progress.report("read", 1, 1)
         return None
     import pytesseract
 
     refusal = _budget_refusal()
     if refusal:
         image.close()
-        warnings.append(f"image: not OCRed: {refusal}")
+        warnings.append(f"PARLENS-W001 image: not OCRed: {refusal}")
+        progress.report("read", 1, 1)
         return None
+    progress.report("ocr", 1, 1)
     began = _cpu_seconds()
     try:
         return ocr_image(image.convert("RGB"), settings)
     except (pytesseract.TesseractError, RuntimeError, OSError) as exc:  # RuntimeError: tesseract timed out
-        warnings.append(f"image: OCR failed ({type(exc).__name__}: {exc})")
+        warnings.append(f"PARLENS-W002 image: OCR failed ({type(exc).__name__}: {exc})")
         return None
     finally:
         _charge(began)
         image.close()
+
+
+class ImageReader:
+    """The image :class:`~parlens.ingest.readers.Reader` (PNG, JPEG, TIFF): one page, read by OCR.
+
+    >>> ImageReader().kind, ImageReader().error_codes
+    ('image', ('PARLENS-E002', 'PARLENS-E004'))
+    """
+
+    kind = "image"
+    media_type = "image/*"
+    error_codes = ("PARLENS-E002", "PARLENS-E004")  # damaged image; too many pixels
+
+    def read(self, data: bytes, name: str, settings: Settings) -> Draft:
+        from parlens.ingest.structure import DocumentBuilder
+        from parlens.ingest.syllables import text_quality
+        from parlens.ingest.text import build_text_blocks
+
+        draft = Draft(builder=DocumentBuilder(), media_type=self.media_type)
+        text = ocr_image_bytes(data, name, settings, draft.warnings) or ""
+        if text:
+            build_text_blocks(draft.builder, text, page=1, detect_legacy=False)
+        draft.pages = [PageInfo(number=1, quality=round(text_quality(text), 3), ocr=bool(text), chars=len(text))]
+        return draft
+
+
+register(ImageReader())

@@ -10,9 +10,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from parlens.errors import ParlensError
+from parlens.ingest import progress
 from parlens.ingest.columns import Segment, order_lines
 from parlens.ingest.draft import Draft
 from parlens.ingest.pdfium_lock import PDFIUM_LOCK
+from parlens.ingest.readers import register
 from parlens.ingest.repair import decode_legacy, encoding_of_font, repair_text
 from parlens.ingest.structure import DocumentBuilder, classify_line, is_all_caps, starts_new_item
 from parlens.ingest.syllables import joins_across_break, text_quality
@@ -376,7 +378,8 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> Draft:
     """Read a PDF into a Draft (blocks, pages with quality, running headers, warnings).
 
     Text runs and ruling lines come from pypdfium2 (fast); ruled tables are found with pdfplumber's
-    lattice algorithm (edges -> intersections -> cells -> tables) on those lines.
+    lattice algorithm (edges -> intersections -> cells -> tables) on those lines. Progress is reported
+    once per page (``parlens.ingest.progress``): "ocr" just before a page is OCRed, "read" otherwise.
     """
     from parlens.ingest import ocr
 
@@ -410,18 +413,24 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> Draft:
         info = PageInfo(number=number, quality=round(quality, 3), ocr=False, chars=len(page_text))
         if not page_text.strip() or quality < settings.min_text_quality:
             reason = "no text layer" if not page_text.strip() else f"text quality {quality:.2f}"
-            if ocr_budget > 0:
+            refusal = ocr.ocr_refusal(settings)
+            if ocr_budget > 0 and not refusal:
                 ocr_budget -= 1
+                progress.report("ocr", number, len(raw_pages))
                 ocr_text = ocr.ocr_pdf_page(data, number - 1, settings, draft.warnings, reason=reason)
             else:  # hundreds of blank pages in a small file would keep tesseract busy for hours
                 ocr_text = None
-                draft.warnings.append(f"page {number}: {reason}; not OCRed, the document already had "
-                                      f"{settings.ocr_max_pages} pages OCRed (PARLENS_OCR_MAX_PAGES)")
+                progress.report("read", number, len(raw_pages))
+                refusal = refusal or (f"not OCRed, the document already had {settings.ocr_max_pages} pages OCRed "
+                                      "(PARLENS_OCR_MAX_PAGES)")
+                draft.warnings.append(f"PARLENS-W001 page {number}: {reason}; {refusal}")
             if ocr_text is not None and text_quality(ocr_text) > quality:
                 page_items = [_Item("para", number, text=t, band=True) for t in _paragraphs(ocr_text)]
                 info = PageInfo(number=number, quality=round(text_quality(ocr_text), 3), ocr=True, chars=len(ocr_text))
             elif not page_text.strip():
-                draft.warnings.append(f"page {number}: no readable text")
+                draft.warnings.append(f"PARLENS-W003 page {number}: no readable text")
+        else:
+            progress.report("read", number, len(raw_pages))
         draft.pages.append(info)
         items.extend(page_items)
     draft.headers = headers
@@ -637,3 +646,21 @@ def _emit(items: list[_Item], builder: DocumentBuilder) -> None:
             builder.add_table(it.grid, it.texts, page=it.page)
         else:
             builder.add_paragraph(it.text, page=it.page)
+
+
+class PdfReader:
+    """The PDF :class:`~parlens.ingest.readers.Reader`: the text layer, OCR for pages without a usable one.
+
+    >>> PdfReader().kind, PdfReader().error_codes
+    ('pdf', ('PARLENS-E003', 'PARLENS-E005'))
+    """
+
+    kind = "pdf"
+    media_type = "application/pdf"
+    error_codes = ("PARLENS-E003", "PARLENS-E005")  # corrupt or truncated; encrypted
+
+    def read(self, data: bytes, name: str, settings: Settings) -> Draft:
+        return read_pdf(data, name, settings)
+
+
+register(PdfReader())

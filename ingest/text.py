@@ -9,12 +9,18 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from parlens.errors import ParlensError
 from parlens.ingest.columns import Segment, order_lines
+from parlens.ingest.draft import Draft
+from parlens.ingest.readers import register
 from parlens.ingest.repair import repair_lines, repair_text
 from parlens.ingest.structure import DocumentBuilder, starts_new_item
 from parlens.ingest.syllables import text_quality
+
+if TYPE_CHECKING:
+    from parlens.settings import Settings
 
 _GAP = re.compile(r" {3,}|\t+|\s*\|\s*")  # wide gaps, tabs and "|" separate columns of a laid-out line
 _EMPHASIS = re.compile(r"\*\*|__|^\*(?=\S)|(?<=\S)\*$")  # Markdown bold/italic markers around header lines
@@ -111,9 +117,37 @@ def _continues(previous: list[str], line: str, single: bool) -> bool:
     return line[:1].isdigit() and _WRAPS_NUMBER.search(last) is not None
 
 
-def read_text(data: bytes, name: str = "") -> tuple[DocumentBuilder, str]:
-    """Decode and split plain text into blocks; returns the builder and the encoding used."""
+def read_text(data: bytes, name: str, settings: Settings | None = None) -> Draft:
+    """Decode and split plain text into blocks; text not in Unicode gets PARLENS-W004 naming its encoding.
+
+    >>> read_text("Kế hoạch".encode("cp1258", errors="ignore") + b" c\\xf4ng t\\xe1c", "kh.txt").warnings
+    ['PARLENS-W004 decoded as cp1258']
+    """
     text, encoding = decode_text(data, name)
-    builder = DocumentBuilder()
-    build_text_blocks(builder, text)
-    return builder, encoding
+    draft = Draft(builder=DocumentBuilder(), media_type="text/plain")
+    build_text_blocks(draft.builder, text)
+    if encoding in _LEGACY:
+        draft.warnings.append(f"PARLENS-W004 decoded as {_LEGACY[encoding]}")
+    return draft
+
+
+# Encodings decode_text may fall back to that are not Unicode, as a warning names them.
+_LEGACY = {"cp1258": "cp1258", "legacy-8bit": "TCVN3/VNI (8-bit)"}
+
+
+class TextReader:
+    """The plain-text :class:`~parlens.ingest.readers.Reader` (UTF-8, UTF-16, cp1258, TCVN3, VNI).
+
+    >>> [b.text for b in TextReader().read("KẾ HOẠCH\\nRà soát".encode(), "kh.txt", None).builder.blocks]
+    ['KẾ HOẠCH', 'Rà soát']
+    """
+
+    kind = "text"
+    media_type = "text/plain"
+    error_codes = ("PARLENS-E008",)  # no encoding yields readable text
+
+    def read(self, data: bytes, name: str, settings: Settings | None) -> Draft:
+        return read_text(data, name, settings)
+
+
+register(TextReader())

@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["parlens.ingest", "parlens.ingest.columns", "parlens.ingest.metadata", "parlens.ingest.repair",
-           "parlens.ingest.pdf", "parlens.ingest.sniff", "parlens.ingest.structure", "parlens.ingest.syllables", "parlens.ingest.text"]
+           "parlens.ingest.pdf", "parlens.ingest.sniff", "parlens.ingest.structure", "parlens.ingest.syllables", "parlens.ingest.text",
+           "parlens.ingest.readers", "parlens.ingest.docx", "parlens.ingest.html", "parlens.ingest.ocr"]
 
 
 @pytest.mark.parametrize("name", MODULES)

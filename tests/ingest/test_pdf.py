@@ -127,30 +127,83 @@ def test_scan_without_tesseract_is_flagged_not_silent(monkeypatch):
     assert err.value.code == "PARLENS-E009" and "tesseract is not installed" in str(err.value)
 
 
-def test_mixed_pdf_keeps_text_pages_and_warns_for_the_scan(monkeypatch):
+def _text_then_blank_pdf() -> bytes:
+    """Page 1 has a text layer; page 2 only a white picture (a scan of nothing)."""
+    from PIL import Image
     from reportlab.lib.pagesizes import A5
+    from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
     from .conftest import _pdf_fonts
 
     _pdf_fonts()
-    from PIL import Image
-
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A5)
     c.setFont("VN", 12)
     c.drawString(40, 500, "Sở Nội vụ chủ trì triển khai kế hoạch cải cách hành chính.")
     c.showPage()
-    from reportlab.lib.utils import ImageReader
-
     c.drawImage(ImageReader(Image.new("L", (200, 100), 255)), 40, 300, width=200, height=100)
     c.showPage()
     c.save()
+    return buf.getvalue()
+
+
+def test_mixed_pdf_keeps_text_pages_and_warns_for_the_scan(monkeypatch):
     monkeypatch.setattr(ocr, "tesseract_available", lambda: False)
-    doc = read_bytes(buf.getvalue(), "mixed.pdf")
+    doc = read_bytes(_text_then_blank_pdf(), "mixed.pdf")
     assert doc.text == "Sở Nội vụ chủ trì triển khai kế hoạch cải cách hành chính."
     assert [(p.number, p.ocr, p.quality) for p in doc.pages] == [(1, False, 1.0), (2, False, 0.0)]
-    assert any(w.startswith("page 2:") and "tesseract" in w for w in doc.warnings)
+    assert any(w.startswith("PARLENS-W001 page 2:") and "tesseract" in w for w in doc.warnings)
+    assert doc.warnings[-1] == "PARLENS-W003 page 2: no readable text"
+
+
+def test_pages_beyond_the_ocr_limit_warn_w001(monkeypatch):
+    monkeypatch.setattr(ocr, "tesseract_available", lambda: True)
+    doc = read_bytes(_text_then_blank_pdf(), "mixed.pdf", settings=Settings(ocr_enabled=True, ocr_max_pages=0))
+    assert doc.warnings == ["PARLENS-W001 page 2: no text layer; not OCRed, the document already had 0 pages OCRed "
+                            "(PARLENS_OCR_MAX_PAGES)", "PARLENS-W003 page 2: no readable text"]
+
+
+def test_failed_ocr_warns_w002(monkeypatch):
+    def broken(image, settings):
+        raise RuntimeError("tesseract timed out")
+
+    monkeypatch.setattr(ocr, "tesseract_available", lambda: True)
+    monkeypatch.setattr(ocr, "ocr_image", broken)
+    doc = read_bytes(_text_then_blank_pdf(), "mixed.pdf", settings=Settings(ocr_enabled=True, ocr_dpi=72))
+    assert doc.warnings[0] == "PARLENS-W002 page 2: OCR failed (RuntimeError: tesseract timed out)"
+
+
+def test_progress_reports_every_page_in_order(official_pdf):
+    from parlens.ingest import progress
+
+    seen: list[tuple[str, int, int]] = []
+    with progress.reporting(lambda stage, done, total: seen.append((stage, done, total))):
+        doc = read_bytes(official_pdf, "ke-hoach.pdf")
+    assert len(doc.pages) >= 3
+    assert seen == [("read", p.number, len(doc.pages)) for p in doc.pages]
+
+
+def test_progress_says_ocr_just_before_a_page_is_ocred(monkeypatch):
+    from parlens.ingest import progress
+
+    seen: list[tuple[str, int, int]] = []
+
+    def fake_tesseract(image, settings):
+        seen.append(("tesseract", 0, 0))
+        return "Phòng Nội vụ theo dõi, tổng hợp kết quả thực hiện."
+
+    monkeypatch.setattr(ocr, "tesseract_available", lambda: True)
+    monkeypatch.setattr(ocr, "ocr_image", fake_tesseract)
+    with progress.reporting(lambda stage, done, total: seen.append((stage, done, total))):
+        doc = read_bytes(_text_then_blank_pdf(), "mixed.pdf", settings=Settings(ocr_enabled=True, ocr_dpi=72))
+    assert seen == [("read", 1, 2), ("ocr", 2, 2), ("tesseract", 0, 0)]
+    assert doc.pages[1].ocr and "Phòng Nội vụ theo dõi" in doc.text
+
+    seen.clear()
+    with progress.reporting(lambda stage, done, total: seen.append((stage, done, total))):
+        read_bytes(_text_then_blank_pdf(), "mixed.pdf", settings=Settings(ocr_enabled=False))
+    assert seen == [("read", 1, 2), ("read", 2, 2)]  # a page that is not OCRed is only read
 
 
 def test_tcvn3_text_layer_converted_by_content():

@@ -124,3 +124,36 @@ def test_image_without_tesseract_e009(monkeypatch):
     with pytest.raises(ParlensError) as err:
         read_bytes(_png("Sở Nội vụ"), "anh.png")
     assert err.value.code == "PARLENS-E009" and "tesseract" in str(err.value)
+    assert "PARLENS-W001 image: OCR unavailable" in err.value.detail
+
+
+def test_image_progress_is_one_ocr_page(monkeypatch):
+    from parlens.ingest import ocr, progress
+
+    seen: list[tuple[str, int, int]] = []
+    monkeypatch.setattr(ocr, "tesseract_available", lambda: True)
+    monkeypatch.setattr(ocr, "ocr_image", lambda image, settings: "Phòng Nội vụ chủ trì thực hiện")
+    with progress.reporting(lambda stage, done, total: seen.append((stage, done, total))):
+        doc = read_bytes(_png("Phòng Nội vụ"), "anh.png", settings=Settings(ocr_enabled=True))
+    assert seen == [("ocr", 1, 1)] and doc.pages[0].ocr
+
+    seen.clear()
+    monkeypatch.setattr(ocr, "tesseract_available", lambda: False)
+    with progress.reporting(lambda stage, done, total: seen.append((stage, done, total))), pytest.raises(ParlensError):
+        read_bytes(_png("Phòng Nội vụ"), "anh.png")
+    assert seen == [("read", 1, 1)]
+
+
+def test_image_ocr_failure_warns_w002(monkeypatch):
+    import pytesseract
+
+    from parlens.ingest import ocr
+
+    def broken(image, settings):
+        raise pytesseract.TesseractError(1, "lỗi đọc ảnh")
+
+    monkeypatch.setattr(ocr, "tesseract_available", lambda: True)
+    monkeypatch.setattr(ocr, "ocr_image", broken)
+    with pytest.raises(ParlensError) as err:
+        read_bytes(_png("Phòng Nội vụ"), "anh.png", settings=Settings(ocr_enabled=True))
+    assert err.value.code == "PARLENS-E009" and "PARLENS-W002 image: OCR failed" in err.value.detail

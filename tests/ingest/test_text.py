@@ -86,3 +86,9 @@ def test_pipe_laid_header_and_markdown_emphasis_are_columns():
     m = doc.metadata
     assert (m.issuer, m.issuer_parent, m.number, m.doc_type) == ("SỞ NỘI VỤ", "UBND TỈNH CAO BẰNG", "31/TB-SNV", "Thông báo")
     assert m.issued_on.isoformat() == "2025-05-07" and m.province == "Cao Bằng"
+
+
+def test_legacy_encodings_warn_w004_unicode_does_not():
+    assert read_bytes(_cp1258(PLAN), "kh.txt").warnings == ["PARLENS-W004 decoded as cp1258"]
+    for encoding in ("utf-8", "utf-8-sig", "utf-16", "utf-16-le"):
+        assert read_bytes(PLAN.encode(encoding), "kh.txt").warnings == [], encoding
