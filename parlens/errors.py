@@ -141,6 +141,18 @@ def describe_warning(text: str) -> dict[str, str | None]:
             "text": text}
 
 
+def is_vietnamese(text: str) -> bool:
+    """Whether ``text`` is written in Vietnamese (has a letter only Vietnamese uses), so staff may read it as is.
+
+    >>> is_vietnamese("bản khác của #32"), is_vietnamese("page 2: no readable text")
+    (True, False)
+    """
+    return any(c in _VIETNAMESE_LETTERS for c in text.lower())
+
+
+_VIETNAMESE_LETTERS = frozenset("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ")
+
+
 class ParlensError(Exception):
     """An error with a stable ``PARLENS-Exxx`` code, a message and what to do about it.
 

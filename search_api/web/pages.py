@@ -18,7 +18,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from parlens.errors import ParlensError
+from parlens.errors import ParlensError, describe_warning, is_vietnamese
 from parlens.search_api.http.deps import SESSION_COOKIE, Reader, ServiceDep, StoreDep
 from parlens.search_api.http.keys import verify_key
 from parlens.search_api.http.validation import (
@@ -63,6 +63,7 @@ def templates() -> Jinja2Templates:
     """The Jinja2 environment (autoescape on for .html), created once."""
     engine = Jinja2Templates(directory=str(TEMPLATES_DIR))
     engine.env.filters["vn_date"] = _vn_date
+    engine.env.globals.update(describe_warning=describe_warning, is_vietnamese=is_vietnamese)  # warnings in Vietnamese
     from parlens.tracking.status import STATUS_VI as TASK_STATUS_VI, STATUSES, TIMELINESS, TIMELINESS_VI
 
     engine.env.globals.update(nav=NAV, role_vi=ROLE_VI, status_vi=STATUS_VI, facet_labels=FACET_LABELS,

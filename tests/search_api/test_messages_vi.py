@@ -106,3 +106,17 @@ def test_an_unreadable_upload_says_its_error_once_in_both_languages(client) -> N
     assert error["hint_vi"] == CATALOGUE["PARLENS-E003"].hint_vi
     assert not error["detail"].startswith(error["title"]), "the title is not repeated in the detail"
     assert answer.json()["error"]["title_vi"] == error["title_vi"]  # the request's own error (its only file failed)
+
+
+def test_a_documents_warnings_read_in_vietnamese_on_its_page(client) -> None:
+    from .conftest import upload
+
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH BÌNH ĐỊNH\nSố: 9/KH-UBND\nQuy Nhơn, ngày 03 tháng 3 năm 2026\nKẾ HOẠCH\n"
+            "Kiểm soát thủ tục hành chính năm 2026\n1. Sở Tư pháp chủ trì rà soát thủ tục hành chính, hoàn thành trước ngày 30/9/2026.\n")
+    doc_id = upload(client, ("ke-hoach-9.pdf", text.encode())).json()["files"][0]["document_id"]
+    page = client.get(f"/van-ban/{doc_id}").text
+    warnings = page[page.index('<ul class="warnings">'):]
+    warnings = warnings[:warnings.index("</ul>")]
+    shown = re.sub(r"<details.*?</details>", "", warnings, flags=re.S)
+    assert "⚠ PARLENS-E011 Tệp đặt sai đuôi" in shown and "mislabelled" not in shown
+    assert "Chi tiết kỹ thuật" in warnings and "mislabelled file" in warnings

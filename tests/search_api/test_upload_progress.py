@@ -146,3 +146,32 @@ def test_the_upload_page_says_which_page_is_being_ocred(page, monkeypatch, tmp_p
     shot(page, "tai-len-ocr")
     held.release.set()
     expect(status).to_have_text(re.compile("^Xong 1 tệp"), timeout=20_000)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not __import__("parlens.ingest.ocr", fromlist=["x"]).tesseract_available(),
+                    reason="tesseract is not installed (scripts/install-system-deps.sh installs it)")
+def test_a_real_scan_reports_its_ocr_pages_through_the_worker_process(data_dir) -> None:
+    """End to end: the PDF reader in a spawned worker reports each page; GET /jobs/{id} shows them while it runs."""
+    from parlens.search_api.http import create_app
+    from parlens.settings import Settings
+
+    from .conftest import local_client
+    from .test_jobs import blank_pdf
+
+    with local_client(create_app(Settings(data_dir=data_dir, ocr_dpi=200))) as app:
+        upload(app, ("khoi-dong.txt", "Sở Nội vụ chủ trì rà soát thủ tục.\n".encode()))  # a warm worker
+        job_id = upload(app, ("ban-quet.pdf", blank_pdf(4)), background="true").json()["id"]
+        seen = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            job = app.get(f"/jobs/{job_id}").json()
+            if job["progress"] and job["progress"] not in seen:
+                seen.append(job["progress"])
+            if job["status"] == "done":
+                break
+            time.sleep(0.02)
+        assert job["status"] == "done" and job["progress"] is None
+        ocr = [p for p in seen if p["stage"] == "ocr"]
+        assert ocr and all(p["pages"] == 4 and p["file"] == "ban-quet.pdf" for p in ocr), seen
+        assert [p["page"] for p in ocr] == sorted(p["page"] for p in ocr) and len(ocr) >= 2, seen

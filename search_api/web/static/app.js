@@ -225,7 +225,8 @@ const ROW_RESULT_VI = { updated: "Đã cập nhật", unchanged: "Không đổi"
 
 function errorText(data, status) {
   if (data && data.error) {
-    const e = data.error;
+    const e = data.error; // Vietnamese title and what to do in the UI (the English detail stays in the JSON)
+    if (e.title_vi) return e.code + " · " + e.title_vi + (e.hint_vi ? ". " + e.hint_vi : "");
     return e.code + " · " + e.title + (e.detail ? ": " + e.detail : "") + (e.hint ? ". " + e.hint : "");
   }
   if (data && Array.isArray(data.detail)) {
