@@ -150,7 +150,9 @@ def _trim_trailing_left(lines: list[list[Segment]], i: int, j: int, ref: float) 
     if last_right is None:
         return j
     end = last_right + 1
-    in_subject = False
+    # a 'V/v ...' subject under the number can wrap below the right column's last line
+    left_texts = [lines[k][0].text for k in range(i, end) if len(lines[k]) > 1 or _one_sided(lines[k][0], ref) == "left"]
+    in_subject = any(_opens_subject(t) for t in left_texts[-3:])
     recipients = any(seg.text.lower().startswith("nơi nhận") for k in range(i, end) for seg in lines[k])
     archived = any(re.search(r"lưu\s*:?\s*\w", seg.text.lower()) for k in range(i, end) for seg in lines[k])
     while end < j:
@@ -159,12 +161,21 @@ def _trim_trailing_left(lines: list[list[Segment]], i: int, j: int, ref: float) 
             archived = bool(re.search(r"lưu\s*:?\s*\w", text.lower()))  # a 'Nơi nhận' list flowing on below the signer, up to 'Lưu: VT'
             end += 1
             continue
-        if text[:3].lower() == "v/v" or text.lower().startswith("về việc"):
+        previous = " ".join(s.text for s in lines[end - 1]).strip()
+        if _opens_subject(text):
             in_subject = True
-        elif not (in_subject and text[:1].islower()) and not is_numbered(text, styles=_BULLETS):
+        elif in_subject and len(lines[end]) == 1 and _one_sided(lines[end][0], ref) == "left" and (
+                text[:1].islower() or (not previous.endswith((".", ":", ";")) and not text.lower().startswith("kính"))):
+            pass  # 'thủ tục hành chính quý I' / 'Ủy ban nhân dân tỉnh năm 2025': the subject wraps on
+        elif not is_numbered(text, styles=_BULLETS):
             break  # recipients ("- Sở Nội vụ;") continue the left column below the signer
         end += 1
     return end
+
+
+def _opens_subject(text: str) -> bool:
+    """A 'V/v ...' or 'Về việc ...' subject line (trích yếu of a công văn)."""
+    return text[:3].lower() == "v/v" or text.lower().startswith("về việc")
 
 
 def _trim_leading_left(lines: list[list[Segment]], i: int, j: int, ref: float, out: list) -> int:

@@ -1,7 +1,9 @@
 """Official-document metadata from the Nghị định 30/2020/NĐ-CP header and signature layout.
 
-Works on the first and last blocks of a read document (tables unrolled column by column). Every field
-that is not found stays None: nothing is guessed.
+Works on the first and last blocks of a read document (tables unrolled column by column). Header lines
+that a narrow column wrapped are read as printed ('ỦY BAN NHÂN DÂN THÀNH' / 'PHỐ HỒ CHÍ MINH', '..., ngày 12
+tháng 3' / 'năm 2025'), and the trích yếu runs from the type title to the first body line. Every field that
+is not found stays None: nothing is guessed.
 
 >>> lines = ["UBND TỈNH THANH HÓA", "VĂN PHÒNG", "Số: 1234/KH-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
 ...          "Thanh Hóa, ngày 15 tháng 9 năm 2021", "KẾ HOẠCH", "Cải cách hành chính năm 2026"]
@@ -24,6 +26,7 @@ from parlens.model import Block, DocumentMetadata
 from parlens.nlp.normalize import fold
 
 _HEAD_BLOCKS = 40
+_LONGEST_LINE = 1000  # header lines are short; longer lines are cut to this before the header is read
 _TAIL_BLOCKS = 60
 _NUMBER = re.compile(r"\bS[ốỐoO]\s*(?:hiệu)?\s*[:.]?\s*([0-9]*\s*[-/]\s*[\wĐđ./-]*[A-Za-zĐđ][\wĐđ./-]*)")
 _DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
@@ -37,6 +40,13 @@ _BODY_STARTERS = ("Căn cứ", "Thực hiện", "Kính gửi", "Xét đề ngh�
 _SIGNED = re.compile(r"^\(?\s*(đã ký|ký|ký tên|ký, ghi rõ|ký tên, đóng dấu|ký và đóng dấu|signed)[^)]*\)?$", re.I)
 _BULLET = re.compile(r"^\s*[-–—•+*]\s*")
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_.]*\.?$")
+_RULE = "-----"  # a printed rule (under the issuer, the motto or the trích yếu), kept as a header line of its own
+_RULE_END = re.compile(r"(?:^|\s)[-–—_=*]{3,}\s*$")  # 'TỈNH BẮC NINH -------'
+_RULE_MID = re.compile(r"\s[-–—=*]{5,}\s")  # a rule between two lines a converter ran together
+_DATE_OPEN = re.compile(r"\bngày(?:\s+\d{1,2}(?:\s+tháng(?:\s+\d{1,2}(?:\s+năm)?)?)?)?\s*$", re.I)  # '..., ngày 12 tháng'
+_PLACE_REST = re.compile(r"^(?:[^\W\d_]+\s){0,3}[^\W\d_]+,\s*ngày\s|^ngày\s+\d", re.I)  # 'Minh, ngày 12 ...' or 'ngày 12 ...'
+_PLACE_PIECE = re.compile(r"^[^\W\d_]+\.?(?:\s[^\W\d_]+\.?){0,5}$")  # 'Thành phố Hồ Chí' (letters only)
+_END_PUNCT = (".", ":", ";", "!", "?")
 
 
 @lru_cache(maxsize=1)
@@ -46,6 +56,16 @@ def _vocab() -> dict:
     raw["title_names"] = {t: t.capitalize() for t in raw["titles"]}
     raw["motto_folded"] = [fold(m) for m in raw["motto"]]
     raw["surnames_upper"] = {n.upper() for n in raw["surnames"]}
+    return raw
+
+
+@lru_cache(maxsize=1)
+def _header_words() -> dict:
+    """Issuer words that show a wrapped line, and the lines that end a trích yếu (data/header_words.yaml)."""
+    raw = yaml.safe_load(resources.files("parlens.ingest").joinpath("data/header_words.yaml").read_text("utf-8"))
+    raw["issuer_open_ends"] = tuple(" " + w for w in raw["issuer_open_ends"])
+    raw["issuer_open_starts"] = tuple(raw["issuer_open_starts"])
+    raw["subject_stops"] = tuple(raw["subject_stops"])
     return raw
 
 
@@ -75,6 +95,10 @@ def _split_markers(line: str) -> list[str]:
             i = folded.find(motto[:16])
             if i > 0:
                 cuts.add(i)
+            if i >= 0 and len(folded) == len(line) and folded.startswith(motto, i) and line[i + len(motto):].strip():
+                cuts.add(i + len(motto))  # '... Hạnh phúc Thành phố Hồ Chí Minh, ngày ...': a cell read as one line
+    if (n := _NUMBER.search(line)) and n.start() > 0 and is_all_caps(line[:n.start()]) and not _is_motto(line[:n.start()]):
+        cuts.add(n.start())  # 'ỦY BAN NHÂN DÂN TỈNH X Số: 12/KH-UBND': the issuer and the number in one cell
     m = _PLACE_DATE.search(line) if "ngày" in lower else None
     if m and m.start() > 0:
         prefix = line[:m.start()]
@@ -82,12 +106,18 @@ def _split_markers(line: str) -> list[str]:
             # keep the 'Số: ...' part apart: the place is the capitalised words before ', ngày'
             words = line[:m.end()].split()
             k = len(words) - 1
-            start_words = []
+            start_words: list[str] = []
+            shouting = None  # the place is written in capitals or not, all through ('THÀNH PHỐ X Thành phố X, ngày')
             while k > 0:
                 w = words[k - 1]
                 if w[:1].isupper() or w in ("phố",):
                     if _NUMBER.fullmatch(w) or "/" in w or w.rstrip(":") in ("Số", "SỐ"):
                         break
+                    if not w.endswith("."):  # 'TP.' goes with either
+                        if shouting is None:
+                            shouting = _upper(w)
+                        elif _upper(w) != shouting:
+                            break
                     start_words.insert(0, w)
                     k -= 1
                 else:
@@ -231,11 +261,19 @@ def _province(*texts: str | None, place: str | None = None) -> str | None:
     return None
 
 
-def _group_issuer(lines: list[str]) -> list[str]:
+def _continues_issuer(above: str, line: str) -> bool:
+    """Whether issuer line ``line`` goes on from ``above`` ('ỦY BAN NHÂN DÂN' / 'TỈNH X', '... THÀNH' / 'PHỐ HỒ CHÍ MINH')."""
+    words = _header_words()
     continuations = tuple(w + " " for w in _vocab()["issuer_continuations"])
+    return (line.startswith(continuations) or above.endswith((" VÀ", "-", ",")) or line.startswith(("VÀ ", "- "))
+            or f" {above}".endswith(words["issuer_open_ends"])
+            or any(line == w or line.startswith(w + " ") for w in words["issuer_open_starts"]))
+
+
+def _group_issuer(lines: list[str]) -> list[str]:
     groups: list[str] = []
     for ln in lines:
-        if groups and (ln.startswith(continuations) or groups[-1].endswith((" VÀ", "-", ",")) or ln.startswith(("VÀ ", "- "))):
+        if groups and _continues_issuer(groups[-1], ln):
             groups[-1] = f"{groups[-1]} {ln}"
         else:
             groups.append(ln)
@@ -243,16 +281,77 @@ def _group_issuer(lines: list[str]) -> list[str]:
 
 
 def _is_body(line: str) -> bool:
-    return line.startswith(_BODY_STARTERS) or classify_line(line)[2] is not None or len(line) > 160
+    return line != _RULE and (line.startswith(_BODY_STARTERS) or classify_line(line)[2] is not None or len(line) > 160)
+
+
+def _head_lines(lines: list[str]) -> list[str]:
+    """Header lines in reading order, cleaned and split where two columns ran together.
+
+    A printed rule stays as a line of its own (``_RULE``: it closes the issuer, the motto and the trích yếu),
+    and what a narrow column wrapped is joined again: a date ('..., ngày 12 tháng 3' / 'năm 2025'), a place
+    ('Thành phố Hồ Chí' / 'Minh, ngày ...') and the motto ('CỘNG HÒA XÃ' / 'HỘI CHỦ NGHĨA VIỆT NAM').
+    """
+    out: list[str] = []
+
+    def rule() -> None:
+        if out and out[-1] != _RULE:
+            out.append(_RULE)
+
+    for raw in lines:
+        raw = raw[:_LONGEST_LINE]  # a body paragraph only has to read as body, not be scanned whole
+        pieces = _RULE_MID.split(f" {raw} ") if len(raw) <= 400 else [raw]
+        for k, piece in enumerate(pieces):
+            if k:
+                rule()
+            piece = piece.strip()
+            if _SEPARATOR.match(piece) and len(piece) >= 3:
+                rule()
+                continue
+            ruled = _RULE_END.search(piece)
+            for part in _split_markers(_clean(piece[:ruled.start()] if ruled else piece)):
+                part = _strip_rules(_clean(part))
+                if not part:
+                    continue
+                if len(part) >= 40 and piece.rstrip().endswith(".") and part == _clean(piece) and any(c.islower() for c in part):
+                    part += "."  # a sentence keeps its full stop: it ends the trích yếu above it
+                if out and out[-1] != _RULE and (joined := _rejoin(out[-1], part)):
+                    out[-1] = joined
+                else:
+                    out.append(part)
+            if ruled:
+                rule()
+    return out
+
+
+def _rejoin(above: str, line: str) -> str | None:
+    """``above`` and ``line`` as one line when ``line`` finishes a date, a place or the motto ``above`` left open."""
+    if len(above) <= 100 and len(line) <= 40 and _DATE_OPEN.search(above) and _parse_date(above) is None:
+        joined = f"{above} {line}"
+        if _parse_date(joined):
+            return joined
+    if (_PLACE_PIECE.match(above) and above[:1].isupper() and not _upper(above) and _PLACE_REST.match(line)
+            and _parse_date(line)):
+        return f"{above}, {line}" if line[:4].lower() == "ngày" else f"{above} {line}"
+    folded = fold(above)
+    mottos = _vocab()["motto_folded"]
+    if len(folded) >= 4 and any(m.startswith(folded + " ") for m in mottos):
+        joined = f"{above} {line}"
+        if any(m.startswith(fold(joined)) and len(fold(joined)) >= 16 for m in mottos):
+            return joined
+    if (len(above) <= 40 and _upper(above) and _upper(line) and not _is_motto(above) and not _is_motto(line) and not _NUMBER.search(line)
+            and not _is_authority(line) and (
+            f" {above}".endswith(_header_words()["issuer_open_ends"])
+            or any(line == w or line.startswith(w + " ") for w in _header_words()["issuer_open_starts"]))):
+        return f"{above} {line}"  # 'THỦ' / 'TƯỚNG CHÍNH PHỦ': a name wrapped in a narrow column
+    return None
 
 
 def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> DocumentMetadata:
     """Metadata from header lines in reading order (and signature-area lines, default the same)."""
     meta = DocumentMetadata()
     tail = head if tail is None else tail
-    head = [_strip_rules(_clean(part)) for line in head for part in _split_markers(_clean(line))]
+    head = _head_lines(head)
     tail = [_strip_rules(_clean(part)) for line in tail for part in _split_markers(_clean(line))]
-    head = [ln for ln in head if ln]
     tail = [ln for ln in tail if ln]
     title_index = None
     for i, line in enumerate(head):
@@ -267,13 +366,6 @@ def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> Docum
         end = title_index
     region = head[first:end]
 
-    # number and date may sit after a left-aligned title line; search up to the first body line
-    body = next((i for i, ln in enumerate(head) if i >= end and (_is_body(ln) or ln.startswith(("Kính gửi", "Kính gởi")))), len(head))
-    for line in head[end:body]:
-        if meta.number is None and _NUMBER.match(line) and (m := _NUMBER.search(line)):
-            meta.number = re.sub(r"\s+", "", m.group(1)).rstrip(".,;")
-        elif meta.issued_on is None and (d := _parse_date(line)) and _place(line) is not None:
-            meta.issued_on, meta.place = d, _place(line)
     issuer_lines: list[str] = []
     number_seen = motto_seen = False
     for line in region:
@@ -291,9 +383,19 @@ def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> Docum
         if meta.subject is None and _SUBJECT_LINE.match(line):
             meta.subject = line
             continue
-        if (is_all_caps(line) and not number_seen and not _is_body(line) and not _is_authority(line)
-                and not _looks_name(line)):  # the issuing body sits above the number
-            issuer_lines.append(line)
+        if number_seen or _is_body(line) or _looks_name(line):
+            continue
+        if is_all_caps(line) and (not _is_authority(line) or not (issuer_lines or motto_seen)):
+            issuer_lines.append(line)  # the issuing body sits above the number ('THỦ TƯỚNG CHÍNH PHỦ' heads it too)
+        elif any(c.islower() for c in line):
+            issuer_lines.clear()  # capitals above running text ('Các nội dung ...' of a web page) head something else
+    # number and date may sit after a left-aligned title line; search up to the first body line
+    body = next((i for i, ln in enumerate(head) if i >= end and (_is_body(ln) or ln.startswith(("Kính gửi", "Kính gởi")))), len(head))
+    for line in head[end:body]:
+        if meta.number is None and _NUMBER.match(line) and (m := _NUMBER.search(line)):
+            meta.number = re.sub(r"\s+", "", m.group(1)).rstrip(".,;")
+        elif meta.issued_on is None and _PLACE_DATE.match(line) and (d := _parse_date(line)):
+            meta.issued_on, meta.place = d, _place(line)
     kinh_gui: list[str] = []
     for i, line in enumerate(head):
         if line.startswith(("Kính gửi", "Kính gởi")):
@@ -301,10 +403,10 @@ def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> Docum
             kinh_gui.extend(p.strip().rstrip(".,") for p in rest.split(";") if p.strip().rstrip(".,"))
             kinh_gui.extend(_bullets(head[i + 1:]))
             break
-    if meta.subject and len(region) > 0:  # a wrapped 'V/v' line continues in lower case
+    if meta.subject and len(region) > 0:  # a 'V/v' line wrapped in the left column
         idx = region.index(meta.subject)
-        for nxt in region[idx + 1: idx + 3]:
-            if nxt[:1].islower() and not _is_body(nxt):
+        for nxt in region[idx + 1: idx + 4]:
+            if _subject_goes_on(meta.subject, nxt):
                 meta.subject = f"{meta.subject} {nxt}"
             else:
                 break
@@ -322,20 +424,8 @@ def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> Docum
     if title_index is not None:
         name, rest = _title_of(head[title_index])  # type: ignore[misc]
         meta.doc_type = name
-        subject_parts = [rest] if rest else []
-        for nxt in head[title_index + 1: title_index + 10]:
-            if _SEPARATOR.match(nxt) or _is_header_line(nxt):
-                continue
-            if not subject_parts:
-                if _is_body(nxt) or _is_authority(nxt):
-                    break
-                subject_parts.append(nxt)
-                continue
-            last = subject_parts[-1]
-            if (nxt[:1].islower() or (_upper(last) and _upper(nxt) and not _is_authority(nxt))) and not _is_body(nxt) and not last.endswith((".", ";")):
-                subject_parts.append(nxt)
-            else:
-                break
+        stops = {fold(n) for n in (meta.issuer, meta.issuer_parent, *groups) if n}
+        subject_parts = _trich_yeu(head[title_index + 1: title_index + 14], rest, stops)
         if subject_parts:
             subject = " ".join(subject_parts)
             meta.subject = meta.subject or subject
@@ -355,10 +445,68 @@ def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> Docum
     return meta
 
 
+def _subject_goes_on(subject: str, line: str) -> bool:
+    """Whether ``line`` wraps a 'V/v ...' subject under the number (lower case, or a capital after an open end)."""
+    if line == _RULE or _is_body(line) or _is_header_line(line) or is_all_caps(line) or line.startswith(("Kính gửi", "Kính gởi")):
+        return False
+    if subject.endswith(_END_PUNCT):
+        return False
+    return line[:1].islower() or (len(line) <= 80 and not _title_of(line) and not line.endswith(_END_PUNCT))
+
+
+def _stops_subject(line: str, issuers: set[str]) -> bool:
+    """A line that certainly ends the trích yếu: a rule, 'Căn cứ ...', a numbered section, the authority."""
+    return (line == _RULE or line.startswith(_header_words()["subject_stops"]) or classify_line(line)[2] is not None
+            or _is_authority(line) or (_upper(line) and (fold(line) in issuers or line.rstrip().endswith(":"))))
+
+
+def _trich_yeu(lines: list[str], rest: str, issuers: set[str]) -> list[str]:
+    """The trích yếu under a type title ('KẾ HOẠCH' / 'Triển khai ...' / 'năm 2025'), as its lines.
+
+    Lines up to a rule, an authority line or the first body line ('Căn cứ', 'Thực hiện', a numbered section)
+    are the subject when such a line closes them; otherwise (a sentence ends first, or nothing closes them)
+    only lines that plainly wrap the first one count (lower case, or capitals under capitals). ``rest`` is
+    subject text printed on the title line itself.
+    """
+    parts = [rest] if rest else []
+    k = 0
+    while not parts and k < len(lines) and (lines[k] == _RULE or _is_header_line(lines[k]) or (
+            _upper(lines[k]) and len(lines[k]) <= 4 and not (k + 1 < len(lines) and _upper(lines[k + 1])))):
+        k += 1  # motto, number or date after a left-aligned title; a rule or a stray mark before the subject
+    # greedy: every line up to one that certainly ends the trích yếu
+    greedy: list[str] = []
+    closed = False
+    for line in lines[k:k + 6]:
+        if _stops_subject(line, issuers) or (greedy and (line.startswith(_BODY_STARTERS) or (
+                is_all_caps(line) and not _upper(greedy[-1])))):
+            closed = True  # a rule, the authority (capitals under a trích yếu in lower case), 'Căn cứ', 'Thực hiện ...'
+            break
+        if line.endswith(_END_PUNCT) or len(line) > (160 if greedy else 400):
+            break
+        greedy.append(line)
+    if closed and greedy:
+        return parts + greedy
+    # otherwise the first line and the lines that plainly wrap it
+    for line in lines[k:k + 10]:
+        if line == _RULE or _stops_subject(line, issuers):
+            break
+        if not parts:
+            if line.startswith(_BODY_STARTERS) or len(line) > 400 or line.endswith(_END_PUNCT):  # a sentence
+                break
+            parts.append(line)
+            continue
+        last = parts[-1]
+        wraps = line[:1].islower() or (_upper(last) and (_upper(line) or not any(c.isalpha() for c in line)))
+        if wraps and not _is_body(line) and not last.endswith((".", ";")):
+            parts.append(line)
+        else:
+            break
+    return parts
+
+
 def _is_header_line(line: str) -> bool:
     """Motto, number or place-and-date lines (they can follow a left-aligned title in reading order)."""
-    return _is_motto(line) or bool(_NUMBER.match(line)) or (_parse_date(line) is not None and _place(line) is not None) or (
-        _upper(line) and len(line) <= 4)
+    return _is_motto(line) or bool(_NUMBER.match(line)) or (_parse_date(line) is not None and _place(line) is not None)
 
 
 def _upper(line: str) -> bool:
