@@ -109,3 +109,15 @@ def test_a_scan_of_a_stored_docx_is_a_copy(client) -> None:
     first = upload(client, ("cong-van.docx", RENDER.render_docx(letter))).json()["files"][0]
     scan = upload(client, ("cong-van-scan.pdf", RENDER.render_scan_pdf(letter))).json()["files"][0]
     assert scan["status"] == "ingested" and scan["duplicate_of"]["id"] == first["document_id"]
+
+
+def test_coverage_counts_a_plan_chosen_with_its_copy_once(client) -> None:
+    docx, text = _plan_files()
+    first = upload(client, docx).json()["files"][0]["document_id"]
+    second = upload(client, text).json()["files"][0]["document_id"]
+    alone = client.get("/coverage", params={"documents": str(first)}).json()
+    both = client.get("/coverage", params={"documents": f"{first},{second}"}).json()
+    copy_only = client.get("/coverage", params={"documents": str(second)}).json()
+    assert both["task_count"] == alone["task_count"] == copy_only["task_count"] > 0
+    assert [d["document_id"] for d in both["documents"]] == [first]
+    assert copy_only["documents"][0]["chosen_copy"] == second
