@@ -373,8 +373,8 @@ def metadata_from_lines(head: list[str], tail: list[str] | None = None) -> Docum
             meta.number = re.sub(r"\s+", "", m.group(1)).rstrip(".,;")
             number_seen = True
             continue
-        if meta.issued_on is None and (d := _parse_date(line)):
-            meta.issued_on = d
+        if meta.issued_on is None and (d := _parse_date(line)) and (_place(line) is not None or len(line) <= 60):
+            meta.issued_on = d  # a place-and-date line, not a deadline in a sentence ('... trước ngày 31/8/2025')
             meta.place = _place(line)
             continue
         if _SEPARATOR.match(line) or _is_motto(line):

@@ -297,3 +297,11 @@ def test_v_v_subject_wrapped_in_the_left_column():
     meta = metadata_from_lines(lines)
     assert meta.subject == "V/v triển khai Kế hoạch cải cách hành chính của Ủy ban nhân dân tỉnh năm 2025"
     assert meta.title == "Công văn V/v triển khai Kế hoạch cải cách hành chính của Ủy ban nhân dân tỉnh năm 2025"
+
+
+def test_a_deadline_in_a_sentence_is_no_issue_date():
+    """A press page: the sentence under its heading names a deadline, not the date the text was issued."""
+    lines = ["TIN CẢI CÁCH HÀNH CHÍNH",
+             "Thủ tướng yêu cầu các bộ, ngành hoàn thành số hóa hồ sơ thủ tục hành chính trước ngày 31/8/2025",
+             "Theo thông báo, các địa phương báo cáo kết quả hằng tháng."]
+    assert metadata_from_lines(lines).issued_on is None
