@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import date
@@ -347,6 +349,30 @@ _CENTRAL_CITIES = {"ha-noi", "hue", "hai-phong", "da-nang", "ho-chi-minh", "can-
 _FULL = {"ubnd": "Ủy ban nhân dân", "hdnd": "Hội đồng nhân dân"}
 
 
+_LEVEL_WORDS = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã"}
+
+
+def _committee_id(what: str, groups: list[str]) -> str:
+    """The id of the people's committees (councils) of some levels: ``ubnd-cap-xa``, ``collective:ubnd-huyen-xa``."""
+    if len(groups) == 1 and groups[0] != "all":
+        return f"{what}-cap-{groups[0]}"
+    return f"collective:{what}-" + "-".join("cac-cap" if g == "all" else g for g in groups)
+
+
+def _committee_name(gaz: Gazetteer, what: str, groups: list[str]) -> str:
+    """The canonical name of the people's committees (councils) of some levels, never the levels as written.
+
+    >>> _committee_name(load_gazetteer(), "ubnd", ["xa"]), _committee_name(load_gazetteer(), "ubnd", ["huyen", "xa"])
+    ('Ủy ban nhân dân cấp xã', 'Ủy ban nhân dân cấp huyện, cấp xã')
+    """
+    body = gaz.bodies.get(_committee_id(what, groups))
+    if body is not None:
+        return body.name
+    if "all" in groups:
+        return f"{_FULL[what]} các cấp"
+    return f"{_FULL[what]} " + ", ".join(f"cấp {_LEVEL_WORDS[g]}" for g in groups)
+
+
 def _clean(text: str) -> str:
     """Normalised, single-spaced (line breaks inside a name become spaces)."""
     return " ".join(normalize_text(text).split())
@@ -465,20 +491,14 @@ class _Matcher:
             groups = sorted({_LEVEL_GROUP.get(lv, "all") for lv in levels}, key=["tinh", "huyen", "xa", "all"].index)
             m = self._modifiers(m)
             m = self._province_range(m)
-            written_levels = _clean(self.text[toks[k].start : toks[m - 1].end])
             if groups == ["tinh"] and kind == "cap":
                 return _Raw(j, m, self.gaz.bodies[f"{what}-tinh"] if f"{what}-tinh" in self.gaz.bodies else None,
                             "people_committee", agency_id=f"{what}-tinh", name=f"{full} tỉnh")
-            if len(groups) == 1 and groups[0] != "all":
-                aid = f"{what}-cap-{groups[0]}"
-                name = f"{full} cấp {'huyện' if groups[0] == 'huyen' else 'xã' if groups[0] == 'xa' else 'tỉnh'}"
-            else:
-                aid = f"collective:{what}-" + "-".join("cac-cap" if g == "all" else g for g in groups)
-                name = f"{full} {written_levels}"
-            if kind == "cac":
-                name = f"{full} {written_levels}"  # "Ủy ban nhân dân các xã, phường"
+            # One canonical collective whatever the order or the words of the levels ("UBND phường, xã, đặc
+            # khu", "UBND các xã, phường", "Ủy ban nhân dân cấp xã" are all "Ủy ban nhân dân cấp xã").
+            aid = _committee_id(what, groups)
             return _Raw(j, m, self.gaz.bodies.get(aid), "people_committee", collective=True, agency_id=aid,
-                        name=name, level=groups[0] if len(groups) == 1 else None)
+                        name=_committee_name(self.gaz, what, groups), level=groups[0] if len(groups) == 1 else None)
         lv = self._level(k)
         if lv is None:
             return None
@@ -505,7 +525,9 @@ class _Matcher:
             place = _clean(self.text[toks[end].start : toks[pe - 1].end])
             return _Raw(j, pe, None, "people_committee", agency_id=f"{what}-{gname}-{_slug(place)}",
                         name=f"{full} {lv_text} {place}", level=group)
-        return _Raw(j, end, None, "people_committee", agency_id=f"{what}-{gname}", name=f"{full} {lv_text}", level=group)
+        # "UBND phường", "UBND xã" with no place named: the committee of that level, whichever unit it is.
+        return _Raw(j, end, None, "people_committee", agency_id=_committee_id(what, [gname]),
+                    name=_committee_name(self.gaz, what, [gname]), level=group)
 
     def _level(self, j: int) -> tuple[int, str] | None:
         if j < len(self.toks) and self.toks[j].f == "tp":  # "TP." / "Tp"
@@ -591,10 +613,18 @@ class _Matcher:
             return None  # a bare noun alone ("Trung tâm") or a name ("Viện Khoa học …") is not a collective
         if len(nouns) == 1 and m <= first_noun_end and nouns[0] in self.gaz.weak_nouns and not title:
             return None  # "các ngành", "các doanh nghiệp" alone are too often not addressees
-        aid = "collective:" + "-".join(_slug(x) for x in nouns)
-        written = _clean(self.text[toks[first].start : toks[m - 1].end])
-        return _Raw(j, m, None, "collective", collective=True, agency_id=aid,
-                    name="Các " + (written[0].lower() + written[1:] if written[:1].isupper() and not written[:2].isupper() else written))
+        levels = [self.gaz.levels.get(_key(x)) for x in nouns]
+        if all(lv in ("district", "city", "commune") for lv in levels):
+            # "các xã, phường, đặc khu", "các huyện, thị xã": the local governments of those levels, the same
+            # addressee as "UBND các xã, phường" ("thành phố" in a list is a city under the province).
+            groups = sorted({"xa" if lv == "commune" else "huyen" for lv in levels}, key=["huyen", "xa"].index)
+            aid = _committee_id("ubnd", groups)
+            return _Raw(j, m, self.gaz.bodies.get(aid), "collective", collective=True, agency_id=aid,
+                        name=_committee_name(self.gaz, "ubnd", groups), kind="people_committee")
+        aid = "collective:" + "-".join(dict.fromkeys(_slug(x) for x in nouns))  # each noun once
+        # Named by its nouns only ("Các sở, ban, ngành"): "các sở, ban, ngành tỉnh", "… cấp tỉnh" and "… có liên
+        # quan" are one addressee; the words as written stay in the mention's text.
+        return _Raw(j, m, None, "collective", collective=True, agency_id=aid, name=_collective_name(aid.removeprefix("collective:")))
 
     def _elliptical(self, j: int, title: str | None) -> list[_Raw] | None:
         """'các Sở: Nội vụ, Tư pháp' -> one mention per member."""
@@ -675,6 +705,7 @@ class _Matcher:
                     region = self.text[toks[k].start : toks[k].end]
                     base = raw.body.name[: -len(" khu vực")] if raw.body.name.endswith(" khu vực") else raw.body.name
                     raw.name = f"{base} Khu vực {region.upper() if region.isalpha() else region}"
+                    raw.agency_id = f"{raw.body.id}-khu-vuc-{_slug(region)}"  # each region is a body of its own
                     continue
             return
 
@@ -822,7 +853,7 @@ def _merge_collectives(raws: list[_Raw], toks: list[_Tok], *, across_semicolons:
         ):
             merged = _Raw(prev.i, r.k, None, "collective", title=prev.title, collective=True)
             merged.agency_id = _join_ids(prev.agency_id, r.agency_id)
-            merged.name = f"{prev.name}; {r.name}" if semicolon else f"{prev.name}, {r.name}"
+            merged.name = canonical_agency_name(merged.agency_id) or f"{prev.name}; {r.name}"
             merged.parts = (prev.parts or [(prev.i, prev.k)]) + [(r.i, r.k)]
             out[-1] = merged
             continue
@@ -833,7 +864,20 @@ def _merge_collectives(raws: list[_Raw], toks: list[_Tok], *, across_semicolons:
 
 
 def _join_ids(a: str | None, b: str | None) -> str:
-    parts = [p.removeprefix("collective:") for p in (a, b) if p]
+    """The id of two collectives named in one addressee, each body once: "UBND cấp xã và UBND các xã, phường"
+    is ``ubnd-cap-xa``, and collectives of nouns next to each other are one ("Giám đốc các sở, Thủ trưởng các
+    ban, ngành" is ``collective:so-ban-nganh``, as "các sở, ban, ngành" is)."""
+    parts: list[str] = []
+    for part in (p.removeprefix("collective:") for p in (a, b) if p):
+        for piece in part.split("+"):
+            nouns = _noun_parts(piece)
+            last = _noun_parts(parts[-1]) if parts else None
+            if nouns is not None and last is not None:
+                parts[-1] = "-".join(dict.fromkeys(last + nouns))
+            elif piece not in parts:
+                parts.append(piece)
+    if len(parts) == 1:  # one body written twice: its own id
+        return next((p for p in (a, b) if p and p.removeprefix("collective:") == parts[0]), "collective:" + parts[0])
     return "collective:" + "+".join(parts)
 
 
@@ -916,13 +960,19 @@ def _find(text: str, *, on: date | None, across_semicolons: bool = True, bare_co
 _STRIP = " \t\r\n.,;:-–•+*()"
 
 
-def resolve_agency(name: str, *, on: date | None = None) -> AgencyMention | None:
+_SECTOR = re.compile(r"(?i)\s*(?:ngành|lĩnh vực)\s+(?=\w)")
+
+
+def resolve_agency(name: str, *, on: date | None = None, level: str | None = None) -> AgencyMention | None:
     """Resolve one name (a table cell, a gold string) to one mention, or None when no body is named.
 
-    A bare field ("Nội vụ", as in an elliptical list) resolves to its Sở.
+    A bare field or sector ("Nội vụ" as in an elliptical list, "ngành Nội vụ") resolves to the body of the
+    document's ``level``: its Bộ for "central", else its Sở (the other head when the field has only one).
 
     >>> resolve_agency("Sở Kế hoạch và Đầu tư (cũ)").name
     'Sở Tài chính'
+    >>> resolve_agency("ngành Nội vụ").agency_id, resolve_agency("Nội vụ", level="central").agency_id
+    ('so-noi-vu', 'bo-noi-vu')
     """
     mentions = find_agencies(name, on=on)
     core_start = len(name) - len(name.lstrip(_STRIP))
@@ -938,9 +988,13 @@ def resolve_agency(name: str, *, on: date | None = None) -> AgencyMention | None
         inst = matcher._institution(first, whole=True)
         if inst is not None and toks[inst.k - 1].end >= core_end:
             return _resolve(inst, name, matcher.toks, gaz, on)
-        hit = gaz.fields.walk(toks, 0)
-        if hit and hit[0] == len(toks):
-            bid = gaz.field_heads[hit[1]].get("so") or gaz.field_heads[hit[1]].get("bo")
+        sector = _SECTOR.match(name)
+        skip = sum(1 for t in toks if sector and t.end <= sector.end())
+        hit = gaz.fields.walk(toks, skip)
+        if hit and hit[0] == len(toks) and (skip == 0 or toks[skip].upper):
+            heads = gaz.field_heads[hit[1]]
+            order = ("bo", "so") if level == "central" else ("so", "bo")
+            bid = heads.get(order[0]) or heads.get(order[1])
             matcher = _Matcher(name, gaz)
             raw = _Raw(0, hit[0], gaz.bodies[bid], "field")
             return _resolve(raw, name, matcher.toks, gaz, on)
@@ -1474,8 +1528,133 @@ def agency_names() -> dict[str, str]:
     return {b.id: b.name for b in load_gazetteer().bodies.values()}
 
 
+# ---------------------------------------------------------------------------------------------------
+# One body, one name: the canonical display name of an agency id, for every list that groups by agency.
+
+
+@lru_cache(maxsize=1)
+def _noun_slugs() -> dict[str, str]:
+    """Collective nouns by slug ("co-quan" -> "cơ quan"), the first listed when two share one."""
+    out: dict[str, str] = {"ubnd": "Ủy ban nhân dân"}
+    for noun in phrase_vocabulary()["collective_nouns"]:
+        out.setdefault(_slug(noun), normalize_text(noun))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _noun_parts(slug: str) -> list[str] | None:
+    """The noun slugs an id part of a collective of nouns is made of ("so-ban-nganh" -> so, ban, nganh); None
+    for a body of the gazetteer, people's committees of some levels, or anything else that is not nouns.
+
+    The slug is read as the most nouns it can be ("sở, ban, ngành" rather than "sở, ban ngành"), so every way
+    of writing the same nouns gives one reading.
+    """
+    if slug in load_gazetteer().bodies or _COMMITTEE_ID.fullmatch(slug):
+        return None
+    words = slug.split("-")
+    nouns = _noun_slugs()
+    best: list[list[str] | None] = [None] * (len(words) + 1)
+    best[0] = []
+    for i in range(len(words)):
+        if best[i] is None:
+            continue
+        for j in range(i + 1, len(words) + 1):
+            piece = "-".join(words[i:j])
+            if piece in nouns and (best[j] is None or len(best[i]) + 1 > len(best[j])):
+                best[j] = [*best[i], piece]
+    return best[-1] or None
+
+
+def _collective_name(slug: str) -> str | None:
+    """The name of a collective of nouns from its id part: "so-ban-nganh" -> "Các sở, ban, ngành" (None when
+    the slug is not nouns of the vocabulary)."""
+    parts = _noun_parts(slug)
+    return "Các " + ", ".join(_noun_slugs()[p] for p in parts) if parts else None
+
+
+_COMMITTEE_ID = re.compile(r"(?P<what>ubnd|hdnd)-(?:cap-(?P<one>tinh|huyen|xa)|(?P<many>(?:tinh|huyen|xa|cac-cap)(?:-(?:tinh|huyen|xa|cac-cap))*))")
+
+
+def _derived_name(agency_id: str) -> str | None:
+    """The canonical name of an id outside the gazetteer that names its parts: committees of some levels
+    ("collective:ubnd-huyen-xa"), collectives of nouns ("collective:so-ban-nganh") and collectives joined
+    in one addressee ("collective:so-ban-nganh+ubnd-cap-xa": "Các sở, ban, ngành; Ủy ban nhân dân cấp xã")."""
+    gaz = load_gazetteer()
+    names: list[str] = []
+    for part in agency_id.removeprefix("collective:").split("+"):
+        body = gaz.bodies.get(part)
+        committee = _COMMITTEE_ID.fullmatch(part)
+        if body is not None:
+            name = body.name
+        elif committee is not None:
+            groups = [committee["one"]] if committee["one"] else committee["many"].replace("cac-cap", "all").split("-")
+            name = _committee_name(gaz, committee["what"], groups)
+        else:
+            name = _collective_name(part)
+        if name is None:
+            return None
+        names.append(name if not names or not name.startswith("Các ") else "các " + name[4:])
+    return "; ".join(names) or None
+
+
+def _city_form(name: str, written: list[str]) -> str:
+    """A provincial body's name ending in "tỉnh" as a centrally run city writes it ("… thành phố") when the
+    names as stored mostly say "thành phố" and not "tỉnh"."""
+    if not name.endswith(" tỉnh") or not written:
+        return name
+    city = sum(1 for w in written if "thanh pho" in fold(w) and " tinh" not in fold(w))
+    return name[: -len(" tỉnh")] + " thành phố" if city * 2 > len(written) else name
+
+
+def canonical_agency_name(agency_id: str | None, written: Iterable[str | None] = ()) -> str | None:
+    """The one name every list shows for ``agency_id``: the gazetteer's, never the words as written.
+
+    Ids of the gazetteer take its name (a provincial body "… tỉnh" reads "… thành phố" when the names given
+    mostly say so); ids that name their parts (levels of people's committees, collectives of nouns, joined
+    collectives) take the name those parts make; any other id (a commune named by its place, an institution
+    outside the gazetteer) takes the name given most often (``written``, e.g. the names stored for its tasks).
+    None without an id.
+
+    >>> canonical_agency_name("ubnd-cap-xa"), canonical_agency_name("collective:so-ban-nganh")
+    ('Ủy ban nhân dân cấp xã', 'Các sở, ban, ngành')
+    >>> canonical_agency_name("so-noi-vu", ["Sở Nội vụ tỉnh Nghệ An"])
+    'Sở Nội vụ'
+    >>> canonical_agency_name("ubnd-xa-tan-hung", ["Ủy ban nhân dân xã Tân Hưng"])
+    'Ủy ban nhân dân xã Tân Hưng'
+    """
+    if not agency_id:
+        return None
+    names = [w for w in written if w]
+    body = load_gazetteer().bodies.get(agency_id)
+    if body is not None:
+        return _city_form(body.name, names)
+    derived = _derived_name(agency_id)
+    if derived is not None:
+        return derived
+    if not names:
+        return None
+    counts = Counter(names)
+    return min(counts, key=lambda n: (-counts[n], len(n), n))
+
+
+def canonical_agency_names(rows: Iterable[tuple[str | None, str | None]]) -> dict[str, str]:
+    """The canonical name of every agency id among ``(agency_id, name as stored)`` rows, one per id.
+
+    Rows without an id are left out (they are grouped by their own name); an id no name can be found for
+    keeps its id as name.
+
+    >>> canonical_agency_names([("ubnd-cap-xa", "Ủy ban nhân dân phường, xã, đặc khu"), ("ubnd-cap-xa", "Ủy ban nhân dân các xã")])
+    {'ubnd-cap-xa': 'Ủy ban nhân dân cấp xã'}
+    """
+    written: dict[str, list[str | None]] = {}
+    for agency_id, name in rows:
+        if agency_id:
+            written.setdefault(agency_id, []).append(name)
+    return {aid: canonical_agency_name(aid, names) or aid for aid, names in written.items()}
+
+
 __all__ = [
     "AgencyMention", "Gazetteer", "PhraseMember", "Province", "agency_head_at", "agency_names", "agency_phrase_end",
-    "find_agencies", "institution_verb_in_name", "is_collective_name", "load_gazetteer", "phrase_vocabulary",
+    "canonical_agency_name", "canonical_agency_names", "find_agencies", "institution_verb_in_name", "is_collective_name", "load_gazetteer", "phrase_vocabulary",
     "resolve_agency", "resolve_province", "split_agency_list", "split_agency_phrase",
 ]

@@ -76,20 +76,33 @@ class Dashboard:
 
 
 def agency_label(st: StoredTask) -> str:
-    """The agency as the dashboard groups it: the canonical name when the body was recognised."""
-    return st.task.agency_name or st.task.agency
+    """The agency as the dashboard names it: the body's canonical name when it was recognised, else as written.
+
+    >>> from parlens.model import Task
+    >>> from parlens.store import StoredTask
+    >>> task = Task("UBND phường, xã, đặc khu", "lead", "Rà soát", 0, 9, agency_id="ubnd-cap-xa",
+    ...             agency_name="Ủy ban nhân dân phường, xã, đặc khu")
+    >>> agency_label(StoredTask(1, 1, task, None, None, None))
+    'Ủy ban nhân dân cấp xã'
+    """
+    from parlens.nlp.agencies import canonical_agency_name
+
+    name = st.task.agency_name or st.task.agency
+    return canonical_agency_name(st.task.agency_id, [name]) or name
 
 
 def _by_agency(overdue: list[StoredTask]) -> list[Count]:
-    """Overdue tasks per agency name, most first; the key is the agency id when the whole group shares one."""
-    groups: dict[str, list[StoredTask]] = {}
+    """Overdue tasks per body, most first: one bar per agency id (keyed by it) under its canonical name, however
+    the name was stored; tasks of no known body group by their name as written (key None)."""
+    from parlens.nlp.agencies import canonical_agency_names
+
+    names = canonical_agency_names((st.task.agency_id, st.task.agency_name or st.task.agency) for st in overdue)
+    groups: dict[tuple[str | None, str], int] = {}
     for st in overdue:
-        groups.setdefault(agency_label(st), []).append(st)
-    out = []
-    for name, tasks in groups.items():
-        ids = {st.task.agency_id for st in tasks}
-        key = next(iter(ids)) if len(ids) == 1 else None
-        out.append(Count(key, name, len(tasks)))
+        aid = st.task.agency_id
+        group = (aid, names[aid]) if aid else (None, st.task.agency_name or st.task.agency)
+        groups[group] = groups.get(group, 0) + 1
+    out = [Count(key, name, n) for (key, name), n in groups.items()]
     return sorted(out, key=lambda c: (-c.value, c.label))
 
 

@@ -15,7 +15,8 @@ the due date of a recurring duty worked out the same way the store does (its cur
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -93,30 +94,53 @@ def from_extracted(doc: Document | DocumentMetadata | dict | None, tasks: list[T
 
     on = on or date.today()
     source = source_document(doc)
+    names = canonical_names(tasks)
     items = []
     for t in tasks:
         d = t.deadline
         due = d.due if d else None
         if due is None and d is not None and d.recurrence:
             due = current_occurrence(d.recurrence, source.issued_on or on, on)
-        items.append(ReportTask(t, source, status=DEFAULT_STATUS, due=due,
+        items.append(ReportTask(with_canonical_agency(t, names), source, status=DEFAULT_STATUS, due=due,
                                 timeliness=timeliness(due, DEFAULT_STATUS, None, on)))
     return TaskReport(items, source, on)
 
 
-def _stored_item(st: StoredTask) -> ReportTask:
+def canonical_names(tasks: Iterable[Task]) -> dict[str, str]:
+    """The one name every format shows for each agency id among ``tasks`` (``nlp.agencies.canonical_agency_names``)."""
+    from parlens.nlp.agencies import canonical_agency_names
+
+    return canonical_agency_names((t.agency_id, t.agency_name or t.agency) for t in tasks)
+
+
+def with_canonical_agency(task: Task, names: dict[str, str]) -> Task:
+    """``task`` with the canonical name of its body as ``agency_name``; ``agency`` keeps the words as written.
+
+    >>> t = Task("Giám đốc Sở Nội vụ", "lead", "Rà soát", 0, 9, agency_id="so-noi-vu", agency_name="Sở Nội vụ tỉnh Nghệ An")
+    >>> with_canonical_agency(t, canonical_names([t])).agency_name
+    'Sở Nội vụ'
+    """
+    name = names.get(task.agency_id) if task.agency_id else None
+    return task if name is None or name == task.agency_name else replace(task, agency_name=name)
+
+
+def _stored_item(st: StoredTask, names: dict[str, str]) -> ReportTask:
     source = SourceDocument(id=st.document_id, title=st.document_title, doc_type=st.document_type,
                             number=st.document_number, issued_on=st.document_issued_on, issuer=st.document_issuer)
-    return ReportTask(st.task, source, id=st.id, status=st.status, completed_on=st.completed_on,
-                      assignee=st.assignee, note=st.note, due=st.due, timeliness=st.timeliness)
+    return ReportTask(with_canonical_agency(st.task, names), source, id=st.id, status=st.status,
+                      completed_on=st.completed_on, assignee=st.assignee, note=st.note, due=st.due,
+                      timeliness=st.timeliness)
 
 
 def from_stored(stored: list[StoredTask], *, on: date | None = None, document: SourceDocument | None = None,
                 title: str = "Danh sách nhiệm vụ", context: list[StoredTask] = ()) -> TaskReport:
     """The report of stored tasks (any number of documents), with their ids and tracking state.
 
-    ``context``: other stored tasks of the same documents (those already listed are skipped).
+    ``context``: other stored tasks of the same documents (those already listed are skipped). Every task
+    names its body by the one canonical name of its agency id (a store written before names were canonical
+    still shows one name per body); the words as written stay in ``task.agency``.
     """
     listed = {st.id for st in stored}
-    extra = [_stored_item(st) for st in context if st.id not in listed]
-    return TaskReport([_stored_item(st) for st in stored], document, on or date.today(), title, extra)
+    names = canonical_names(st.task for st in [*stored, *context])
+    extra = [_stored_item(st, names) for st in context if st.id not in listed]
+    return TaskReport([_stored_item(st, names) for st in stored], document, on or date.today(), title, extra)

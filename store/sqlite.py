@@ -624,13 +624,23 @@ class Store:
         return found
 
     def agency_task_counts(self) -> list[tuple[str, str, int]]:
-        """``(agency_id, name, tasks)`` for every resolved agency holding tasks, most tasks first."""
+        """``(agency_id, name, tasks)`` for every resolved agency holding tasks, most tasks first.
+
+        One row per agency id under its canonical name (``nlp.agencies.canonical_agency_names``), however its
+        tasks' names were stored ("Ủy ban nhân dân phường, xã, đặc khu", "… các xã, phường": one row).
+        """
+        from parlens.nlp.agencies import canonical_agency_names
+
         rows = self._query(
-            "SELECT agency_id, COALESCE(MAX(agency_name), MAX(agency)) AS name, count(*) AS n FROM tasks "
+            "SELECT agency_id, COALESCE(agency_name, agency) AS name, count(*) AS n FROM tasks "
             "WHERE agency_id IS NOT NULL AND deleted_at IS NULL AND document_id NOT IN "
-            "(SELECT id FROM documents WHERE duplicate_of IS NOT NULL) GROUP BY agency_id ORDER BY n DESC, name"
+            "(SELECT id FROM documents WHERE duplicate_of IS NOT NULL) GROUP BY agency_id, name"
         )
-        return [(r["agency_id"], r["name"], r["n"]) for r in rows]
+        names = canonical_agency_names((r["agency_id"], r["name"]) for r in rows for _ in range(r["n"]))
+        counts: dict[str, int] = {}
+        for r in rows:
+            counts[r["agency_id"]] = counts.get(r["agency_id"], 0) + r["n"]
+        return sorted(((aid, names[aid], n) for aid, n in counts.items()), key=lambda row: (-row[2], row[1]))
 
     def criterion_task_counts(self) -> dict[str, int]:
         """Tasks per criterion code, a task counted once under each code it links to and each ancestor."""

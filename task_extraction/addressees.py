@@ -19,6 +19,7 @@ from parlens.nlp.agencies import (
     PhraseMember,
     agency_head_at,
     agency_phrase_end,
+    canonical_agency_name,
     is_collective_name,
     resolve_agency,
     split_agency_phrase,
@@ -52,14 +53,22 @@ def split_members(phrase: str, *, keep_collectives_whole: bool = True) -> list[M
 
 
 @lru_cache(maxsize=8192)
-def resolve(surface: str, *, on=None) -> tuple[str | None, str | None]:
+def resolve(surface: str, *, on=None, level: str | None = None) -> tuple[str | None, str | None]:
     """Canonical ``(agency_id, agency_name)`` for a body as written, on the document's date.
 
-    >>> resolve("Sở Nội vụ")
-    ('so-noi-vu', 'Sở Nội vụ')
+    The name is the body's one name (``nlp.agencies.canonical_agency_name``), whatever the title, the
+    place or the order of levels written: the words as written stay the task's ``agency``. ``level``
+    ("central" or "province") is the document's, for a bare sector name ("Nội vụ", "ngành Nội vụ").
+
+    >>> resolve("Sở Nội vụ"), resolve("Giám đốc Sở Nội vụ tỉnh Nghệ An")
+    (('so-noi-vu', 'Sở Nội vụ'), ('so-noi-vu', 'Sở Nội vụ'))
+    >>> resolve("UBND phường, xã, đặc khu") == resolve("Chủ tịch UBND các xã, phường") == ("ubnd-cap-xa", "Ủy ban nhân dân cấp xã")
+    True
     """
-    mention = resolve_agency(surface, on=on)
-    return (mention.agency_id, mention.name) if mention is not None else (None, None)
+    mention = resolve_agency(surface, on=on, level=level)
+    if mention is None:
+        return None, None
+    return mention.agency_id, canonical_agency_name(mention.agency_id, [mention.name]) or mention.name
 
 
 __all__ = ["Member", "head_at", "is_collective", "phrase_end", "resolve", "split_members"]

@@ -298,3 +298,63 @@ def test_docstring_examples() -> None:
     for name in ("parlens.nlp.agencies", "parlens.task_extraction.addressees"):
         result = doctest.testmod(importlib.import_module(name))
         assert result.attempted > 0 and result.failed == 0, name
+
+
+# One body, one name (issue 12 item 8): the ways staff write one body, each with the (id, name) every list groups by.
+ONE_BODY_CASES = [
+    ("ubnd-cap-xa", "Ủy ban nhân dân cấp xã", [
+        "UBND phường, xã, đặc khu", "Ủy ban nhân dân phường, xã, đặc khu", "UBND các xã, phường", "UBND các phường xã",
+        "UBND các xã, phường và đặc khu", "Ủy ban nhân dân cấp xã", "Chủ tịch UBND các xã", "Chủ tịch Ủy ban nhân dân cấp xã",
+        "UBND các xã, phường, thị trấn", "các phường, xã, đặc khu", "UBND phường", "UBND xã"]),
+    ("ubnd-cap-huyen", "Ủy ban nhân dân cấp huyện", [
+        "UBND các huyện, thị xã, thành phố", "Chủ tịch UBND các huyện, thành phố", "UBND cấp huyện", "UBND huyện"]),
+    ("so-noi-vu", "Sở Nội vụ", ["Sở Nội vụ", "Giám đốc Sở Nội vụ", "Nội vụ", "ngành Nội vụ", "Sở Nội vụ tỉnh Quảng Trị",
+                                "Giám đốc Sở Nội vụ thành phố Đà Nẵng"]),
+    ("collective:so-ban-nganh", "Các sở, ban, ngành", [
+        "Các sở, ban, ngành", "các sở, ban ngành tỉnh", "Thủ trưởng các sở, ban, ngành cấp tỉnh", "Các sở, ban, ngành có liên quan"]),
+    ("collective:so-ban-nganh+ubnd-cap-xa", "Các sở, ban, ngành; Ủy ban nhân dân cấp xã", [
+        "Các sở, ban, ngành, UBND các xã, phường", "Các sở, ban, ngành tỉnh; UBND phường, xã, đặc khu",
+        "Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các xã, phường, đặc khu"]),
+    ("ubnd-cap-tinh", "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương", [
+        "UBND các tỉnh, thành phố trực thuộc Trung ương", "Chủ tịch UBND các tỉnh, thành phố từ Quảng Bình đến Bình Định"]),
+]
+
+
+@pytest.mark.parametrize("agency_id, name, surfaces", ONE_BODY_CASES, ids=[c[0] for c in ONE_BODY_CASES])
+def test_every_way_of_writing_a_body_resolves_to_its_one_name(agency_id: str, name: str, surfaces: list[str]) -> None:
+    from parlens.task_extraction.addressees import resolve
+
+    assert {s: resolve(s, on=date(2025, 9, 1)) for s in surfaces} == {s: (agency_id, name) for s in surfaces}
+
+
+def test_a_bare_sector_resolves_to_the_body_of_the_document_level() -> None:
+    assert resolve_agency("ngành Nội vụ").agency_id == "so-noi-vu"
+    assert resolve_agency("Nội vụ", level="central").agency_id == "bo-noi-vu"
+    assert resolve_agency("lĩnh vực Tư pháp", level="central").agency_id == "bo-tu-phap"
+    assert resolve_agency("ngành chức năng") is None
+
+
+def test_regions_of_one_branch_are_bodies_of_their_own() -> None:
+    xii, ii = (resolve_agency(f"Ngân hàng Nhà nước Việt Nam - Chi nhánh Khu vực {r}") for r in ("XII", "II"))
+    assert xii.agency_id != ii.agency_id and {xii.name, ii.name} == {
+        "Ngân hàng Nhà nước Việt Nam - Chi nhánh Khu vực XII", "Ngân hàng Nhà nước Việt Nam - Chi nhánh Khu vực II"}
+
+
+def test_canonical_name_by_id_whatever_the_name_stored() -> None:
+    from parlens.nlp.agencies import canonical_agency_name, canonical_agency_names
+
+    assert canonical_agency_name("ubnd-cap-xa", ["Ủy ban nhân dân phường, xã, đặc khu"]) == "Ủy ban nhân dân cấp xã"
+    assert canonical_agency_name("so-noi-vu", ["Sở Nội vụ tỉnh Quảng Trị"]) == "Sở Nội vụ"
+    # a provincial body of a centrally run city keeps "thành phố" when its names say so
+    assert canonical_agency_name("van-phong-ubnd-tinh", ["Văn phòng Ủy ban nhân dân thành phố"] * 2
+                                 + ["Văn phòng Ủy ban nhân dân tỉnh"]) == "Văn phòng Ủy ban nhân dân thành phố"
+    assert canonical_agency_name("van-phong-ubnd-tinh", []) == "Văn phòng Ủy ban nhân dân tỉnh"
+    # ids that name their parts
+    assert canonical_agency_name("collective:ubnd-huyen-xa") == "Ủy ban nhân dân cấp huyện, cấp xã"
+    assert canonical_agency_name("collective:co-quan-don-vi+ubnd-cap-xa") == "Các cơ quan, đơn vị; Ủy ban nhân dân cấp xã"
+    # an id outside the gazetteer: the name stored most often
+    assert canonical_agency_name("ubnd-xa-tan-hung", ["UBND xã Tân Hưng", "Ủy ban nhân dân xã Tân Hưng",
+                                                      "Ủy ban nhân dân xã Tân Hưng"]) == "Ủy ban nhân dân xã Tân Hưng"
+    assert canonical_agency_name(None, ["Tổ công tác"]) is None
+    assert canonical_agency_names([("ubnd-cap-xa", "Ủy ban nhân dân các xã, phường"), (None, "Tổ công tác"),
+                                   ("ubnd-cap-xa", "Ủy ban nhân dân xã")]) == {"ubnd-cap-xa": "Ủy ban nhân dân cấp xã"}

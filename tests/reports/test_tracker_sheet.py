@@ -138,3 +138,23 @@ def test_empty_report_still_has_header_and_validation():
 ])
 def test_recurrence_in_vietnamese(rules, said):
     assert recurrence_vi(rules) == said
+
+
+def test_lead_and_partner_columns_name_each_body_once_however_it_was_stored():
+    from parlens.reports.tasklist import from_stored
+    from parlens.store import StoredTask
+
+    def stored(task_id: int, agency: str, role: str, agency_id: str, name: str) -> StoredTask:
+        task = Task(agency, role, "Rà soát thủ tục hành chính nội bộ", 10, 40, agency_id=agency_id, agency_name=name)
+        return StoredTask(task_id, 7, task, "Kế hoạch kiểm soát thủ tục hành chính", "45/KH-UBND", date(2026, 3, 12))
+
+    report = from_stored([
+        stored(1, "UBND phường, xã, đặc khu", "lead", "ubnd-cap-xa", "Ủy ban nhân dân phường, xã, đặc khu"),
+        stored(2, "Giám đốc Sở Nội vụ tỉnh Quảng Trị", "support", "so-noi-vu", "Sở Nội vụ tỉnh Quảng Trị"),
+    ], on=ON, context=[
+        stored(3, "Chủ tịch UBND các xã, phường", "lead", "ubnd-cap-xa", "Ủy ban nhân dân các xã, phường"),
+    ])
+    rows = [dict(zip(HEADERS, r)) for r in tracker_rows(report)]
+    assert [(r["Cơ quan chủ trì"], r["Cơ quan phối hợp"]) for r in rows] == [
+        ("Ủy ban nhân dân cấp xã", "Sở Nội vụ"), ("Ủy ban nhân dân cấp xã", "Sở Nội vụ")]
+    assert [item.task.agency for item in report.items] == ["UBND phường, xã, đặc khu", "Giám đốc Sở Nội vụ tỉnh Quảng Trị"]
