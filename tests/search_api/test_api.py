@@ -14,7 +14,7 @@ from parlens.store import Store
 
 from .conftest import DIRECTIVE_TXT, PLAN_PDF, SAMPLES, upload
 
-ERROR_KEYS = {"code", "title", "detail", "hint"}
+ERROR_KEYS = {"code", "title", "detail", "hint", "title_vi", "hint_vi"}  # English for the API and CLI, Vietnamese for the UI
 
 
 def test_upload_plan_pdf_gives_tasks_document_and_original(client) -> None:
