@@ -65,6 +65,8 @@ CATALOGUE: dict[str, ErrorCode] = {
                   "Đã chuyển bảng mã cũ sang Unicode", "Văn bản dùng bảng mã cũ (TCVN3, VNI, cp1258) và đã được chuyển sang Unicode; kiểm tra lại tên riêng và dấu."),
         ErrorCode("PARLENS-W005", "no article body found", "The page's visible text was read as a whole; menus and footers may be mixed in.",
                   "Không tìm thấy phần thân bài", "Đã đọc toàn bộ chữ của trang web nên trình đơn, chân trang có thể lẫn vào; nếu có, tải lên chính văn bản (PDF, DOCX)."),
+        ErrorCode("PARLENS-W006", "text read as description: tasks not taken from it", "The document, or a section of it, reads as description (background, encyclopedia, Q&A); check the tasks if it does assign work.",
+                  "Phần mô tả: không lấy nhiệm vụ", "Văn bản hoặc một phần của nó chỉ mô tả (bối cảnh, tra cứu, hỏi đáp) nên không lấy nhiệm vụ; nếu thật ra có giao việc, thêm nhiệm vụ trên trang văn bản."),
         ErrorCode("PARLENS-E019", "unexpected error while processing the file", "Nothing was stored for this file and the batch went on; report it together with the file.",
                   "Lỗi không mong muốn khi xử lý tệp", "Tệp này chưa được lưu, các tệp khác vẫn được xử lý; báo quản trị viên, gửi kèm tệp."),
         ErrorCode("PARLENS-E020", "document not found", "List documents with `parlens list` or GET /documents.",

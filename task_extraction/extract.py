@@ -1086,7 +1086,7 @@ def extract_tasks(doc: Document, *, ref_date: date | None = None) -> list[Task]:
     report = extraction_report(doc, ref_date=ref_date)
     verdict = report.verdict
     if verdict is not None and (verdict.document_descriptive or verdict.skipped_spans):
-        note = f"Trích xuất nhiệm vụ: {verdict.reason_vi}"
+        note = f"PARLENS-W006 Trích xuất nhiệm vụ: {verdict.reason_vi}"
         if (verdict.document_descriptive or report.gated) and note not in doc.warnings:
             doc.warnings.append(note)
     return report.tasks

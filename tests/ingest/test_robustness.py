@@ -25,7 +25,7 @@ from .conftest import make_official_docx, make_official_pdf
 
 # The ingest codes a reader may answer bad input with (E001 .. E012, E014 for a page with no document content).
 INGEST_CODES = {f"PARLENS-E{n:03d}" for n in range(1, 13)} | {"PARLENS-E014"}
-CASE_SECONDS = 5.0  # generous: every case takes well under a second
+CASE_SECONDS = 8.0  # a hang guard, not a speed target: every case takes under 2 s alone, more on a loaded machine
 SETTINGS = Settings(ocr_enabled=False, max_file_bytes=20 * 1024 * 1024, max_unzipped_bytes=50 * 1024 * 1024)
 HOSTNAME = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").is_file() else ""
 VN = "Ủy ban nhân dân tỉnh đề nghị Sở Nội vụ báo cáo kết quả cải cách hành chính trước ngày 15/12/2026."

@@ -287,3 +287,13 @@ def test_cue_lists_and_page_model_are_data():
     assert set(model["weights"]) <= set(feats) and set(model["scale"]) == set(model["weights"])
     assert model["trained_on"]["cv_negatives_scored_assigning"] <= 3
     assert model["trained_on"]["cv_positives_not_official_scored_descriptive"] == 0
+
+
+def test_a_descriptive_document_says_so_in_a_coded_warning():
+    from parlens.errors import describe_warning
+    from parlens.task_extraction.extract import extract_tasks
+
+    doc = _read(PAGES[0])
+    assert extract_tasks(doc) == []
+    notes = [w for w in doc.warnings if "Trích xuất nhiệm vụ" in w]
+    assert len(notes) == 1 and describe_warning(notes[0])["code"] == "PARLENS-W006"
