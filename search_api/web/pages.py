@@ -1,17 +1,19 @@
 """The Vietnamese web UI: server-rendered pages (Jinja2, autoescape on), each with a JSON twin in the API.
 
 Pages: Tìm kiếm (/tim-kiem), Văn bản (/van-ban, /van-ban/{id}), Nhiệm vụ (/nhiem-vu, /nhiem-vu/{id}), Tổng quan
-(/tong-quan), Tiêu chí (/tieu-chi, /tieu-chi/{code}, /bao-phu), Tải lên (/tai-len), Đăng nhập (/dang-nhap). The
+(/tong-quan), Tiêu chí (/tieu-chi, /tieu-chi/{code}), Bao phủ (/bao-phu: the plans of the office's scope and year
+unless documents are ticked), Tải lên (/tai-len), Đăng nhập (/dang-nhap). The
 tracker's own pages (one task, the dashboard) live in :mod:`parlens.search_api.web.tracker_pages`. Write
 controls appear only for editors (``can_edit``); they call the JSON API from static/app.js.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
@@ -39,7 +41,7 @@ FACET_LABELS = {
 ROLE_VI = {"lead": "Chủ trì", "support": "Phối hợp"}
 from parlens.task_extraction.criteria.taxonomy import STATUS_LABEL_VI as STATUS_VI  # noqa: E402  (a criterion's badge)
 NAV = [("/tim-kiem", "Tìm kiếm"), ("/van-ban", "Văn bản"), ("/nhiem-vu", "Nhiệm vụ"), ("/tong-quan", "Tổng quan"),
-       ("/tieu-chi", "Tiêu chí"), ("/tai-len", "Tải lên")]
+       ("/tieu-chi", "Tiêu chí"), ("/bao-phu", "Bao phủ"), ("/tai-len", "Tải lên")]
 
 
 def is_page_path(path: str) -> bool:
@@ -67,6 +69,7 @@ def templates() -> Jinja2Templates:
     from parlens.tracking.status import STATUS_VI as TASK_STATUS_VI, STATUSES, TIMELINESS, TIMELINESS_VI
 
     engine.env.globals.update(nav=NAV, role_vi=ROLE_VI, status_vi=STATUS_VI, facet_labels=FACET_LABELS,
+                              criterion_name=criterion_name,
                               task_status_vi=TASK_STATUS_VI, task_statuses=STATUSES, timeliness_vi=TIMELINESS_VI,
                               timeliness_codes=TIMELINESS)
     return engine
@@ -104,18 +107,44 @@ def render_error(request: Request, error: ParlensError, status: int) -> HTMLResp
     return render(request, "error.html", status=status, error=error, status_code=status)
 
 
+def criterion_name(code: str) -> str:
+    """The name of a criterion in the taxonomy ("" for an unknown code), for chips that carry only a code.
+
+    >>> criterion_name("PAR.7") != "" and criterion_name("PAR.99") == ""
+    True
+    """
+    from parlens.task_extraction.criteria.taxonomy import load_taxonomy
+
+    item = load_taxonomy().find(str(code))
+    return item.name if item is not None else ""
+
+
 def facet_value_label(name: str, value: Any, service: Any) -> str:
-    """How a facet value reads to staff: agency names for ids, criterion names beside codes, Có/Không."""
+    """How a facet value reads to staff: agency names for ids, "code · name" for criteria, Có/Không."""
     if name == "has_deadline":
         return "Có" if str(value).lower() in ("true", "1") else "Không"
     if name == "agency":
         return _agency_names(service).get(str(value), str(value))
     if name == "criterion":
-        from parlens.task_extraction.criteria.taxonomy import load_taxonomy
-
-        item = load_taxonomy().find(str(value))
-        return f"{value} {item.name}" if item is not None else str(value)
+        label = criterion_name(str(value))
+        return f"{value} · {label}" if label else str(value)
     return str(value)
+
+
+def _document_criteria(service: Any, doc_id: int, top: int = 3) -> list[Any]:
+    """The ``top`` criteria a document is linked to (chips under a search hit), cached until the store changes."""
+    seq = service.store.last_change_seq()
+    cached = service.cache.get("document_criteria")
+    if cached is None or cached[0] != seq:
+        cached = (seq, {})
+        service.cache["document_criteria"] = cached
+    known: dict[int, list[Any]] = cached[1]
+    if doc_id not in known:
+        try:
+            known[doc_id] = service.store.get_document(doc_id).criteria[:top]
+        except ParlensError:  # deleted since it was indexed
+            known[doc_id] = []
+    return known[doc_id]
 
 
 def _agency_names(service: Any) -> dict[str, str]:
@@ -157,6 +186,7 @@ def search_page(
         result = run_search(service, q.strip(), limit=per_page, offset=(trang - 1) * per_page, filters=filters)
         for hit in result.hits:
             hits.append({"hit": hit, "snippet": safe_snippet(hit.highlight),
+                         "criteria": _document_criteria(service, hit.document_id),
                          "href": f"/van-ban/{hit.document_id}?tu={hit.source['start']}&den={hit.source['end']}#doan"})
         for name, values in result.facets.items():
             options = []
@@ -169,6 +199,12 @@ def search_page(
                                 "href": "/tim-kiem?" + urlencode([("q", q), *[("filter", f) for f in rest]])})
             if options:
                 facets.append({"name": name, "label": FACET_LABELS.get(name, name), "options": options})
+    chosen = []  # the active filters as chips that read like the facets, each with a link that drops it
+    for item in filters:
+        name, _, value = item.partition("=")
+        rest = [("q", q), *[("filter", f) for f in filters if f != item]]
+        chosen.append({"label": FACET_LABELS.get(name, name), "value": facet_value_label(name, value, service),
+                       "criterion": value if name == "criterion" else None, "href": "/tim-kiem?" + urlencode(rest)})
     api = "/search?" + urlencode([("q", q), *[("filter", f) for f in filters]]) if q.strip() else None
     pages = {}
     if result is not None:
@@ -177,8 +213,8 @@ def search_page(
             pages["prev"] = "/tim-kiem?" + urlencode([*base, ("trang", trang - 1)])
         if trang * per_page < result.total:
             pages["next"] = "/tim-kiem?" + urlencode([*base, ("trang", trang + 1)])
-    return render(request, "search.html", q=q, filters=filters, result=result, hits=hits, facets=facets,
-                  api=api, pages=pages, page=trang)
+    return render(request, "search.html", q=q, filters=filters, chosen=chosen, result=result, hits=hits,
+                  facets=facets, api=api, pages=pages, page=trang)
 
 
 # -- Văn bản -------------------------------------------------------------------------------------------
@@ -397,33 +433,150 @@ def responsible_page(request: Request, code: CriterionCode, store: StoreDep, cal
                   api=f"/criteria/{code}/responsible")
 
 
+PLAN_TYPE = "Kế hoạch"  # what Bao phủ compares when nothing is chosen
+
+
+@dataclass
+class CoverageChoice:
+    """What the Bao phủ page compares: the picker's filters as applied ("" = any), the documents they match
+    (newest first) and the chosen ones: the ticked ids, or else every match (at most MAX_IDS)."""
+
+    doc_type: str
+    year: int | None
+    issuer: str
+    province: str
+    candidates: list[Any]
+    chosen: list[Any]
+    ticked: bool
+    notes: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    issuers: list[str] = field(default_factory=list)
+
+
+def coverage_choice(
+    documents: list[Any],
+    ids: list[int],
+    *,
+    doc_type: str | None,
+    year: str | None,
+    issuer: str | None,
+    province: str | None,
+    settings: Any,
+    province_of: Callable[[int], str | None],
+    extra: Callable[[int], Any],
+    today: date,
+) -> CoverageChoice:
+    """The picker of Bao phủ over ``documents`` (summaries). An absent filter takes its default: type Kế hoạch,
+    the office's scope (``scope_issuer``, ``scope_province``) and this year, or the latest year that has such
+    documents; an empty one means any. ``province_of`` reads a document's province (only for documents that
+    pass the other filters); ``extra`` loads a ticked document missing from ``documents``."""
+    from parlens.nlp.normalize import fold
+
+    kind = PLAN_TYPE if doc_type is None else doc_type.strip()
+    by = (settings.scope_issuer or "") if issuer is None else issuer.strip()
+    where = (settings.scope_province or "") if province is None else province.strip()
+    notes: list[str] = []
+
+    def matches(d: Any, in_year: int | None) -> bool:
+        if kind and fold(d.doc_type or "") != fold(kind):
+            return False
+        if by and fold(by) not in fold(d.issuer or ""):
+            return False
+        if in_year is not None and (d.issued_on is None or d.issued_on.year != in_year):
+            return False
+        return not where or fold(where) in fold(province_of(d.id) or "")
+
+    if year is None:
+        chosen_year: int | None = today.year
+        candidates = [d for d in documents if matches(d, chosen_year)]
+        if not candidates:
+            years = sorted({d.issued_on.year for d in documents if d.issued_on and matches(d, None)})
+            if years:
+                chosen_year = years[-1]
+                candidates = [d for d in documents if matches(d, chosen_year)]
+                notes.append(f"Chưa có {(kind or 'văn bản').lower()} nào năm {today.year}: đang xem năm {chosen_year}, "
+                             "năm gần nhất có.")
+    else:
+        chosen_year = parse_year(year)
+        candidates = [d for d in documents if matches(d, chosen_year)]
+    ticked = bool(ids)
+    if ticked:
+        known = {d.id: d for d in documents}
+        chosen = [known[i] if i in known else extra(i) for i in ids]
+    else:
+        chosen = candidates[:MAX_IDS]
+        if len(candidates) > MAX_IDS:
+            notes.append(f"Có {len(candidates)} văn bản khớp bộ lọc; đang so sánh {MAX_IDS} văn bản mới nhất. "
+                         "Thu hẹp bộ lọc hoặc tự chọn văn bản bên dưới.")
+    types = sorted({d.doc_type for d in documents if d.doc_type} | ({kind} if kind else set()))
+    years_all = sorted({d.issued_on.year for d in documents if d.issued_on} | ({chosen_year} if chosen_year else set()),
+                       reverse=True)
+    issuers = sorted({d.issuer for d in documents if d.issuer} | ({by} if by else set()))
+    return CoverageChoice(doc_type=kind, year=chosen_year, issuer=by, province=where, candidates=candidates,
+                          chosen=chosen, ticked=ticked, notes=notes, types=types, years=years_all, issuers=issuers)
+
+
+def _summary_of(store: Any, doc_id: int) -> Any:
+    """A ticked document as the picker lists it (PARLENS-E020 when there is no such document)."""
+    from types import SimpleNamespace
+
+    stored = store.get_document(doc_id)
+    meta = stored.document.metadata
+    return SimpleNamespace(id=doc_id, doc_type=meta.doc_type, number=meta.number, issued_on=meta.issued_on,
+                           title=meta.title, subject=meta.subject, issuer=meta.issuer,
+                           source_name=stored.document.source_name, task_count=stored.task_count)
+
+
 @router.get("/bao-phu", response_class=HTMLResponse)
 def coverage_page(
     request: Request,
     store: StoreDep,
     caller: Reader,
     documents: Annotated[list[str] | None, Query(max_length=MAX_IDS)] = None,
+    loai: Annotated[str | None, text_query()] = None,
+    nam: Annotated[str | None, text_query()] = None,
+    co_quan: Annotated[str | None, text_query()] = None,
+    tinh: Annotated[str | None, text_query()] = None,
 ) -> HTMLResponse:
-    """A heatmap of criteria × selected plans (task counts), gaps marked."""
-    from parlens.search_api.http.criteria import parse_ids
+    """A heatmap of criteria × chosen documents (task counts), gaps marked, and the picker: filter by type, year,
+    issuer and province, tick documents. Without a choice it compares the plans of the office's scope and year."""
     from parlens.reports.responsibility import coverage
+    from parlens.search_api.http.criteria import parse_ids
 
-    ids = parse_ids(",".join(documents or []))
-    per_doc = {doc_id: coverage(store, [doc_id]) for doc_id in ids}
-    combined = coverage(store, ids)
-    columns = [per_doc[i]["documents"][0] for i in ids]
+    raw = ",".join(d for d in (documents or []) if d.strip())
+    ids = parse_ids(raw) if raw else []
+    _, rows_all = store.list_documents(limit=500)
+    provinces: dict[int, str | None] = {}
+
+    def province_of(doc_id: int) -> str | None:
+        if doc_id not in provinces:
+            provinces[doc_id] = store.get_document(doc_id).document.metadata.province
+        return provinces[doc_id]
+
+    choice = coverage_choice(rows_all, ids, doc_type=loai, year=nam, issuer=co_quan, province=tinh,
+                             settings=request.app.state.settings, province_of=province_of,
+                             extra=lambda i: _summary_of(store, i), today=date.today())
+    chosen_ids = [d.id for d in choice.chosen]
+    per_doc = {doc_id: coverage(store, [doc_id]) for doc_id in chosen_ids}
     rows = []
-    peak: dict[int, int] = {}  # shade each level against its own busiest cell
-    for n, row in enumerate(combined["rows"]):
-        cells = [per_doc[i]["rows"][n]["tasks"] for i in ids]
-        peak[row["level"]] = max(peak.get(row["level"], 1), *cells)
-        rows.append({**row, "cells": cells})
-    for row in rows:
-        top = peak[row["level"]]
-        row["heat"] = [0 if c == 0 else min(5, 1 + (c * 4) // top) for c in row["cells"]]
-    gap_codes = {g["code"] for g in combined["gaps"]}
-    return render(request, "coverage.html", rows=rows, columns=columns, gaps=combined["gaps"], gap_codes=gap_codes,
-                  api="/coverage?documents=" + ",".join(map(str, ids)))
+    gaps: list[dict[str, Any]] = []
+    if chosen_ids:
+        combined = coverage(store, chosen_ids)
+        gaps = combined["gaps"]
+        peak: dict[int, int] = {}  # shade each level against its own busiest cell
+        for n, row in enumerate(combined["rows"]):
+            cells = [per_doc[i]["rows"][n]["tasks"] for i in chosen_ids]
+            peak[row["level"]] = max(peak.get(row["level"], 1), *cells)
+            rows.append({**row, "cells": cells})
+        for row in rows:
+            top = peak[row["level"]]
+            row["heat"] = [0 if c == 0 else min(5, 1 + (c * 4) // top) for c in row["cells"]]
+    filters = {"loai": choice.doc_type, "nam": choice.year or "", "co_quan": choice.issuer, "tinh": choice.province}
+    return render(request, "coverage.html", rows=rows, columns=choice.chosen, gaps=gaps,
+                  gap_codes={g["code"] for g in gaps}, choice=choice, filters=filters,
+                  more=[d for d in choice.candidates if d.id not in set(chosen_ids)],
+                  api="/coverage?documents=" + ",".join(map(str, chosen_ids)) if chosen_ids else None)
 
 
 # -- Tải lên, Đăng nhập ----------------------------------------------------------------------------------
