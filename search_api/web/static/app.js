@@ -625,3 +625,23 @@ function onTracker() {
 }
 
 document.addEventListener("DOMContentLoaded", onTracker);
+
+// Layout: the search facets open on a wide screen (on a phone they stay folded above the results), and the
+// skip link puts the keyboard focus on the page's main content.
+const WIDE = "(min-width: 701px)";
+
+function onLayout() {
+  const facets = document.getElementById("facets");
+  if (facets && window.matchMedia(WIDE).matches) facets.open = true;
+  const skip = document.querySelector("a.skip-link");
+  const main = document.getElementById("main");
+  if (skip && main) {
+    skip.addEventListener("click", (event) => {
+      event.preventDefault();
+      main.focus();
+      main.scrollIntoView();
+    });
+  }
+}
+
+document.addEventListener("DOMContentLoaded", onLayout);
