@@ -310,8 +310,11 @@ def document_page(
     doc = stored.document
     hit = (tu, den if den is not None and den > tu else tu + 1) if tu is not None else None
     blocks = _rendered_blocks(doc, document_spans(doc, tasks), hit)
+    from parlens.store import duplicates
+
+    copies = duplicates.group_of(store, doc_id)
     return render(request, "document.html", stored=stored, doc=doc, meta=doc.metadata, tasks=tasks, blocks=blocks,
-                  api=f"/documents/{doc_id}")
+                  api=f"/documents/{doc_id}", copies=copies if len(copies) > 1 else [])
 
 
 # -- Nhiệm vụ ------------------------------------------------------------------------------------------

@@ -121,3 +121,58 @@ def test_coverage_counts_a_plan_chosen_with_its_copy_once(client) -> None:
     assert both["task_count"] == alone["task_count"] == copy_only["task_count"] > 0
     assert [d["document_id"] for d in both["documents"]] == [first]
     assert copy_only["documents"][0]["chosen_copy"] == second
+
+
+def test_the_web_pages_name_the_copies_and_offer_the_choice(client) -> None:
+    docx, text = _plan_files()
+    first = upload(client, docx).json()["files"][0]["document_id"]
+    second = upload(client, text).json()["files"][0]["document_id"]
+    page = client.get(f"/van-ban/{second}").text
+    assert f"bản khác của <a href=\"/van-ban/{first}\">#{first}</a>" in page
+    assert 'data-action="keep"' in page and 'data-action="separate"' in page
+    primary = client.get(f"/van-ban/{first}").text
+    assert "bản được tính" in primary and f'href="/van-ban/{second}"' in primary and 'data-action="keep"' not in primary
+    listing = client.get("/van-ban").text
+    assert f"bản khác của #{first}" in listing and listing.count("bản khác của #") == 1
+
+
+# -- in Chromium: upload a second file of one plan, see the link, choose the copy that counts ----------------
+
+from .test_browser import CHROMIUM, browser, page, server, shot  # noqa: E402,F401  (the shared browser fixtures)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium")
+def test_in_the_browser_a_second_file_is_linked_and_a_person_chooses(page, server, tmp_path) -> None:
+    import re
+
+    import httpx
+    from playwright.sync_api import expect
+
+    docx, text = _plan_files()
+    for name, data in (docx, text):
+        (tmp_path / name).write_bytes(data)
+    page.goto("/tai-len")
+    page.set_input_files("#files", str(tmp_path / docx[0]))
+    page.click("#upload-form button[type=submit]")
+    expect(page.locator("#upload-status")).to_have_text(re.compile("^Xong"), timeout=60_000)
+    page.set_input_files("#files", str(tmp_path / text[0]))
+    page.click("#upload-form button[type=submit]")
+    expect(page.locator("#upload-status")).to_have_text(re.compile("^Xong"), timeout=60_000)
+    row = page.locator("#results tr.result", has_text=text[0])
+    expect(row).to_contain_text("bản khác của #")
+    first = int(re.search(r"bản khác của #(\d+)", row.inner_text()).group(1))
+    assert row.locator(f'a[href="/van-ban/{first}"]').count() == 1
+    shot(page, "tai-len-ban-khac")
+
+    copy = httpx.get(f"{server}/documents", params={"limit": 500}, timeout=30).json()["documents"]
+    second = next(d["id"] for d in copy if d["duplicate_of"] == first)
+    page.goto(f"/van-ban/{second}")
+    assert f"bản khác của #{first}" in page.locator("#ban-khac").inner_text()
+    page.locator("button.copy-action[data-action=keep]").click()
+    expect(page.locator("#ban-khac")).to_contain_text("Văn bản này là bản được tính", timeout=30_000)
+    shot(page, "van-ban-ban-duoc-tinh")
+    listed = httpx.get(f"{server}/tasks", params={"limit": 500}, timeout=30).json()
+    assert second in {t["document_id"] for t in listed["tasks"]} and first not in {t["document_id"] for t in listed["tasks"]}
+    assert listed["total"] == httpx.get(f"{server}/documents/{second}", params={"text": False}, timeout=30).json()["task_count"] \
+        + sum(1 for t in listed["tasks"] if t["document_id"] not in (first, second))

@@ -471,6 +471,18 @@ async function deleteTask(button) {
   window.location.assign("/van-ban/" + encodeURIComponent(button.dataset.document) + "?thong_bao=xoa");
 }
 
+// Document page: two files of one document. "keep" makes this copy the one that counts; "separate" says the
+// two are different documents. Both answer with the group; the page reloads to show the new state.
+async function copyAction(button) {
+  const message = document.querySelector(".copy-message");
+  const answer = await callApi("POST", "/documents/" + encodeURIComponent(button.dataset.document) + "/" + button.dataset.action);
+  if (!answer.ok) {
+    say(message, "Không thực hiện được: " + answer.message, true);
+    return;
+  }
+  window.location.reload();
+}
+
 // Evidence: attach a file or a stored document to a task or a criterion; detach.
 function evidenceKind(form) {
   const kind = form.querySelector("input[name=kind]:checked").value;
@@ -616,6 +628,7 @@ function onTracker() {
     else if (target.classList.contains("occurrence-set")) setOccurrence(target);
     else if (target.id === "delete-task") deleteTask(target);
     else if (target.classList.contains("remove-evidence")) removeEvidence(target);
+    else if (target.classList.contains("copy-action")) copyAction(target);
   });
   const text = document.querySelector(".doctext[data-selectable]");
   if (text && document.getElementById("add-task-form")) {
