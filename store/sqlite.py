@@ -32,6 +32,7 @@ from parlens.model import (
     TableCell,
     Task,
 )
+from parlens.nlp.agencies import canonical_agency_name
 from parlens.nlp.normalize import fold
 from parlens.store import duplicates
 from parlens.store.migrate import apply_migrations
@@ -845,8 +846,9 @@ def _task(row: sqlite3.Row, criteria: list[CriterionLink]) -> Task:
         )
     return Task(
         agency=row["agency"], role=row["role"], task=row["task"], start=row["start"], end=row["end"],
-        page=row["page"], agency_id=row["agency_id"], agency_name=row["agency_name"], deadline=deadline,
-        criteria=criteria, rule=row["rule"],
+        page=row["page"], agency_id=row["agency_id"], deadline=deadline, criteria=criteria, rule=row["rule"],
+        # One body, one name, also for rows stored before the resolver named collectives canonically.
+        agency_name=canonical_agency_name(row["agency_id"], [row["agency_name"]]) or row["agency_name"],
     )
 
 
