@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from typing import Any
 
@@ -115,6 +116,7 @@ def band_keys(signature: bytes) -> list[int]:
     return keys
 
 
+@lru_cache(maxsize=65536)
 def number_key(number: str | None) -> str | None:
     """A số/ký hiệu reduced to what identifies it ("Số: 45 /KH-UBND" -> "45/kh-ubnd"), None when absent."""
     if not number:
@@ -125,6 +127,7 @@ def number_key(number: str | None) -> str | None:
     return key if re.search(r"\d", key) else None
 
 
+@lru_cache(maxsize=4096)
 def issuer_key(issuer: str | None) -> str | None:
     """An issuer name folded for comparison ("UBND tỉnh Nghệ An" and "Ủy ban nhân dân tỉnh Nghệ An" agree)."""
     if not issuer:
@@ -191,17 +194,21 @@ def find_duplicate(conn: Any, doc: Any, signature: bytes | None) -> DuplicateMat
         ids.update(r[0] for r in conn.execute(
             f"SELECT DISTINCT document_id FROM document_bands WHERE band_key IN ({', '.join('?' for _ in keys)})", keys))
     best: DuplicateMatch | None = None
-    for doc_id in sorted(ids):
-        row = conn.execute(
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), 500):
+        chunk = ordered[i:i + 500]
+        rows = conn.execute(
             "SELECT d.id, d.number, d.issued_on, d.issuer, d.duplicate_of, s.minhash FROM documents d "
-            "LEFT JOIN document_signatures s ON s.document_id = d.id WHERE d.id = ?", (doc_id,)).fetchone()
-        old = (row["number"], date.fromisoformat(row["issued_on"]) if row["issued_on"] else None, row["issuer"],
-               bytes(row["minhash"]) if row["minhash"] is not None else None)
-        match = judge(new, old, row["duplicate_of"] or row["id"])
-        if match is not None and match.reason == "number":
-            return match
-        if match is not None and (best is None or match.score > best.score):
-            best = match
+            "LEFT JOIN document_signatures s ON s.document_id = d.id "
+            f"WHERE d.id IN ({', '.join('?' for _ in chunk)}) ORDER BY d.id", chunk).fetchall()
+        for row in rows:
+            old = (row["number"], date.fromisoformat(row["issued_on"]) if row["issued_on"] else None, row["issuer"],
+                   bytes(row["minhash"]) if row["minhash"] is not None else None)
+            match = judge(new, old, row["duplicate_of"] or row["id"])
+            if match is not None and match.reason == "number":
+                return match
+            if match is not None and (best is None or match.score > best.score):
+                best = match
     return best
 
 
