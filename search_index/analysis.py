@@ -88,6 +88,23 @@ def abbreviation_alternatives() -> dict[tuple[str, ...], tuple[tuple[str, ...], 
     return {k: tuple(sorted(v, key=lambda t: (-len(t), t))) for k, v in links.items()}
 
 
+@lru_cache(maxsize=1)
+def abbreviation_spellings() -> dict[tuple[str, ...], tuple[str, ...] | None]:
+    """Folded term sequence of each dictionary form -> its terms as spelled, lower-cased with diacritics.
+
+    None when two dictionary forms fold alike but are spelled differently (then only the fold is known).
+
+    >>> abbreviation_spellings()[("thu", "tuc", "hanh", "chinh")]
+    ('thủ', 'tục', 'hành', 'chính')
+    """
+    out: dict[tuple[str, ...], tuple[str, ...] | None] = {}
+    for short, long in abbreviation_table().items():
+        for form in (short, long):
+            key, spelled = tuple(fold_terms(form)), tuple(original_terms(form))
+            out[key] = spelled if out.get(key, spelled) == spelled else None
+    return out
+
+
 @dataclass(frozen=True)
 class TermGroup:
     """One unit of a query that must match: a term, or alternative term sequences (an abbreviation and its expansion)."""

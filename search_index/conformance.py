@@ -64,6 +64,44 @@ def make_document(n: int) -> tuple[Document, list[Task]]:
     return Document(text=text, blocks=blocks, metadata=meta, source_name=f"vb{n}.txt"), tasks
 
 
+# A decision in the usual layout (our own wording): "Sở Nội vụ" in the grounds, the articles, the recipients.
+DECISION_ID = 40
+DECISION = """ỦY BAN NHÂN DÂN
+TỈNH QUẢNG BÌNH
+Số: 215/QĐ-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Quảng Bình, ngày 12 tháng 3 năm 2026
+QUYẾT ĐỊNH
+Về việc kiện toàn Tổ kiểm tra công vụ tỉnh năm 2026
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH
+Căn cứ Luật Tổ chức chính quyền địa phương năm 2025;
+Xét đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 45/TTr-SNV ngày 02/3/2026.
+QUYẾT ĐỊNH:
+Điều 1. Kiện toàn Tổ kiểm tra công vụ tỉnh gồm lãnh đạo các sở, ban, ngành; Tổ trưởng là Phó Giám đốc Sở Nội vụ, các thành viên làm việc theo chế độ kiêm nhiệm và được hưởng phụ cấp theo quy định.
+Điều 2. Sở Nội vụ là cơ quan thường trực của Tổ, xây dựng kế hoạch kiểm tra đột xuất việc chấp hành kỷ luật, kỷ cương hành chính tại các xã, phường và tổng hợp kết quả, báo cáo Chủ tịch UBND tỉnh trước ngày 30/6/2026.
+Điều 3. Chánh Văn phòng UBND tỉnh, Thủ trưởng các sở, ban, ngành và các thành viên Tổ chịu trách nhiệm thi hành Quyết định này./.
+Nơi nhận:
+- Như Điều 3;
+- Sở Nội vụ;
+- Lưu: VT, NC.
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Trần Văn Bình"""
+
+
+def decision_document() -> Document:
+    """The decision above, one block per line as the readers give it."""
+    blocks, pos = [], 0
+    for line in DECISION.split("\n"):
+        kind = "heading" if line.isupper() else "paragraph"
+        blocks.append(Block(kind, line, pos, pos + len(line), page=1))
+        pos += len(line) + 1
+    meta = DocumentMetadata(title="Quyết định Về việc kiện toàn Tổ kiểm tra công vụ tỉnh năm 2026", doc_type="Quyết định",
+                            issuer="UBND TỈNH QUẢNG BÌNH", province="Quảng Bình", issued_on=date(2026, 3, 12))
+    return Document(text=DECISION, blocks=blocks, metadata=meta, source_name="qd215.txt")
+
+
 def suite_passages() -> list[Passage]:
     """Every passage of the suite corpus (documents 1..8)."""
     passages = []
@@ -188,6 +226,46 @@ class SearchBackendConformance:
         assert {"Bộ", "phận", "Một", "cửa"} <= set(marked)
         assert "<mark>Một</mark> <mark>cửa</mark>" in hit.highlight
         assert hit.title == "Văn bản số 1" and hit.doc_type == "Kế hoạch" and hit.issued_on == "2025-01-15"
+
+    def test_boilerplate_ranks_below_body_text(self, backend):
+        backend.index(build_passages(DECISION_ID, decision_document()))
+        result = backend.search(SearchQuery("Sở Nội vụ"))
+        sections = [h.section for h in result.hits]
+        # the articles first; the grounds ("Xét đề nghị …", short, so BM25 alone ranks it first) and the
+        # recipients list are still found, after them
+        assert sections[0] == "body" and {"preamble", "recipients"} <= set(sections)
+        assert any(h.passage.startswith("Xét đề nghị") and h.section == "preamble" for h in result.hits)
+        assert result.total == len(result.hits) == sections.count("body") + 2
+        paged = [backend.search(SearchQuery("Sở Nội vụ", limit=1, offset=i)).hits[0].passage_id for i in range(len(sections))]
+        assert paged == [h.passage_id for h in result.hits]
+        only_signed = backend.search(SearchQuery("Trần Văn Bình")).hits  # boilerplate only: found all the same
+        assert [h.section for h in only_signed] == ["signature"]
+
+    def test_a_section_weighs_the_whole_score(self, backend):
+        from parlens.search_index.fusion import section_weight
+
+        text = "Giao Sở Nội vụ chủ trì kiểm tra công vụ tại các xã, phường trong quý II năm 2026."
+        sections = {50: "body", 51: "preamble", 52: "recipients", 53: "title"}
+        backend.index(Passage(f"{n}:0", n, 0, text, 0, len(text), section=s) for n, s in sections.items())
+        for query in ("Sở Nội vụ", "kiem tra cong vu", "xã"):  # phrase and accent bonuses are weighed too
+            scores = {h.document_id: h.score for h in backend.search(SearchQuery(query)).hits}
+            assert [h.document_id for h in backend.search(SearchQuery(query)).hits][0] == 50
+            for n, section in sections.items():
+                assert scores[n] == pytest.approx(scores[50] * section_weight(section), rel=1e-4)
+
+    def test_highlights_mark_only_what_matched(self, backend):
+        backend.index(build_passages(DECISION_ID, decision_document()))
+        hits = backend.search(SearchQuery("Sở Nội vụ")).hits
+        grounds = next(h for h in hits if h.section == "preamble")
+        marked = [DECISION[s:e] for s, e in grounds.highlights]
+        assert marked == ["Sở", "Nội", "vụ", "SNV"]  # not "số" (folds alike), "SNV" is its abbreviation
+        assert "số 45" in grounds.highlight and "<mark>số</mark>" not in grounds.highlight
+        article = next(h for h in hits if h.passage.startswith("Điều 1"))
+        assert "<mark>vụ</mark>" not in article.highlight.split("Sở</mark> <mark>Nội</mark>")[0]  # "công vụ" is not the query
+        assert "<mark>Sở</mark> <mark>Nội</mark> <mark>vụ</mark>" in article.highlight
+        folded = backend.search(SearchQuery("so noi vu")).hits
+        assert {DECISION[s:e] for h in folded for s, e in h.highlights} >= {"Sở", "Nội", "vụ"}
+        assert "số" not in {DECISION[s:e] for h in folded for s, e in h.highlights}  # never alone beside the phrase
 
     def test_no_match_and_empty_query(self, loaded):
         assert loaded.search(SearchQuery("xyzzy quokka")).total == 0

@@ -2,8 +2,9 @@
 
 Fields: ``text`` (original syllables, lower-cased), ``text.folded`` (``asciifolding`` with
 ``preserve_original``, so "số" is indexed as both "số" and "so" at one position), ``title``, ``seg``
-(underthesea words folded by our Python analysis, whitespace-split) and keyword/number fields for filters
-and facets. Queries are built from :func:`parlens.search_index.analysis.analyze_query`, highlights by
+(underthesea words folded by our Python analysis, whitespace-split), ``section`` (body or a kind of
+boilerplate; a ``function_score`` multiplies the score by its weight, as the embedded backend does) and
+keyword/number fields for filters and facets. Queries are built from :func:`parlens.search_index.analysis.analyze_query`, highlights by
 :mod:`parlens.search_index.highlight`, so both backends rank and mark the same terms.
 
 A reindex writes ``<alias>-v<N+1>``, records the applied change sequence in its mapping ``_meta``, then
@@ -21,14 +22,13 @@ from parlens.search_index.analysis import (
     PARTIAL_BELOW,
     AnalyzedQuery,
     analyze_query,
-    fold_terms,
     has_diacritics,
     partial_need,
     segment_words,
 )
-from parlens.search_index.fusion import embed, reciprocal_rank_fusion
-from parlens.search_index.highlight import highlight
-from parlens.search_index.protocol import FILTER_FIELDS, Hit, Passage, SearchQuery, SearchResult
+from parlens.search_index.fusion import embed, reciprocal_rank_fusion, section_weight, weight_classes
+from parlens.search_index.highlight import QueryMarks, highlight, query_marks
+from parlens.search_index.protocol import BODY, FILTER_FIELDS, Hit, Passage, SearchQuery, SearchResult
 
 BOOST_ACCENTED = 0.6
 BOOST_TITLE = 0.25
@@ -76,6 +76,7 @@ def mappings(dims: int | None = None) -> dict[str, Any]:
         "year": {"type": "integer"},
         "has_deadline": {"type": "boolean"},
         "issued_on": {"type": "keyword"},
+        "section": {"type": "keyword"},
         "start": {"type": "integer", "index": False},
         "end": {"type": "integer", "index": False},
         "page": {"type": "integer", "index": False},
@@ -91,7 +92,7 @@ def passage_source(p: Passage, vector: list[float] | None = None) -> dict[str, A
         "passage_id": p.passage_id, "document_id": p.document_id, "text": p.text, "title": p.title,
         "doc_type": p.doc_type, "issuer": p.issuer, "province": p.province, "agency": list(p.agencies),
         "criterion": list(p.criteria), "year": p.year, "has_deadline": bool(p.has_deadline),
-        "issued_on": p.issued_on, "start": p.start, "end": p.end, "page": p.page,
+        "issued_on": p.issued_on, "start": p.start, "end": p.end, "page": p.page, "section": p.section or BODY,
     }
     if p.segmented:
         source["seg"] = p.segmented
@@ -296,7 +297,10 @@ class ElasticsearchBackend:
 
     @staticmethod
     def rescore(aq: AnalyzedQuery) -> dict[str, Any] | None:
-        """Phrase and proximity bonuses added to the best RERANK_POOL candidates (as the embedded backend does)."""
+        """Phrase and proximity bonuses added to the best RERANK_POOL candidates (as the embedded backend does).
+
+        The bonus is weighted by section as the query's score is, so a passage scores (score + bonus) × weight.
+        """
         if len(aq.folded) < 2:
             return None
         joined = " ".join(aq.folded)
@@ -304,7 +308,8 @@ class ElasticsearchBackend:
             {"match_phrase": {"text.folded": {"query": joined, "boost": BOOST_PHRASE}}},
             {"match_phrase": {"text.folded": {"query": joined, "slop": PROXIMITY_SLOP, "boost": BOOST_PROXIMITY}}},
         ]}}
-        return {"window_size": RERANK_POOL, "query": {"rescore_query": bonus, "query_weight": 1.0, "rescore_query_weight": 1.0}}
+        return {"window_size": RERANK_POOL,
+                "query": {"rescore_query": weighted(bonus), "query_weight": 1.0, "rescore_query_weight": 1.0}}
 
     @staticmethod
     def _filters(filters: dict[str, list[Any]]) -> list[dict[str, Any]]:
@@ -334,7 +339,7 @@ class ElasticsearchBackend:
         rescore = self.rescore(aq) if query.mode != "syllable" and text_q is not None else None
 
         def run(matching: dict[str, Any], start: int, count: int, exclude: dict[str, Any] | None = None) -> dict[str, Any]:
-            body_q = {"bool": {"must": [matching], "filter": filters, **({"must_not": [exclude]} if exclude else {})}}
+            body_q = weighted({"bool": {"must": [matching], "filter": filters, **({"must_not": [exclude]} if exclude else {})}})
             return self.es.search(
                 index=self.alias, query=body_q, size=count, from_=start, track_total_hits=True, aggs=aggs,
                 source_excludes=["embedding", "seg"], **({"rescore": rescore} if rescore else {}),
@@ -356,12 +361,12 @@ class ElasticsearchBackend:
             docs += [(h["_source"], float(h["_score"] or 0.0)) for h in extra["hits"]["hits"]][:count]
             if query.facets:
                 facets = _merge_facets(facets, _facets(extra.get("aggregations", {})))
-        terms = aq.highlight_terms if query.mode != "syllable" else frozenset(fold_terms(aq.text))
+        marks = query_marks(aq, exact=query.mode == "syllable")
         if hybrid and self.embedding_model is not None:
             docs = self._fuse(query, filters, docs)[query.offset : query.offset + query.limit]
         elif hybrid:
             docs = docs[query.offset : want]
-        hits = [_hit(src, score, terms) for src, score in docs]
+        hits = [_hit(src, score, marks) for src, score in docs]
         return SearchResult(total=total, hits=hits, facets=facets)
 
     def _fuse(self, query: SearchQuery, filters: list[dict[str, Any]], lexical: list[tuple[dict, float]]) -> list[tuple[dict, float]]:
@@ -373,8 +378,22 @@ class ElasticsearchBackend:
         dense = self.es.search(index=self.alias, knn=knn, size=HYBRID_CANDIDATES, source_excludes=["embedding", "seg"])
         sources = {src["passage_id"]: src for src, _ in lexical}
         sources.update({h["_source"]["passage_id"]: h["_source"] for h in dense["hits"]["hits"]})
-        fused = reciprocal_rank_fusion([[s["passage_id"] for s, _ in lexical], [h["_source"]["passage_id"] for h in dense["hits"]["hits"]]])
+        weights = {pid: section_weight(src.get("section")) for pid, src in sources.items()}
+        fused = reciprocal_rank_fusion([[s["passage_id"] for s, _ in lexical], [h["_source"]["passage_id"] for h in dense["hits"]["hits"]]],
+                                       weights=weights)
         return [(sources[pid], score) for pid, score in fused]
+
+
+def weighted(query: dict[str, Any]) -> dict[str, Any]:
+    """``query`` with its score multiplied by the passage's section weight (``fusion.SECTION_WEIGHTS``).
+
+    A passage without a section (indexed before sections existed) keeps its score: no function matches it.
+    """
+    functions = [{"filter": {"terms": {"section": list(sections)}}, "weight": weight}
+                 for weight, sections in weight_classes() if weight != 1.0]
+    if not functions:
+        return query
+    return {"function_score": {"query": query, "functions": functions, "score_mode": "multiply", "boost_mode": "multiply"}}
 
 
 def _merge_facets(a: dict[str, dict[str, int]], b: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
@@ -398,10 +417,11 @@ def _facets(aggregations: dict[str, Any]) -> dict[str, dict[str, int]]:
     return facets
 
 
-def _hit(src: dict[str, Any], score: float, terms: frozenset[str]) -> Hit:
-    spans, snippet = highlight(src["text"], src["start"], terms)
+def _hit(src: dict[str, Any], score: float, marks: QueryMarks) -> Hit:
+    spans, snippet = highlight(src["text"], src["start"], marks)
     return Hit(
         document_id=int(src["document_id"]), passage_id=src["passage_id"], title=src.get("title"),
         doc_type=src.get("doc_type"), issued_on=src.get("issued_on"), passage=src["text"], highlight=snippet,
         score=score, source={"start": src["start"], "end": src["end"], "page": src.get("page")}, highlights=spans,
+        section=src.get("section") or BODY,
     )

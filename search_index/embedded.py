@@ -3,7 +3,8 @@
 Fields: ``fold`` (syllables lower-cased and ASCII-folded, with positions for phrase and proximity; it also
 stores the passage text), ``orig`` (syllables with diacritics, term frequencies only, to reward an exact
 accented match and for the syllable-BM25 mode), ``title`` (folded), optional ``seg`` (underthesea words,
-folded), and exact-match fast fields for filters and facets.
+folded), ``section`` (body or a kind of boilerplate, which weighs the score) and exact-match fast fields
+for filters and facets.
 
 >>> backend = EmbeddedBackend()  # in memory
 >>> backend.count()
@@ -30,15 +31,15 @@ from parlens.search_index.analysis import (
     PARTIAL_BELOW,
     AnalyzedQuery,
     analyze_query,
-    fold_terms,
     has_diacritics,
     partial_need,
     segment_words,
 )
-from parlens.search_index.highlight import highlight
-from parlens.search_index.protocol import FILTER_FIELDS, Hit, Passage, SearchQuery, SearchResult
+from parlens.search_index.fusion import section_weight, weight_classes
+from parlens.search_index.highlight import highlight, query_marks
+from parlens.search_index.protocol import BODY, FILTER_FIELDS, SECTIONS, Hit, Passage, SearchQuery, SearchResult
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: the section field
 SEQ_FILE = "applied_seq.json"
 MARKER_FILE = "parlens_schema.json"
 DAMAGED_SUFFIX = ".damaged"  # `parlens reindex` moves a damaged index folder to <index>.damaged
@@ -64,6 +65,7 @@ BOOST_PROXIMITY = 1.0
 PROXIMITY_SLOP = 4
 BOOST_SEGMENTED = 0.8
 RERANK_POOL = 50  # phrase/proximity bonuses are computed for this many best candidates
+RANK_DEPTH = 2  # candidates read per pool place before section weights are applied (see _ranked)
 MAX_COMBINATIONS = 15  # "at least k of n" as a union of conjunctions up to this many
 
 
@@ -90,6 +92,8 @@ def _schema() -> tantivy.Schema:
     sb.add_integer_field("year", indexed=True, fast=True)
     sb.add_integer_field("has_deadline", indexed=True, fast=True)
     sb.add_text_field("issued_on", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("section", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_integer_field("section_code", fast=True)  # SECTIONS.index(section): its weight, read without the document
     for name in ("start", "end", "page"):
         sb.add_integer_field(name, stored=True)
     return sb.build()
@@ -120,6 +124,8 @@ def passage_document(p: Passage) -> tantivy.Document:
     doc.add_integer("has_deadline", int(bool(p.has_deadline)))
     if p.issued_on:
         doc.add_text("issued_on", p.issued_on)
+    doc.add_text("section", p.section or BODY)
+    doc.add_integer("section_code", SECTIONS.index(p.section) if p.section in SECTIONS else 0)
     doc.add_integer("start", p.start)
     doc.add_integer("end", p.end)
     if p.page is not None:
@@ -493,9 +499,7 @@ class EmbeddedBackend:
         if text_q is None and not filters:
             return SearchResult(total=0)
         final = Query.boolean_query([(Occur.Must, text_q if text_q is not None else Query.all_query()), *filters])
-        result = searcher.search(final, limit=pool, count=True)
-        total = result.count
-        scored = [(float(score), address) for score, address in result.hits]
+        scored, total = self._ranked(searcher, final, pool)
         bonuses = self.bonus_queries(aq) if query.mode != "syllable" else []
         if scored and bonuses:
             scored = self._add_bonuses(searcher, scored, bonuses)
@@ -505,21 +509,64 @@ class EmbeddedBackend:
             # Too few passages hold every term: add those holding most of them, ranked after the full matches.
             partial_q = self.build_query(aq, query.mode, conjunctive=False, min_match=need)
             final = Query.boolean_query([(Occur.Must, partial_q), *filters])
-            partial = searcher.search(final, limit=pool, count=True)
-            seen = {(a.segment_ord, a.doc) for _, a in scored}
-            extra = [(float(s), a) for s, a in partial.hits if (a.segment_ord, a.doc) not in seen][: pool - len(scored)]
+            partial, total = self._ranked(searcher, final, pool)
+            seen = {(a.segment_ord, a.doc) for _, a, _ in scored}
+            extra = [c for c in partial if (c[1].segment_ord, c[1].doc) not in seen][: pool - len(scored)]
             if extra and bonuses:
                 extra = self._add_bonuses(searcher, extra, bonuses)
             scored += extra
-            total = partial.count
-        terms = aq.highlight_terms if query.mode != "syllable" else frozenset(fold_terms(aq.text))
-        hits = [_hit(searcher.doc(address), score, terms) for score, address in scored[query.offset : want]]
+        marks = query_marks(aq, exact=query.mode == "syllable")
+        hits = [_hit(searcher.doc(address), score, marks) for score, address, _ in scored[query.offset : want]]
         facets = {}
         if query.facets and total:
             # every match is in the pool: count facets over those passages instead of running the query again
             in_hand = total <= len(scored)
-            facets = self._facets(searcher, self._restrict(searcher, [a for _, a in scored]) if in_hand else final)
+            facets = self._facets(searcher, self._restrict(searcher, [a for _, a, _ in scored]) if in_hand else final)
         return SearchResult(total=total, hits=hits, facets=facets)
+
+    def _ranked(self, searcher: tantivy.Searcher, query: Query, limit: int) -> tuple[list[tuple[float, Any, float]], int]:
+        """The best ``limit`` passages by score × section weight as ``(score, address, weight)``, and the match count.
+
+        Tantivy has no multiplicative score function. The best ``RANK_DEPTH × limit`` by plain score are
+        weighted (the weight read from a fast field); the result is exact when the ``limit``-th weighted
+        score is at least the last plain score read, as nothing further down can then overtake it (a
+        weight is at most 1). Otherwise (many weighted-down passages on top) :meth:`_weighted` ranks them.
+        """
+        found = searcher.search(query, limit=limit * RANK_DEPTH, count=True)
+        ranked = self._weigh(searcher, found.hits)
+        if len(found.hits) < limit * RANK_DEPTH or (len(ranked) >= limit and ranked[limit - 1][0] >= float(found.hits[-1][0])):
+            return ranked[:limit], found.count
+        exact = searcher.search(self._weighted(query), limit=limit, count=False)
+        return self._weigh(searcher, exact.hits, weighted=True), found.count
+
+    def _weigh(self, searcher: tantivy.Searcher, hits: list, *, weighted: bool = False) -> list[tuple[float, Any, float]]:
+        """``(score × weight, address, weight)`` of search hits, best first (``weighted``: scores already are)."""
+        codes = searcher.fast_field_values("section_code", [address for _, address in hits]) if hits else []
+        weights = [section_weight(SECTIONS[c] if c is not None and 0 <= c < len(SECTIONS) else BODY) for c in codes]
+        out = [(float(score) * (1.0 if weighted else w), address, w) for (score, address), w in zip(hits, weights)]
+        out.sort(key=lambda c: -c[0])
+        return out
+
+    def _weighted(self, query: Query) -> Query:
+        """``query`` scored × the passage's section weight (``fusion.SECTION_WEIGHTS``), as ES's function_score.
+
+        A union of one boosted copy per group of equally weighted sections (``fusion.weight_classes``); a
+        passage is in exactly one of them. Each copy walks the query's postings, so this costs a search
+        per group: :meth:`_ranked` uses it only when the plain ranking cannot be reweighted exactly.
+        """
+        classes = self._classes()
+        if len(classes) == 1:
+            return query
+        return Query.boolean_query([(Occur.Should, Query.boost_query(Query.boolean_query([(Occur.Must, query), (Occur.Must, within)]), weight))
+                                    for weight, within in classes])
+
+    def _classes(self) -> list[tuple[float, Query]]:
+        out = []
+        for weight, sections in weight_classes():
+            terms = [Query.term_query(self.schema, "section", s) for s in sections]
+            within = terms[0] if len(terms) == 1 else Query.boolean_query([(Occur.Should, t) for t in terms])
+            out.append((weight, Query.const_score_query(within, 0.0)))
+        return out
 
     def _restrict(self, searcher: tantivy.Searcher, addresses: list) -> Query:
         """A zero-score query matching exactly these passages (a union of their ``uid`` postings)."""
@@ -530,21 +577,22 @@ class EmbeddedBackend:
     def _add_bonuses(self, searcher: tantivy.Searcher, scored: list, bonuses: list[Query]) -> list:
         """Re-rank the candidate pool: add each bonus query's score, computed on those passages only.
 
-        Each bonus is intersected separately with the candidates (a union of single-term postings),
+        ``scored`` holds ``(weighted score, address, weight)``. Each bonus is intersected separately with the candidates (a union of single-term postings),
         so the candidates drive the intersection: a phrase of very common syllables costs under a
         millisecond on 1M passages instead of a scan of every passage holding them.
         """
         if not bonuses:
             return scored
-        restrict = self._restrict(searcher, [a for _, a in scored])
+        restrict = self._restrict(searcher, [a for _, a, _ in scored])
         extra: dict[tuple[int, int], float] = {}
         for bonus in bonuses:
             found = searcher.search(Query.boolean_query([(Occur.Must, restrict), (Occur.Must, bonus)]), limit=len(scored), count=False)
             for s, a in found.hits:
                 key = (a.segment_ord, a.doc)
                 extra[key] = extra.get(key, 0.0) + float(s)
-        rescored = [(score + extra.get((a.segment_ord, a.doc), 0.0), a) for score, a in scored]
-        rescored.sort(key=lambda sa: -sa[0])
+        # weighted by section as the score is: a passage scores (score + bonus) × weight
+        rescored = [(score + extra.get((a.segment_ord, a.doc), 0.0) * w, a, w) for score, a, w in scored]
+        rescored.sort(key=lambda c: -c[0])
         return rescored
 
     def _facets(self, searcher: tantivy.Searcher, query: Query) -> dict[str, dict[str, int]]:
@@ -636,10 +684,10 @@ def _first(doc: tantivy.Document, name: str) -> Any:
     return values[0] if values else None
 
 
-def _hit(doc: tantivy.Document, score: float, terms: frozenset[str]) -> Hit:
+def _hit(doc: tantivy.Document, score: float, marks) -> Hit:
     text = _first(doc, "fold") or ""
     start = _first(doc, "start") or 0
-    spans, snippet = highlight(text, start, terms)
+    spans, snippet = highlight(text, start, marks)
     return Hit(
         document_id=int(_first(doc, "document_id")),
         passage_id=_first(doc, "passage_id"),
@@ -651,4 +699,5 @@ def _hit(doc: tantivy.Document, score: float, terms: frozenset[str]) -> Hit:
         score=float(score),
         source={"start": start, "end": _first(doc, "end"), "page": _first(doc, "page")},
         highlights=spans,
+        section=_first(doc, "section") or BODY,
     )

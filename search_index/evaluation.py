@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from parlens.search_index.analysis import fold_terms, has_diacritics, original_terms
-from parlens.search_index.fusion import reciprocal_rank_fusion
+from parlens.search_index.fusion import reciprocal_rank_fusion, section_weight
 from parlens.search_index.protocol import Hit, SearchQuery
 
 MODES = ("syllable", "folded", "segmented")
@@ -142,15 +142,17 @@ def evaluate(
             dense = DenseIndex(embedding_model, passages)
             by_id = {p.passage_id: p for p in passages}
 
+            weights = {p.passage_id: section_weight(p.section) for p in passages}
+
             def hybrid(text: str) -> list[Hit]:
                 lexical = backend.search(SearchQuery(text, limit=50, facets=False, mode="folded")).hits
-                ranked = reciprocal_rank_fusion([[h.passage_id for h in lexical], dense.search(text, 50)])
+                ranked = reciprocal_rank_fusion([[h.passage_id for h in lexical], dense.search(text, 50)], weights=weights)
                 hits = {h.passage_id: h for h in lexical}
                 out = []
                 for pid, score in ranked[:20]:
                     p = by_id[pid]
                     out.append(hits.get(pid) or Hit(p.document_id, pid, p.title, p.doc_type, p.issued_on, p.text, p.text, score,
-                                                    {"start": p.start, "end": p.end, "page": p.page}))
+                                                    {"start": p.start, "end": p.end, "page": p.page}, section=p.section))
                 return out
 
             scores.append(score_mode("hybrid", queries, hybrid, stems))

@@ -1,26 +1,57 @@
-"""Hybrid ranking done on the client: reciprocal rank fusion of lexical and dense rankings.
+"""Ranking done on the client: section weights and reciprocal rank fusion of lexical and dense rankings.
 
-Elasticsearch's own RRF needs a paid licence, so both backends fuse here.
+Elasticsearch's own RRF needs a paid licence, so both backends fuse here. Every backend multiplies a
+passage's score by the weight of its section, so boilerplate ("Căn cứ …", "Nơi nhận:", the signature)
+ranks below body text that matches as well.
 
 >>> reciprocal_rank_fusion([["a", "b", "c"], ["c", "a"]], k=60)[0][0]
 'a'
+>>> reciprocal_rank_fusion([["a", "b"]], weights={"a": section_weight("preamble")})[0][0]
+'b'
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Hashable, Iterable, Sequence
+from typing import Hashable, Iterable, Mapping, Sequence
 
 RRF_K = 60
 
+# Score multiplier of each passage section (protocol.SECTIONS), chosen with `parlens eval-search`
+# on corpora/queries.jsonl: boilerplate that matches ranks below body text that matches about as well.
+SECTION_WEIGHTS: dict[str, float] = {"body": 1.0, "title": 0.8, "header": 0.5, "preamble": 0.5, "recipients": 0.5, "signature": 0.5}
 
-def reciprocal_rank_fusion(rankings: Iterable[Sequence[Hashable]], k: int = RRF_K) -> list[tuple[Hashable, float]]:
-    """Items ranked by the sum of 1/(k + rank) over every ranking they appear in (rank from 1)."""
+
+def section_weight(section: str | None) -> float:
+    """The score multiplier of a section (1.0 for body text and for an unknown or missing section)."""
+    return SECTION_WEIGHTS.get(section or "body", 1.0)
+
+
+def weight_classes() -> list[tuple[float, tuple[str, ...]]]:
+    """Sections grouped by weight, heaviest first: ``[(1.0, ("body",)), (0.5, ("header", …))]``.
+
+    Within a group every passage is weighted alike, so the best ``k`` passages overall are among the best
+    ``k`` of each group: a backend without a multiplicative score function searches each group apart.
+    """
+    groups: dict[float, list[str]] = {}
+    for section, weight in SECTION_WEIGHTS.items():
+        groups.setdefault(weight, []).append(section)
+    return sorted(((w, tuple(s)) for w, s in groups.items()), key=lambda ws: -ws[0])
+
+
+def reciprocal_rank_fusion(rankings: Iterable[Sequence[Hashable]], k: int = RRF_K,
+                           weights: Mapping[Hashable, float] | None = None) -> list[tuple[Hashable, float]]:
+    """Items ranked by the sum of 1/(k + rank) over every ranking they appear in (rank from 1).
+
+    ``weights`` multiplies an item's fused score (its section weight); items not in it keep theirs.
+    """
     scores: dict[Hashable, float] = {}
     for ranking in rankings:
         for rank, item in enumerate(ranking, start=1):
             scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    if weights:
+        scores = {item: score * weights.get(item, 1.0) for item, score in scores.items()}
     return sorted(scores.items(), key=lambda kv: (-kv[1], str(kv[0])))
 
 

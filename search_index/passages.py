@@ -8,11 +8,12 @@ cut into windows of whole sentences (tables into groups of rows). Every passage 
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from parlens.model import Block, Document
 from parlens.nlp.segment import split_sentences
-from parlens.search_index.protocol import Passage
+from parlens.search_index.protocol import BODY, Passage
+from parlens.search_index.sections import section_annotations
 
 MAX_CHARS = 700  # a passage longer than this is cut into sentence windows
 MIN_CHARS = 80  # a block shorter than this is joined to the next one
@@ -52,40 +53,81 @@ def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _CLOSED = re.compile(r"[.;:!?…)\"”]\s*$")
 
 
-def passage_spans(doc: Document) -> list[tuple[int, int, int | None]]:
-    """``(start, end, page)`` of each passage of ``doc``, in document order.
+class PassageSpan(NamedTuple):
+    """Where one passage is: ``document.text[start:end]`` on ``page``, all of one ``section``."""
+
+    start: int
+    end: int
+    page: int | None
+    section: str = BODY
+
+
+def _pieces(doc: Document, blocks: list[Block]) -> list[tuple[Block, str]]:
+    """Blocks cut where the section changes (``sections.document_sections``), each with its section.
+
+    A piece keeps its block's kind and page; a block of one section stays whole.
+    """
+    by_line = {span.start: span for span in section_annotations(doc.text, blocks)}
+    pieces: list[tuple[Block, str]] = []
+    for block in blocks:
+        runs: list[list] = []  # [start, end, section]
+        pos = block.start
+        while pos < block.end:
+            nl = doc.text.find("\n", pos, block.end)
+            stop = block.end if nl < 0 else nl
+            span = by_line.get(pos)
+            if span is not None:
+                if runs and runs[-1][2] == span.section:
+                    runs[-1][1] = span.end
+                else:
+                    runs.append([span.start, span.end, span.section])
+            pos = stop + 1
+        if len(runs) <= 1:
+            pieces.append((block, runs[0][2] if runs else BODY))
+            continue
+        runs[0][0] = block.start
+        for i, (start, end, section) in enumerate(runs):
+            end = runs[i + 1][0] - 1 if i + 1 < len(runs) else block.end  # the line break stays with the line before it
+            pieces.append((Block(block.kind, doc.text[start:end], start, end, page=block.page), section))
+    return pieces
+
+
+def passage_spans(doc: Document) -> list[PassageSpan]:
+    """Where each passage of ``doc`` is, in document order.
 
     Consecutive text blocks are joined while the running text does not end a sentence (a PDF line or a
     paragraph cut by a page break continues in the next block) or is shorter than MIN_CHARS, up to
     MAX_CHARS; a table starts and ends its own passages; longer spans are cut into sentence windows.
+    Boilerplate (header, preamble, recipients, signature: :mod:`~parlens.search_index.sections`) is never
+    joined to body text, so a passage has one section and search can rank it by that.
     """
-    spans: list[tuple[int, int, int | None]] = []
+    spans: list[PassageSpan] = []
     blocks = [b for b in doc.blocks if b.text.strip()]
     if not blocks and doc.text.strip():
         blocks = [Block("paragraph", doc.text, 0, len(doc.text))]
 
-    def emit(start: int, end: int, page: int | None) -> None:
+    def emit(start: int, end: int, page: int | None, section: str) -> None:
         if end - start <= MAX_CHARS:
-            spans.append((start, end, page))
+            spans.append(PassageSpan(start, end, page, section))
         else:
-            spans.extend((s, e, page) for s, e in _windows(doc.text, start, end))
+            spans.extend(PassageSpan(s, e, page, section) for s, e in _windows(doc.text, start, end))
 
-    current: tuple[int, int, int | None] | None = None
-    for block in blocks:
+    current: PassageSpan | None = None
+    for block, section in _pieces(doc, blocks):
         if block.kind == "table":
             if current is not None:
                 emit(*current)
                 current = None
-            emit(block.start, block.end, block.page)
+            emit(block.start, block.end, block.page, section)
             continue
         if current is not None:
-            start, end, page = current
+            start, end, page, current_section = current
             open_sentence = not _CLOSED.search(doc.text[start:end])
-            if (open_sentence or end - start < MIN_CHARS) and block.end - start <= MAX_CHARS:
-                current = (start, block.end, page)
+            if section == current_section and (open_sentence or end - start < MIN_CHARS) and block.end - start <= MAX_CHARS:
+                current = PassageSpan(start, block.end, page, section)
                 continue
-            emit(start, end, page)
-        current = (block.start, block.end, block.page)
+            emit(*current)
+        current = PassageSpan(block.start, block.end, block.page, section)
     if current is not None:
         emit(*current)
     return spans
@@ -130,7 +172,7 @@ def build_passages(
     deadline_spans = [(_get(t, "start"), _get(t, "end")) for t in tasks if _get(t, "deadline")]
     issued = meta.issued_on.isoformat() if meta.issued_on else None
     passages = []
-    for ordinal, (start, end, page) in enumerate(passage_spans(doc)):
+    for ordinal, (start, end, page, section) in enumerate(passage_spans(doc)):
         text = doc.text[start:end]
         passages.append(
             Passage(
@@ -150,6 +192,7 @@ def build_passages(
                 agencies=agencies,
                 criteria=sorted(codes),
                 has_deadline=any(s is not None and e is not None and s < end and e > start for s, e in deadline_spans),
+                section=section,
             )
         )
     if segmented:

@@ -14,6 +14,13 @@ FILTER_FIELDS: tuple[str, ...] = ("doc_type", "issuer", "province", "year", "age
 
 Mode = Literal["syllable", "folded", "segmented", "hybrid"]
 
+# What part of its document a passage is (``sections.document_sections``): body text, the title (type word
+# and trích yếu), or boilerplate; all but body rank lower (``fusion.SECTION_WEIGHTS``): header (issuer,
+# number, motto, date, "Kính gửi"), preamble ("Căn cứ …", "Xét đề nghị …"), recipients ("Nơi nhận:",
+# "Lưu: VT"), signature ("KT. CHỦ TỊCH", the name).
+BODY = "body"
+SECTIONS: tuple[str, ...] = (BODY, "title", "header", "preamble", "recipients", "signature")
+
 
 @dataclass
 class Passage:
@@ -40,6 +47,7 @@ class Passage:
     criteria: list[str] = field(default_factory=list)
     has_deadline: bool = False
     segmented: str | None = None  # folded words joined by "_" (only when the index keeps that field)
+    section: str = BODY  # one of SECTIONS
 
 
 @dataclass
@@ -68,6 +76,7 @@ class Hit:
     score: float
     source: dict[str, int | None]  # {"start", "end", "page"}
     highlights: list[tuple[int, int]] = field(default_factory=list)  # matched spans, document offsets
+    section: str = BODY  # one of SECTIONS: body text, or boilerplate ranked lower
 
     def to_contract(self) -> dict[str, Any]:
         """The stable JSON of one hit (``parlens search --format json``)."""
@@ -79,6 +88,7 @@ class Hit:
             "passage": self.passage,
             "highlight": self.highlight,
             "score": round(float(self.score), 4),
+            "section": self.section,
             "source": dict(self.source),
         }
 

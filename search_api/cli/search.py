@@ -2,7 +2,7 @@
 
 ``parlens search "cai cach TTHC" --filter doc_type="Kế hoạch" --format json`` prints
 ``{"total", "hits": [{"document_id", "title", "doc_type", "issued_on", "passage", "highlight", "score",
-"source": {"start", "end", "page"}}], "facets": {field: {value: count}}}``.
+"section", "source": {"start", "end", "page"}}], "facets": {field: {value: count}}}``.
 """
 
 from __future__ import annotations

@@ -116,7 +116,7 @@ async def search_passages(
     mode: Annotated[Literal["syllable", "folded", "segmented", "hybrid"], Query(description="Ranking: syllable BM25, folded (default), folded plus word segmentation, hybrid.")] = "folded",
 ) -> dict[str, Any]:
     """``{"total", "hits": [{"document_id", "title", "doc_type", "issued_on", "passage", "highlight", "score",
-    "source": {"start", "end", "page"}}], "facets": {field: {value: count}}}``.
+    "section", "source": {"start", "end", "page"}}], "facets": {field: {value: count}}}``.
 
     Runs on the event loop: an embedded search takes about a millisecond, less than a thread-pool hop.
     The encoded body is cached with the result, so a repeated query costs a dictionary lookup.

@@ -111,7 +111,7 @@ def test_search_without_diacritics_has_the_cli_shape(corpus_client) -> None:
     body = answer.json()
     assert body.keys() == {"total", "hits", "facets"} and body["total"] > 0
     hit = body["hits"][0]
-    assert hit.keys() == {"document_id", "title", "doc_type", "issued_on", "passage", "highlight", "score", "source"}
+    assert hit.keys() == {"document_id", "title", "doc_type", "issued_on", "passage", "highlight", "score", "section", "source"}
     assert hit["source"].keys() == {"start", "end", "page"} and "<mark>" in hit["highlight"]
     text = corpus_client.get(f"/documents/{hit['document_id']}").json()["text"]
     assert text[hit["source"]["start"]:hit["source"]["end"]] == hit["passage"]

@@ -73,9 +73,9 @@ def test_passages_join_short_blocks_and_window_long_ones():
                 ("paragraph", long, 2)])
     spans = passage_spans(doc)
     assert doc.text[spans[0][0] : spans[0][1]].startswith("I. MỤC TIÊU\nNâng cao")  # heading joined to its paragraph
-    assert all(e - s <= MAX_CHARS for s, e, _ in spans)
-    assert len(spans) >= 5 and spans[-1][2] == 2
-    for s, e, _ in spans[1:]:
+    assert all(e - s <= MAX_CHARS for s, e, _, _ in spans)
+    assert len(spans) >= 5 and spans[-1].page == 2 and {span.section for span in spans} == {"body"}
+    for s, e, _, _ in spans[1:]:
         assert doc.text[s:e].startswith("Câu số") and doc.text[s:e].endswith(".")  # whole sentences
 
 

@@ -41,7 +41,7 @@ def test_search_json_contract_after_catching_up_with_the_store(data_dir):
     assert set(data) == {"total", "hits", "facets"}
     assert data["total"] == 2
     hit = data["hits"][0]
-    assert set(hit) == {"document_id", "title", "doc_type", "issued_on", "passage", "highlight", "score", "source"}
+    assert set(hit) == {"document_id", "title", "doc_type", "issued_on", "passage", "highlight", "score", "section", "source"}
     assert set(hit["source"]) == {"start", "end", "page"}
     assert hit["doc_type"] in {"Kế hoạch", "Quyết định"} and "<mark>" in hit["highlight"]
     assert data["facets"]["province"] == {"Hà Tĩnh": 2}

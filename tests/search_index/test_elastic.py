@@ -89,6 +89,19 @@ def test_query_expands_abbreviations_and_rescores_phrases():
     assert {"match_phrase": {"text.folded": "thu tuc hanh chinh"}} in must[2]["bool"]["should"]
     assert {"term": {"text": {"value": "cải", "boost": 0.6}}} in q["bool"]["should"]
     rescore = ElasticsearchBackend.rescore(aq)
-    phrases = [c["match_phrase"]["text.folded"] for c in rescore["query"]["rescore_query"]["bool"]["should"]]
+    weighted = rescore["query"]["rescore_query"]["function_score"]
+    phrases = [c["match_phrase"]["text.folded"] for c in weighted["query"]["bool"]["should"]]
     assert phrases[0] == {"query": "cai cach tthc", "boost": 2.0} and phrases[1]["slop"] == 4
     assert ElasticsearchBackend.rescore(analyze_query("TTHC")) is None
+
+
+def test_boilerplate_sections_weigh_the_score_and_its_phrase_bonus():
+    from parlens.search_index.elastic import weighted
+    from parlens.search_index.fusion import SECTION_WEIGHTS
+
+    query = {"match_all": {}}
+    scored = weighted(query)["function_score"]
+    assert scored["query"] is query and scored["boost_mode"] == "multiply"
+    by_section = {s: f["weight"] for f in scored["functions"] for s in f["filter"]["terms"]["section"]}
+    assert by_section == {s: w for s, w in SECTION_WEIGHTS.items() if w != 1.0} and "body" not in by_section
+    assert mappings()["properties"]["section"] == {"type": "keyword"}

@@ -72,3 +72,21 @@ def test_facets_from_the_pool_equal_facets_from_the_index(tmp_path, monkeypatch)
     assert any(r.total > 1 for r in from_index)
     for a, b in zip(in_pool, from_index):
         assert a.total == b.total and a.facets == b.facets and a.facets
+
+
+def test_a_body_passage_under_many_stronger_boilerplate_ones_is_weighed_exactly(tmp_path):
+    """More weighted-down passages outscore it than the plain ranking reads: the per-group ranking takes over."""
+    from parlens.search_index.embedded import RANK_DEPTH, RERANK_POOL
+    from parlens.search_index.protocol import Passage
+
+    backend = EmbeddedBackend(tmp_path / "ix", heap_size=15_000_000, threads=1)
+    grounds = [Passage(f"{n}:0", n, 0, t, 0, len(t), section="preamble")
+               for n in range(1, RANK_DEPTH * RERANK_POOL + 21) for t in [f"Xét đề nghị của Giám đốc Sở Nội vụ số {n}."]]
+    body = "Giao Sở Nội vụ chủ trì kiểm tra công vụ tại các xã, phường trong quý II."
+    backend.index([*grounds, Passage("999:0", 999, 0, body, 0, len(body))])
+    plain = backend.search(SearchQuery("Sở Nội vụ", limit=len(grounds) + 1, facets=False))
+    assert plain.total == len(grounds) + 1
+    assert plain.hits[0].document_id == 999 and plain.hits[0].section == "body"
+    scores = [h.score for h in plain.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert backend.search(SearchQuery("Sở Nội vụ", limit=1)).hits[0].document_id == 999

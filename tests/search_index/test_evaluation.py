@@ -27,6 +27,18 @@ def test_reciprocal_rank_and_fusion():
     assert fused[0][1] == pytest.approx(1 / 62 + 1 / 61)
 
 
+def test_fusion_weighs_each_item_by_its_section():
+    from parlens.search_index.fusion import SECTION_WEIGHTS, section_weight, weight_classes
+
+    weights = {"b": section_weight("preamble")}
+    fused = dict(reciprocal_rank_fusion([["a", "b"], ["b", "c"]], weights=weights))
+    assert fused["b"] == pytest.approx((1 / 62 + 1 / 61) * SECTION_WEIGHTS["preamble"]) and fused["b"] < fused["a"]
+    assert section_weight("body") == section_weight(None) == section_weight("unknown") == 1.0
+    classes = weight_classes()
+    assert classes[0] == (1.0, ("body",)) and sorted(s for _, group in classes for s in group) == sorted(SECTION_WEIGHTS)
+    assert all(SECTION_WEIGHTS[s] == w < 1.0 for w, group in classes[1:] for s in group)
+
+
 def test_evaluate_scores_each_mode(tmp_path):
     documents = [
         ("kh_a", _doc("Tăng cường kỷ luật, kỷ cương hành chính trong thực thi công vụ.")),
