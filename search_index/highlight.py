@@ -95,12 +95,16 @@ def matched_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
 _WORD_CHAR = re.compile(r"[^\W_]")
 
 
-def _candidates(text: str, folds: frozenset[str]) -> list[tuple[int, int, str]]:
-    """``(start, end, fold)`` of every term of ``text`` whose fold is in ``folds``, in order."""
+def _candidates(text: str, folds: frozenset[str]) -> tuple[list[tuple[int, int, str]], bool]:
+    """``(start, end, fold)`` of every term of ``text`` whose fold is in ``folds``, in order, and whether
+    ``text`` has any diacritic (or đ) at all."""
+    lowered = text.lower()
     if unicodedata.is_normalized("NFC", text):
         aligned = fold_aligned(text)
-        return [(m.start(), m.end(), m.group()) for m in _terms_pattern(folds).finditer(aligned)]
-    return [(s, e, fold_token(t)) for s, e, t in term_spans(text) if fold_token(t) in folds]
+        found = [(m.start(), m.end(), m.group()) for m in _terms_pattern(folds).finditer(aligned)]
+        return found, aligned != lowered
+    found = [(s, e, fold_token(t)) for s, e, t in term_spans(text) if fold_token(t) in folds]
+    return found, fold_aligned(lowered) != lowered
 
 
 def query_spans(text: str, marks: QueryMarks) -> list[tuple[int, int]]:
@@ -112,11 +116,9 @@ def query_spans(text: str, marks: QueryMarks) -> list[tuple[int, int]]:
     folds = frozenset({f for f, _ in marks.typed} | {f for _, alt in marks.alternatives for f, _ in alt})
     if not folds:
         return []
-    found = _candidates(text, folds)
+    found, accented_text = _candidates(text, folds)
     if not found:
         return []
-    lowered = text.lower()
-    accented_text = len(lowered) != len(text) or fold_aligned(lowered) != lowered  # any diacritic or đ at all
 
     def fits(k: int, term: Term) -> bool:
         s, e, f = found[k]
