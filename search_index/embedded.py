@@ -254,14 +254,22 @@ class EmbeddedBackend:
                 version = json.loads(marker.read_text()).get("version")
             except (ValueError, AttributeError, UnicodeDecodeError) as exc:
                 raise ParlensError("PARLENS-E042", f"{marker} is unreadable") from exc
-            if version != SCHEMA_VERSION:
+            if isinstance(version, int) and version < SCHEMA_VERSION:
+                # An index an older parlens wrote: it is a projection of the store, so start it empty with its
+                # applied sequence at 0; the next sync replays the store's change log into the new schema.
+                self._clear_folder()
+                marker.write_text(json.dumps({"version": SCHEMA_VERSION}))
+            elif version != SCHEMA_VERSION:
                 raise ParlensError("PARLENS-E042", f"the index at {self.path} has schema {version}, this program reads {SCHEMA_VERSION}")
         else:
             if any(self.path.glob("*.managed.json")) or (self.path / "meta.json").exists():
-                for f in self.path.iterdir():  # an index from before the marker: rebuild
-                    if f.is_file():
-                        f.unlink()
+                self._clear_folder()  # an index from before the marker: rebuild
             marker.write_text(json.dumps({"version": SCHEMA_VERSION}))
+
+    def _clear_folder(self) -> None:
+        for f in self.path.iterdir():
+            if f.is_file():
+                f.unlink()
 
     def _read_seq(self) -> int:
         try:

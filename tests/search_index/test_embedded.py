@@ -90,3 +90,40 @@ def test_a_body_passage_under_many_stronger_boilerplate_ones_is_weighed_exactly(
     scores = [h.score for h in plain.hits]
     assert scores == sorted(scores, reverse=True)
     assert backend.search(SearchQuery("Sở Nội vụ", limit=1)).hits[0].document_id == 999
+
+
+def test_an_index_of_an_older_schema_is_started_again_and_refilled_by_the_next_sync(tmp_path):
+    import json
+
+    from parlens.model import Block, Document, DocumentMetadata
+    from parlens.search_index.embedded import MARKER_FILE, SCHEMA_VERSION
+    from parlens.search_index.sync import sync
+    from parlens.store import Store
+
+    store = Store(tmp_path / "store.sqlite3")
+    text = "Sở Nội vụ chủ trì rà soát thủ tục hành chính nội bộ, hoàn thành trước ngày 30/6/2026."
+    store.add_document(Document(text=text, blocks=[Block("paragraph", text, 0, len(text))],
+                                metadata=DocumentMetadata(number="7/KH-UBND")), b"x")
+    old = EmbeddedBackend(tmp_path / "ix", heap_size=15_000_000, threads=1)
+    sync(store, old)
+    assert old.search(SearchQuery("rà soát")).total == 1
+    (tmp_path / "ix" / MARKER_FILE).write_text(json.dumps({"version": SCHEMA_VERSION - 1}))  # as an older parlens left it
+
+    upgraded = EmbeddedBackend(tmp_path / "ix", heap_size=15_000_000, threads=1)
+    assert upgraded.last_applied_seq() == 0  # nothing applied yet: the whole change log is replayed
+    sync(store, upgraded)
+    assert upgraded.search(SearchQuery("rà soát")).total == 1
+    assert json.loads((tmp_path / "ix" / MARKER_FILE).read_text())["version"] == SCHEMA_VERSION
+
+
+def test_an_index_of_a_newer_schema_is_refused(tmp_path):
+    import json
+
+    from parlens.errors import ParlensError
+    from parlens.search_index.embedded import MARKER_FILE, SCHEMA_VERSION
+
+    EmbeddedBackend(tmp_path / "ix", heap_size=15_000_000, threads=1).index(suite_passages())
+    (tmp_path / "ix" / MARKER_FILE).write_text(json.dumps({"version": SCHEMA_VERSION + 1}))
+    with pytest.raises(ParlensError) as caught:
+        EmbeddedBackend(tmp_path / "ix", heap_size=15_000_000, threads=1).count()
+    assert caught.value.code == "PARLENS-E042"
