@@ -73,7 +73,7 @@ def test_a_client_that_leaves_cancels_its_upload_and_its_ocr(tmp_path: Path) -> 
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
             sock.sendall(f"POST /documents HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: multipart/form-data; "
                          f"boundary={boundary}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
-            seen = time.monotonic() + 30
+            seen = time.monotonic() + 90  # the worker reads the 400 pages' text layer first; slow on a loaded machine
             while not _tesseract_running() and time.monotonic() < seen:  # the worker OCRs page after page
                 time.sleep(0.05)
             assert _tesseract_running()

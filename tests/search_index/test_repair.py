@@ -103,8 +103,8 @@ def _garbage_marker():
     (index_dir() / "parlens_schema.json").write_text("zz")
 
 
-def _old_schema():
-    (index_dir() / "parlens_schema.json").write_text(json.dumps({"version": 1}))
+def _newer_schema():  # an older schema is not damage: it is refilled by the next sync (test_embedded)
+    (index_dir() / "parlens_schema.json").write_text(json.dumps({"version": 99}))
 
 
 def _garbage_seq():
@@ -127,7 +127,7 @@ DAMAGE = {
     "zeroed segment file": _zeroed_segment,
     "garbage .managed.json": _garbage_managed,
     "garbage schema marker": _garbage_marker,
-    "older schema": _old_schema,
+    "newer schema": _newer_schema,
     "garbage applied seq": _garbage_seq,
     "index path is a file": _folder_is_a_file,
 }
