@@ -15,8 +15,9 @@ readers register themselves when their modules load; those load on the first :fu
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from parlens.registry import Registry
 
 if TYPE_CHECKING:
     from parlens.ingest.draft import Draft
@@ -47,39 +48,10 @@ class Reader(Protocol):
         """The draft of ``data`` (``name`` is for messages only); ``ParlensError`` with one of ``error_codes``."""
 
 
-_READERS: dict[str, Reader] = {}
-_builtins_loaded = False
+_REGISTRY: Registry[Reader] = Registry(
+    "kind", BUILTIN_MODULES, lambda kind, choices: KeyError(f"no reader for {kind!r}; readers exist for {choices}"))
 
-
-def _load_builtins() -> None:
-    global _builtins_loaded
-    if not _builtins_loaded:
-        _builtins_loaded = True
-        for module in BUILTIN_MODULES:
-            importlib.import_module(module)
-
-
-def register(reader: Reader) -> Reader:
-    """Add (or replace) the reader for ``reader.kind``; returns it."""
-    _READERS[reader.kind] = reader
-    return reader
-
-
-def unregister(kind: str) -> None:
-    """Remove the reader of ``kind`` (tests and plug-ins that add one temporarily); unknown kinds are ignored."""
-    _READERS.pop(kind, None)
-
-
-def get(kind: str) -> Reader:
-    """The reader registered for ``kind``; KeyError naming the choices when there is none."""
-    _load_builtins()
-    try:
-        return _READERS[kind]
-    except KeyError:
-        raise KeyError(f"no reader for {kind!r}; readers exist for {', '.join(kinds())}") from None
-
-
-def kinds() -> list[str]:
-    """Every kind a reader is registered for, sorted."""
-    _load_builtins()
-    return sorted(_READERS)
+register = _REGISTRY.register  # add (or replace) the reader for ``reader.kind``; returns it
+unregister = _REGISTRY.unregister  # remove the reader of a kind; unknown kinds are ignored
+get = _REGISTRY.get  # the reader registered for a kind; KeyError naming the choices when there is none
+kinds = _REGISTRY.names  # every kind a reader is registered for, sorted

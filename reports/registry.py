@@ -12,10 +12,11 @@ when their modules load; those load on the first :func:`get` or :func:`names` (n
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from parlens.registry import Registry
 
 if TYPE_CHECKING:
     from parlens.reports.tasklist import TaskReport
@@ -35,39 +36,10 @@ class Format:
     render: Callable[[TaskReport], bytes]
 
 
-_FORMATS: dict[str, Format] = {}
-_builtins_loaded = False
+_REGISTRY: Registry[Format] = Registry(
+    "name", BUILTIN_MODULES, lambda name, choices: ValueError(f"unknown format {name!r}; choose one of {choices}"))
 
-
-def _load_builtins() -> None:
-    global _builtins_loaded
-    if not _builtins_loaded:
-        _builtins_loaded = True
-        for module in BUILTIN_MODULES:
-            importlib.import_module(module)
-
-
-def register(fmt: Format) -> Format:
-    """Add (or replace) a format; returns it."""
-    _FORMATS[fmt.name] = fmt
-    return fmt
-
-
-def unregister(name: str) -> None:
-    """Remove a format (tests and plug-ins that add one temporarily); unknown names are ignored."""
-    _FORMATS.pop(name, None)
-
-
-def get(name: str) -> Format:
-    """The format called ``name``; ValueError naming the choices when there is none."""
-    _load_builtins()
-    try:
-        return _FORMATS[name]
-    except KeyError:
-        raise ValueError(f"unknown format {name!r}; choose one of {', '.join(names())}") from None
-
-
-def names() -> list[str]:
-    """Every registered format name, sorted."""
-    _load_builtins()
-    return sorted(_FORMATS)
+register = _REGISTRY.register  # add (or replace) a format; returns it
+unregister = _REGISTRY.unregister  # remove a format; unknown names are ignored
+get = _REGISTRY.get  # the format called ``name``; ValueError naming the choices when there is none
+names = _REGISTRY.names  # every registered format name, sorted

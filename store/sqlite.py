@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -836,6 +837,12 @@ def _block(row: sqlite3.Row) -> Block:
     )
 
 
+@lru_cache(maxsize=65536)
+def _canonical_name(agency_id: str | None, stored: str | None) -> str | None:
+    """A stored task's body name as every list shows it (looked up once per id and stored name)."""
+    return canonical_agency_name(agency_id, [stored]) or stored
+
+
 def _task(row: sqlite3.Row, criteria: list[CriterionLink]) -> Task:
     deadline = None
     if row["deadline_text"] is not None:
@@ -848,7 +855,7 @@ def _task(row: sqlite3.Row, criteria: list[CriterionLink]) -> Task:
         agency=row["agency"], role=row["role"], task=row["task"], start=row["start"], end=row["end"],
         page=row["page"], agency_id=row["agency_id"], deadline=deadline, criteria=criteria, rule=row["rule"],
         # One body, one name, also for rows stored before the resolver named collectives canonically.
-        agency_name=canonical_agency_name(row["agency_id"], [row["agency_name"]]) or row["agency_name"],
+        agency_name=_canonical_name(row["agency_id"], row["agency_name"]),
     )
 
 

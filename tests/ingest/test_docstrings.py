@@ -9,7 +9,7 @@ import pytest
 
 MODULES = ["parlens.ingest", "parlens.ingest.columns", "parlens.ingest.metadata", "parlens.ingest.repair",
            "parlens.ingest.pdf", "parlens.ingest.sniff", "parlens.ingest.structure", "parlens.ingest.syllables", "parlens.ingest.text",
-           "parlens.ingest.readers", "parlens.ingest.docx", "parlens.ingest.html", "parlens.ingest.ocr"]
+           "parlens.ingest.readers", "parlens.ingest.docx", "parlens.ingest.html", "parlens.ingest.ocr", "parlens.ingest.progress"]
 
 
 @pytest.mark.parametrize("name", MODULES)
