@@ -106,10 +106,13 @@ def failure_json(name: str, code: str, detail: str, hint: str | None = None, sec
 
 
 def outcome_json(outcome: Any) -> dict[str, Any]:
-    """One file's result of POST /documents: status, the document id (also for duplicates) or the error."""
+    """One file's result of POST /documents: status, the document id (also for duplicates) or the error; each
+    warning as ``{code, title, title_vi, text}`` and the stored document it repeats (``duplicate_of``)."""
+    from parlens.errors import describe_warning
+
     if outcome.status == "failed":
         return failure_json(outcome.path.name, outcome.error_code or "PARLENS-E019", outcome.message, outcome.hint or None,
                             outcome.seconds)
     return {"file": outcome.path.name, "status": outcome.status, "document_id": outcome.doc_id,
             "tasks": outcome.tasks, "seconds": round(outcome.seconds, 3), "error": None,
-            "warnings": list(getattr(outcome, "warnings", [])), "duplicate_of": getattr(outcome, "duplicate_of", None)}
+            "warnings": [describe_warning(w) for w in outcome.warnings], "duplicate_of": outcome.duplicate_of}

@@ -138,7 +138,6 @@ def _warm_up() -> None:
 def _ingest(request: IngestRequest, stores: dict[str, Any], on_progress: ProgressListener | None = None) -> dict[str, Any]:
     """Read, extract and store one spooled file; its result with OCR use and warnings (code, titles, text)."""
     from parlens import pipeline
-    from parlens.errors import describe_warning
     from parlens.ingest import ocr
     from parlens.ingest.progress import reporting
     from parlens.search_api.http.serialize import outcome_json
@@ -155,8 +154,7 @@ def _ingest(request: IngestRequest, stores: dict[str, Any], on_progress: Progres
     with ocr.ocr_budget(request.ocr_pages, request.ocr_seconds) as budget, reporting(on_progress or _ignore):
         outcome = pipeline.ingest_bytes(data, request.name, store, sync=False)
     return {**outcome_json(outcome), "pages": outcome.pages, "ocr_pages": budget.used_pages,
-            "ocr_seconds": round(budget.used_seconds, 3),
-            "warnings": [describe_warning(w) for w in getattr(outcome, "warnings", None) or []]}
+            "ocr_seconds": round(budget.used_seconds, 3)}
 
 
 def _ignore(stage: str, done: int, total: int) -> None:
