@@ -39,7 +39,8 @@ class IngestOutcome:
     status: Status
     doc_id: int | None = None
     error_code: str | None = None
-    message: str = ""
+    message: str = ""  # what the CLI prints: the error's title and detail, or what happened
+    detail: str = ""  # a failure's detail alone (the API shows it beside the title)
     tasks: int = 0
     seconds: float = 0.0
     hint: str = ""
@@ -172,7 +173,7 @@ def ingest_bytes(
 
 def _failed(path: Path, exc: ParlensError, began: float) -> IngestOutcome:
     message = f"{exc.title}: {exc.detail}" if exc.detail else exc.title
-    return IngestOutcome(path, "failed", error_code=exc.code, message=message, hint=exc.hint,
+    return IngestOutcome(path, "failed", error_code=exc.code, message=message, detail=exc.detail, hint=exc.hint,
                          seconds=time.perf_counter() - began)
 
 
@@ -194,7 +195,8 @@ def _ingest(
     except Exception as exc:  # a bug in a stage must not stop the batch; nothing was stored
         log.debug("unexpected failure on %s", path, exc_info=True)
         internal = CATALOGUE["PARLENS-E019"]
-        return outcome("failed", error_code=internal.code, message=f"{type(exc).__name__}: {exc}", hint=internal.hint)
+        detail = f"{type(exc).__name__}: {exc}"
+        return outcome("failed", error_code=internal.code, message=detail, detail=detail, hint=internal.hint)
     if not created:  # the same bytes were stored meanwhile by another process
         return _already_stored(store, doc_id, outcome)
     copy = duplicates.copy_of(store, doc_id)

@@ -97,8 +97,6 @@ def failure_json(name: str, code: str, detail: str, hint: str | None = None, sec
     from parlens.errors import CATALOGUE
 
     entry = CATALOGUE.get(code)
-    if entry is not None:  # a detail never repeats the title ("corrupt or truncated PDF: corrupt or truncated PDF: …")
-        detail = detail.removeprefix(f"{entry.title}: ")
     return {"file": name, "status": "failed", "document_id": None, "tasks": 0, "seconds": round(seconds, 3),
             "error": {"code": code, "title": entry.title if entry else "", "detail": detail,
                       "hint": hint or (entry.hint if entry else ""),
@@ -111,7 +109,7 @@ def outcome_json(outcome: Any) -> dict[str, Any]:
     from parlens.errors import describe_warning
 
     if outcome.status == "failed":
-        return failure_json(outcome.path.name, outcome.error_code or "PARLENS-E019", outcome.message, outcome.hint or None,
+        return failure_json(outcome.path.name, outcome.error_code or "PARLENS-E019", outcome.detail, outcome.hint or None,
                             outcome.seconds)
     return {"file": outcome.path.name, "status": outcome.status, "document_id": outcome.doc_id,
             "tasks": outcome.tasks, "seconds": round(outcome.seconds, 3), "error": None,
