@@ -57,16 +57,9 @@ def get_responsible(code: CriterionCode, store: StoreDep, caller: Reader) -> Any
     An unknown code is 404 PARLENS-E030; words no criterion covers are 404 PARLENS-E033 ("không tìm thấy
     tiêu chí phù hợp").
     """
-    from parlens.errors import ParlensError
     from parlens.reports.responsibility import who
-    from parlens.search_api.http.errors import error_response
 
-    try:
-        return who(store, code)
-    except ParlensError as exc:
-        if exc.code != "PARLENS-E033":
-            raise
-        return error_response(exc, status=404)
+    return who(store, code)  # E030 and E033 are 404 in the API's code table
 
 
 @router.get("/coverage", summary="Criteria × tasks for a set of documents, with the gaps")
