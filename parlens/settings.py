@@ -30,9 +30,12 @@ class Settings(BaseSettings):
     ocr_max_pages: int = Field(500, ge=0, description="Pages OCRed per PDF at most; later pages without text get a warning.")
     min_text_quality: float = Field(0.6, description="Pages whose share of valid Vietnamese syllables is lower are OCRed.")
 
-    search_backend: Literal["embedded", "elasticsearch"] = Field("embedded", description="Search backend.")
-    es_url: str | None = Field(None, description="Elasticsearch URL, e.g. http://localhost:9200.")
-    es_index: str = Field("parlens-passages", description="Alias the Elasticsearch backend serves from.")
+    search_backend: Literal["embedded", "elasticsearch", "opensearch", "auto"] = Field(
+        "embedded", description="Search backend: the embedded index, a cluster of the named engine, or auto (the engine PARLENS_ES_URL answers with).")
+    es_url: str | None = Field(None, description="Elasticsearch or OpenSearch URL, e.g. http://localhost:9200.")
+    es_index: str = Field("parlens-passages", description="Alias the cluster backend serves from.")
+    es_shards: int = Field(1, ge=1, le=64, description="Primary shards of each new cluster index.")
+    es_replicas: int = Field(0, ge=0, le=8, description="Replicas of each shard in the cluster (1 or more on two or more nodes).")
 
     embedding_model: Path | None = Field(None, description="Local path of a sentence-transformers model (never downloaded).")
     criteria_taxonomy: Path = Field(REPO_ROOT / "corpora" / "par" / "taxonomy.yaml", description="PAR/SIPAS/PAPI taxonomy file.")

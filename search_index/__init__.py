@@ -1,4 +1,4 @@
-"""Passage search over the store: an embedded tantivy index by default, Elasticsearch for a national deployment.
+"""Passage search over the store: an embedded tantivy index by default, Elasticsearch or OpenSearch for a national deployment.
 
 >>> from parlens.search_index import search  # doctest: +SKIP
 >>> search("cai cach TTHC", limit=5, filters={"doc_type": ["Kế hoạch"]}).hits[0].highlight  # doctest: +SKIP
@@ -10,43 +10,18 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from parlens.errors import ParlensError
+from parlens.search_index.backends import get_backend, open_backend
 from parlens.search_index.protocol import FILTER_FIELDS, Hit, Passage, SearchBackend, SearchQuery, SearchResult
 from parlens.search_index.sync import reindex, sync
-from parlens.settings import Settings, get_settings
 
 __all__ = [
     "FILTER_FIELDS", "Hit", "Passage", "SearchBackend", "SearchQuery", "SearchResult",
     "get_backend", "open_backend", "parse_filters", "reindex", "search", "sync",
 ]
 
-_BACKENDS: dict[tuple, SearchBackend] = {}
-
 MAX_FILTERS = 20  # field=value filters in one search
 MAX_FILTER_CHARS = 200  # one filter value
 MAX_YEAR = 9999  # a year filter has at most four digits (the index stores years as 64-bit integers)
-
-
-def open_backend(settings: Settings | None = None) -> SearchBackend:
-    """A new backend for ``settings.search_backend`` ("embedded" in ``index_dir``, or "elasticsearch" at ``es_url``)."""
-    settings = settings or get_settings()
-    if settings.search_backend == "elasticsearch":
-        if not settings.es_url:
-            raise ParlensError("PARLENS-E040", "PARLENS_SEARCH_BACKEND=elasticsearch needs PARLENS_ES_URL")
-        from parlens.search_index.elastic import ElasticsearchBackend
-
-        return ElasticsearchBackend(settings.es_url, alias=settings.es_index, embedding_model=settings.embedding_model)
-    from parlens.search_index.embedded import EmbeddedBackend
-
-    return EmbeddedBackend(settings.index_dir)
-
-
-def get_backend(settings: Settings | None = None) -> SearchBackend:
-    """The process-wide backend for these settings, opened once."""
-    settings = settings or get_settings()
-    key = (settings.search_backend, str(settings.index_dir), settings.es_url, settings.es_index)
-    if key not in _BACKENDS:
-        _BACKENDS[key] = open_backend(settings)
-    return _BACKENDS[key]
 
 
 def parse_filters(items: list[str] | None) -> dict[str, list[str]]:

@@ -37,7 +37,7 @@ from parlens.search_index.analysis import (
 )
 from parlens.search_index.fusion import section_weight, weight_classes
 from parlens.search_index.highlight import highlight, query_marks
-from parlens.search_index.protocol import BODY, FILTER_FIELDS, SECTIONS, Hit, Passage, SearchQuery, SearchResult
+from parlens.search_index.protocol import BODY, FILTER_FIELDS, SECTIONS, Hit, as_bool, Passage, SearchQuery, SearchResult
 
 SCHEMA_VERSION = 3  # 3: the section field
 SEQ_FILE = "applied_seq.json"
@@ -479,7 +479,7 @@ class EmbeddedBackend:
                 if kind is int:
                     terms.append(Query.term_query(self.schema, field_name, int(value)))
                 elif kind is bool:
-                    terms.append(Query.term_query(self.schema, field_name, int(_as_bool(value))))
+                    terms.append(Query.term_query(self.schema, field_name, int(as_bool(value))))
                 else:
                     terms.append(Query.term_query(self.schema, field_name, str(value)))
             q = terms[0] if len(terms) == 1 else Query.boolean_query([(Occur.Should, t) for t in terms])
@@ -488,6 +488,8 @@ class EmbeddedBackend:
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Ranked passages; a corrupt segment met while reading (an error or a tantivy panic) is PARLENS-E042."""
+        if query.mode == "hybrid":
+            raise ParlensError("PARLENS-E043", "the embedded index keeps no vectors; hybrid ranking runs on a cluster with vectors")
         try:
             return self._search(query)
         except ParlensError:
@@ -674,17 +676,6 @@ def _at_least(units: list[Query], need: int) -> Query:
         return Query.boolean_query([(Occur.Should, u) for u in units], need)
     return Query.boolean_query([(Occur.Should, Query.boolean_query([(Occur.Must, u) for u in combo]))
                                 for combo in itertools.combinations(units, need)])
-
-
-def _as_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "co", "có"):
-        return True
-    if text in ("0", "false", "no", "khong", "không"):
-        return False
-    raise ParlensError("PARLENS-E041", f"has_deadline must be true or false, not {value!r}")
 
 
 def _first(doc: tantivy.Document, name: str) -> Any:

@@ -9,8 +9,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal, Protocol, runtime_checkable
 
+from parlens.errors import ParlensError
+
 # Filter and facet fields every backend supports; values are compared exactly (year as int, has_deadline as bool).
 FILTER_FIELDS: tuple[str, ...] = ("doc_type", "issuer", "province", "year", "agency", "criterion", "has_deadline")
+
+def as_bool(value: Any) -> bool:
+    """A ``has_deadline`` filter value as a bool (``true``/``có``/``1`` ...); PARLENS-E041 otherwise.
+
+    >>> as_bool("có"), as_bool("false"), as_bool(True)
+    (True, False, True)
+    """
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "co", "có"):
+        return True
+    if text in ("0", "false", "no", "khong", "không"):
+        return False
+    raise ParlensError("PARLENS-E041", f"has_deadline must be true or false, not {value!r}")
+
 
 Mode = Literal["syllable", "folded", "segmented", "hybrid"]
 

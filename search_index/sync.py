@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from parlens.errors import ParlensError
+from parlens.search_index.backends import get_backend
 from parlens.search_index.passages import build_passages
 from parlens.search_index.protocol import Passage, SearchBackend
 
@@ -44,8 +45,6 @@ def sync(store: Any, backend: SearchBackend | None = None, *, segmented: bool = 
 
     >>> # after `store.add_document(...)`: sync(store) makes the new passages searchable
     """
-    from parlens.search_index import get_backend
-
     backend = backend or get_backend()
     touched = 0
     seq = backend.last_applied_seq()
@@ -72,8 +71,6 @@ def reindex(store: Any, backend: SearchBackend | None = None, *, segmented: bool
     Works whatever state the index is in: a backend with a ``repair`` method (the embedded one) moves a
     damaged index aside first, or when the damage only shows while writing, and builds it again.
     """
-    from parlens.search_index import get_backend
-
     backend = backend or get_backend()
     seq = store.last_change_seq()  # read first: changes after it are replayed by the next sync
     try:

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from parlens.search_api.cli import app
-from parlens.search_index import _BACKENDS
+from parlens.search_index.backends import _BACKENDS
 from parlens.search_index.conformance import TEXTS, make_document
 from parlens.settings import get_settings
 

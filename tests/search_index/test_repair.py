@@ -20,7 +20,8 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from parlens.search_api.cli import app
-from parlens.search_index import _BACKENDS, get_backend, search
+from parlens.search_index import get_backend, search
+from parlens.search_index.backends import _BACKENDS
 from parlens.search_index.conformance import TEXTS, make_document
 from parlens.search_index.embedded import EmbeddedBackend
 from parlens.search_index.sync import iter_store_passages

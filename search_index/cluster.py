@@ -1,4 +1,10 @@
-"""The Elasticsearch backend: versioned indices behind an alias, Vietnamese-aware fields, client-side fusion.
+"""The scale-out backend, for Elasticsearch and OpenSearch: versioned indices behind an alias, Vietnamese-aware fields.
+
+One backend, two engines: the engine is found from the server's ``GET /`` (or named by
+``PARLENS_SEARCH_BACKEND``), its official client is used (:mod:`parlens.search_index.engines`), and every
+request is sent body-style with the same DSL. Only vectors differ (``dense_vector`` and a top-level
+``knn`` on Elasticsearch, ``knn_vector`` and a ``knn`` query on OpenSearch with its k-NN plugin); where
+the engine has none, hybrid search answers PARLENS-E043 instead of ranking without its vector half.
 
 Fields: ``text`` (original syllables, lower-cased), ``text.folded`` (``asciifolding`` with
 ``preserve_original``, so "số" is indexed as both "số" and "so" at one position), ``title``, ``seg``
@@ -26,9 +32,10 @@ from parlens.search_index.analysis import (
     partial_need,
     segment_words,
 )
+from parlens.search_index.engines import Engine, detect_engine, engine_for_root
 from parlens.search_index.fusion import embed, reciprocal_rank_fusion, section_weight, weight_classes
 from parlens.search_index.highlight import QueryMarks, highlight, query_marks
-from parlens.search_index.protocol import BODY, FILTER_FIELDS, Hit, Passage, SearchQuery, SearchResult
+from parlens.search_index.protocol import BODY, FILTER_FIELDS, Hit, Passage, SearchQuery, SearchResult, as_bool
 
 BOOST_ACCENTED = 0.6
 BOOST_TITLE = 0.25
@@ -39,6 +46,7 @@ BOOST_SEGMENTED = 0.8
 RERANK_POOL = 50
 FACET_SIZE = 20
 HYBRID_CANDIDATES = 50
+SOURCE_EXCLUDES = ["embedding", "seg"]
 
 _FILTER_FIELD = {"doc_type": "doc_type", "issuer": "issuer", "province": "province", "year": "year",
                  "agency": "agency", "criterion": "criterion", "has_deadline": "has_deadline"}
@@ -57,8 +65,16 @@ INDEX_SETTINGS: dict[str, Any] = {
 }
 
 
-def mappings(dims: int | None = None) -> dict[str, Any]:
-    """The index mapping; ``dims`` adds a dense_vector field for hybrid ranking."""
+def index_settings(*, shards: int = 1, replicas: int = 0, vectors: bool = False, engine: Engine | None = None) -> dict[str, Any]:
+    """Settings of a new versioned index: analysis, shard and replica counts, and what vectors need."""
+    settings = {**INDEX_SETTINGS, "number_of_shards": shards, "number_of_replicas": replicas}
+    if vectors and engine is not None:
+        settings.update(engine.vector_index_settings())
+    return settings
+
+
+def mappings(dims: int | None = None, engine: Engine | None = None) -> dict[str, Any]:
+    """The index mapping; ``dims`` adds the engine's vector field for hybrid ranking."""
     props: dict[str, Any] = {
         "passage_id": {"type": "keyword"},
         "document_id": {"type": "long"},
@@ -82,7 +98,7 @@ def mappings(dims: int | None = None) -> dict[str, Any]:
         "page": {"type": "integer", "index": False},
     }
     if dims:
-        props["embedding"] = {"type": "dense_vector", "dims": dims, "index": True, "similarity": "cosine"}
+        props["embedding"] = (engine or Engine("elasticsearch")).vector_mapping(dims)
     return {"_meta": {"parlens_applied_seq": 0}, "properties": props}
 
 
@@ -101,39 +117,60 @@ def passage_source(p: Passage, vector: list[float] | None = None) -> dict[str, A
     return source
 
 
-class ElasticsearchBackend:
-    """Passages in Elasticsearch, served from ``alias`` (default ``parlens-passages``)."""
+class ClusterBackend:
+    """Passages in an Elasticsearch or OpenSearch cluster, served from ``alias`` (default ``parlens-passages``).
 
-    name = "elasticsearch"
+    ``engine`` is found from ``url`` when not given (a given ``client`` is asked with ``info()``).
+    """
 
     def __init__(
         self,
         url: str | None = None,
         *,
+        engine: Engine | None = None,
         alias: str = "parlens-passages",
         embedding_model: Path | str | None = None,
         client: Any = None,
         progress: Callable[[int], None] | None = None,
         refresh: bool = True,
+        shards: int = 1,
+        replicas: int = 0,
     ) -> None:
-        from elasticsearch import Elasticsearch
-
         self.alias = alias
         self.embedding_model = embedding_model
         self.progress = progress
         self.refresh = refresh
-        self.es = client or Elasticsearch(url, request_timeout=60)
+        self.shards, self.replicas = shards, replicas
         self._dims: int | None = None
         try:
+            if client is None:
+                if not url:
+                    raise ParlensError("PARLENS-E040", "no URL for the search cluster (PARLENS_ES_URL)")
+                engine = engine or detect_engine(url)
+                client = engine.client(url)
+            elif engine is None:
+                engine = engine_for_root(client.info(), {})
+            self.engine: Engine = engine
+            self.es = client
+            # why hybrid search cannot run here (None: it can)
+            self.hybrid_unavailable: str | None = (
+                "no embedding model: set PARLENS_EMBEDDING_MODEL to a local sentence-transformers model"
+                if embedding_model is None else engine.vector_support(client)
+            )
             self._ensure_alias()
         except ParlensError:
             raise
         except Exception as exc:  # connection refused, TLS, auth
-            raise ParlensError("PARLENS-E040", f"Elasticsearch at {url}: {exc}") from exc
+            raise ParlensError("PARLENS-E040", f"{url or 'search cluster'}: {exc}") from exc
+
+    @property
+    def name(self) -> str:
+        """``elasticsearch`` or ``opensearch``."""
+        return self.engine.name
 
     # -- indices and alias -------------------------------------------------------------------------
     def _vector_dims(self) -> int | None:
-        if self.embedding_model is None:
+        if self.hybrid_unavailable is not None:
             return None
         if self._dims is None:
             self._dims = int(embed(self.embedding_model, ["thử"]).shape[1])
@@ -148,7 +185,9 @@ class ElasticsearchBackend:
         versions = self._versions()
         number = int(versions[-1].rsplit("-v", 1)[1]) + 1 if versions else 1
         name = f"{self.alias}-v{number}"
-        self.es.indices.create(index=name, settings=INDEX_SETTINGS, mappings=mappings(self._vector_dims()))
+        dims = self._vector_dims()
+        settings = index_settings(shards=self.shards, replicas=self.replicas, vectors=bool(dims), engine=self.engine)
+        self.es.indices.create(index=name, body={"settings": settings, "mappings": mappings(dims, self.engine)})
         return name
 
     def _current(self) -> str:
@@ -158,7 +197,7 @@ class ElasticsearchBackend:
     def _ensure_alias(self) -> None:
         if not self.es.indices.exists_alias(name=self.alias):
             name = self._create_version()
-            self.es.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
+            self.es.indices.update_aliases(body={"actions": [{"add": {"index": name, "alias": self.alias}}]})
 
     def drop(self) -> None:
         """Delete the alias and every versioned index (tests, uninstall)."""
@@ -172,12 +211,10 @@ class ElasticsearchBackend:
         return int(mapping.get("_meta", {}).get("parlens_applied_seq", 0))
 
     def set_applied_seq(self, seq: int, index: str | None = None) -> None:
-        self.es.indices.put_mapping(index=index or self._current(), meta={"parlens_applied_seq": int(seq)})
+        self.es.indices.put_mapping(index=index or self._current(), body={"_meta": {"parlens_applied_seq": int(seq)}})
 
     # -- writing -----------------------------------------------------------------------------------
     def _bulk(self, index: str, passages: Iterable[Passage]) -> int:
-        from elasticsearch import helpers
-
         model = self.embedding_model
 
         def actions():
@@ -190,7 +227,7 @@ class ElasticsearchBackend:
             yield from self._actions(index, batch, model)
 
         done, errors = 0, []
-        for ok, info in helpers.streaming_bulk(self.es, actions(), chunk_size=500, raise_on_error=False, max_retries=3):
+        for ok, info in self.engine.streaming_bulk(self.es, actions(), chunk_size=500, raise_on_error=False, max_retries=3):
             if ok:
                 done += 1
                 if self.progress and done % 1000 == 0:
@@ -200,14 +237,14 @@ class ElasticsearchBackend:
         if self.progress:
             self.progress(done)
         if errors:
-            raise ParlensError("PARLENS-E040", f"{len(errors)} passages were refused by Elasticsearch, first: {errors[0]}")
+            raise ParlensError("PARLENS-E040", f"{len(errors)} passages were refused by {self.engine.describe()}, first: {errors[0]}")
         return done
 
-    @staticmethod
-    def _actions(index: str, batch: list[Passage], model) -> Iterable[dict[str, Any]]:
+    def _actions(self, index: str, batch: list[Passage], model) -> Iterable[dict[str, Any]]:
         if not batch:
             return []
-        vectors = embed(model, [p.text for p in batch]).tolist() if model is not None else [None] * len(batch)
+        with_vectors = model is not None and self._vector_dims() is not None
+        vectors = embed(model, [p.text for p in batch]).tolist() if with_vectors else [None] * len(batch)
         return [{"_op_type": "index", "_index": index, "_id": p.passage_id, "_source": passage_source(p, v)} for p, v in zip(batch, vectors)]
 
     def _refresh(self, index: str | None = None) -> None:
@@ -226,7 +263,7 @@ class ElasticsearchBackend:
         ids = [int(i) for i in document_ids]
         current = self._current()
         if ids:
-            self.es.delete_by_query(index=current, query={"terms": {"document_id": ids}}, refresh=True, conflicts="proceed")
+            self.es.delete_by_query(index=current, body={"query": {"terms": {"document_id": ids}}}, refresh=True, conflicts="proceed")
         n = self._bulk(current, passages)
         self._refresh()
         return n
@@ -238,7 +275,7 @@ class ElasticsearchBackend:
         self.es.indices.refresh(index=new)
         old = list(self.es.indices.get_alias(name=self.alias))
         actions = [{"remove": {"index": o, "alias": self.alias}} for o in old] + [{"add": {"index": new, "alias": self.alias}}]
-        self.es.indices.update_aliases(actions=actions)  # atomic swap
+        self.es.indices.update_aliases(body={"actions": actions})  # atomic swap
         for o in old:
             self.es.indices.delete(index=o, ignore_unavailable=True)
         return n
@@ -318,15 +355,15 @@ class ElasticsearchBackend:
             if name not in _FILTER_FIELD:
                 raise ParlensError("PARLENS-E041", f"unknown filter field {name!r}; use one of {', '.join(FILTER_FIELDS)}")
             if name == "has_deadline":
-                from parlens.search_index.embedded import _as_bool
-
-                values = [_as_bool(v) for v in values]
+                values = [as_bool(v) for v in values]
             elif name == "year":
                 values = [int(v) for v in values]
             clauses.append({"terms": {_FILTER_FIELD[name]: list(values)}})
         return clauses
 
     def search(self, query: SearchQuery) -> SearchResult:
+        if query.mode == "hybrid" and self.hybrid_unavailable is not None:
+            raise ParlensError("PARLENS-E043", f"{self.engine.describe()}: {self.hybrid_unavailable}")
         aq = analyze_query(query.text, expand=query.mode != "syllable")
         filters = self._filters(query.filters)
         aggs = {name: {"terms": {"field": field, "size": FACET_SIZE}} for name, field in _FILTER_FIELD.items()} if query.facets else None
@@ -340,10 +377,13 @@ class ElasticsearchBackend:
 
         def run(matching: dict[str, Any], start: int, count: int, exclude: dict[str, Any] | None = None) -> dict[str, Any]:
             body_q = weighted({"bool": {"must": [matching], "filter": filters, **({"must_not": [exclude]} if exclude else {})}})
-            return self.es.search(
-                index=self.alias, query=body_q, size=count, from_=start, track_total_hits=True, aggs=aggs,
-                source_excludes=["embedding", "seg"], **({"rescore": rescore} if rescore else {}),
-            )
+            body: dict[str, Any] = {"query": body_q, "size": count, "from": start, "track_total_hits": True,
+                                    "_source": {"excludes": SOURCE_EXCLUDES}}
+            if aggs:
+                body["aggs"] = aggs
+            if rescore:
+                body["rescore"] = rescore
+            return self.es.search(index=self.alias, body=body)
 
         response = run(text_q or {"match_all": {}}, 0 if hybrid else query.offset, size)
         total = int(response["hits"]["total"]["value"])
@@ -362,20 +402,16 @@ class ElasticsearchBackend:
             if query.facets:
                 facets = _merge_facets(facets, _facets(extra.get("aggregations", {})))
         marks = query_marks(aq, exact=query.mode == "syllable")
-        if hybrid and self.embedding_model is not None:
+        if hybrid:
             docs = self._fuse(query, filters, docs)[query.offset : query.offset + query.limit]
-        elif hybrid:
-            docs = docs[query.offset : want]
         hits = [_hit(src, score, marks) for src, score in docs]
         return SearchResult(total=total, hits=hits, facets=facets)
 
     def _fuse(self, query: SearchQuery, filters: list[dict[str, Any]], lexical: list[tuple[dict, float]]) -> list[tuple[dict, float]]:
-        """Reciprocal rank fusion of the lexical hits with a kNN search over ``embedding``."""
+        """Reciprocal rank fusion of the lexical hits with a kNN search over ``embedding`` (in the engine's own form)."""
         vector = embed(self.embedding_model, [query.text])[0].tolist()
-        knn = {"field": "embedding", "query_vector": vector, "k": HYBRID_CANDIDATES, "num_candidates": 4 * HYBRID_CANDIDATES}
-        if filters:
-            knn["filter"] = filters
-        dense = self.es.search(index=self.alias, knn=knn, size=HYBRID_CANDIDATES, source_excludes=["embedding", "seg"])
+        body = self.engine.knn_body(vector, HYBRID_CANDIDATES, filters, excludes=SOURCE_EXCLUDES)
+        dense = self.es.search(index=self.alias, body=body)
         sources = {src["passage_id"]: src for src, _ in lexical}
         sources.update({h["_source"]["passage_id"]: h["_source"] for h in dense["hits"]["hits"]})
         weights = {pid: section_weight(src.get("section")) for pid, src in sources.items()}

@@ -1,0 +1,95 @@
+"""The cluster backend on a real OpenSearch node: the shared conformance suite, engine detection, vectors.
+
+The node is built from Maven Central jars (``parlens.devtools.opensearch``) and started once for this
+module on loopback with a 512 MB heap; it is stopped at the end, also when a test fails. Run only these
+with ``pytest -m opensearch``. Without ``java`` or ``mvn`` the tests skip and say why; a failed build or
+a node that does not start fails them.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from parlens.errors import ParlensError
+from parlens.search_index.cluster import ClusterBackend
+from parlens.search_index.conformance import SearchBackendConformance, suite_passages
+from parlens.search_index.engines import detect_engine, resolve_engine
+from parlens.search_index.protocol import SearchQuery
+
+pytestmark = pytest.mark.opensearch
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory):
+    from parlens.devtools.opensearch import OpenSearchNode, missing_tools
+
+    reason = missing_tools()
+    if reason:
+        pytest.skip(reason)
+    with OpenSearchNode(tmp_path_factory.mktemp("opensearch"), name="conformance") as running:
+        yield running
+
+
+def new_backend(node, **options) -> ClusterBackend:
+    return ClusterBackend(node.url, alias=f"parlens-test-{uuid.uuid4().hex[:8]}", **options)
+
+
+class TestOpenSearchConformance(SearchBackendConformance):
+    @pytest.fixture
+    def backend(self, node):
+        backend = new_backend(node)
+        yield backend
+        backend.drop()
+
+
+def test_the_engine_is_read_from_the_node(node):
+    engine = detect_engine(node.url)
+    assert (engine.name, engine.version) == ("opensearch", "2.19.6")
+    backend = new_backend(node)
+    try:
+        assert backend.name == "opensearch" and type(backend.es).__module__.startswith("opensearchpy")
+    finally:
+        backend.drop()
+    with pytest.raises(ParlensError) as caught:
+        resolve_engine("elasticsearch", node.url)
+    assert caught.value.code == "PARLENS-E040" and "PARLENS_SEARCH_BACKEND=opensearch" in str(caught.value)
+
+
+def test_the_node_folds_vietnamese_with_its_own_analyzer(node):
+    backend = new_backend(node)
+    try:
+        tokens = backend.es.indices.analyze(index=backend.alias, body={"analyzer": "vi_folded", "text": "Đẩy mạnh"})
+        assert {t["token"] for t in tokens["tokens"]} == {"đẩy", "day", "mạnh", "manh"}
+    finally:
+        backend.drop()
+
+
+def test_hybrid_search_is_refused_not_ranked_without_vectors(node, tmp_path):
+    """This node has no k-NN plugin: hybrid answers E043 instead of silently ranking lexically."""
+    model = tmp_path / "model"  # never loaded: the engine's lack of vectors is found first
+    backend = new_backend(node, embedding_model=model)
+    try:
+        assert "k-NN" in backend.hybrid_unavailable
+        backend.index(suite_passages())
+        assert backend.search(SearchQuery("một cửa")).total >= 1  # lexical search is unaffected
+        with pytest.raises(ParlensError) as caught:
+            backend.search(SearchQuery("một cửa", mode="hybrid"))
+        assert caught.value.code == "PARLENS-E043" and "OpenSearch 2.19.6" in str(caught.value)
+        props = backend.es.indices.get_mapping(index=backend.alias)
+        assert "embedding" not in next(iter(props.values()))["mappings"]["properties"]
+    finally:
+        backend.drop()
+
+
+def test_settings_open_the_node_through_auto_detection(node, tmp_path):
+    from parlens.search_index.backends import open_backend
+    from parlens.settings import Settings
+
+    alias = f"parlens-auto-{uuid.uuid4().hex[:8]}"
+    backend = open_backend(Settings(search_backend="auto", es_url=node.url, es_index=alias, data_dir=tmp_path))
+    try:
+        assert isinstance(backend, ClusterBackend) and backend.name == "opensearch" and backend.count() == 0
+    finally:
+        backend.drop()

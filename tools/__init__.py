@@ -1,0 +1,1 @@
+"""Development tools (installed as ``parlens.devtools``): a real OpenSearch node for the tests and benchmarks."""
