@@ -20,6 +20,7 @@ moves the alias in one ``update_aliases`` call: searches never see a half-built 
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -47,6 +48,7 @@ RERANK_POOL = 50
 FACET_SIZE = 20
 HYBRID_CANDIDATES = 50
 SOURCE_EXCLUDES = ["embedding", "seg"]
+RETIRE_WAIT_SECONDS = 5.0
 
 _FILTER_FIELD = {"doc_type": "doc_type", "issuer": "issuer", "province": "province", "year": "year",
                  "agency": "agency", "criterion": "criterion", "has_deadline": "has_deadline"}
@@ -277,8 +279,24 @@ class ClusterBackend:
         actions = [{"remove": {"index": o, "alias": self.alias}} for o in old] + [{"add": {"index": new, "alias": self.alias}}]
         self.es.indices.update_aliases(body={"actions": actions})  # atomic swap
         for o in old:
-            self.es.indices.delete(index=o, ignore_unavailable=True)
+            self._retire(o)
         return n
+
+    def _retire(self, index: str) -> None:
+        """Delete an index the alias has left, once searches that resolved the alias before the swap are done.
+
+        Waits at most RETIRE_WAIT_SECONDS for the index's in-flight query and fetch phases to reach zero.
+        """
+        deadline = time.monotonic() + RETIRE_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                stats = self.es.indices.stats(index=index, metric="search")["_all"]["total"]["search"]
+            except Exception:  # an engine without search stats: nothing to wait for
+                break
+            if not stats.get("query_current", 0) and not stats.get("fetch_current", 0):
+                break
+            time.sleep(0.05)
+        self.es.indices.delete(index=index, ignore_unavailable=True)
 
     def clear(self) -> None:
         self.rebuild([], 0)

@@ -133,3 +133,22 @@ def test_boilerplate_sections_weigh_the_score_and_its_phrase_bonus():
     by_section = {s: f["weight"] for f in scored["functions"] for s in f["filter"]["terms"]["section"]}
     assert by_section == {s: w for s, w in SECTION_WEIGHTS.items() if w != 1.0} and "body" not in by_section
     assert mappings()["properties"]["section"] == {"type": "keyword"}
+
+
+def test_an_old_index_is_deleted_only_once_its_searches_are_done():
+    """After the alias moves, searches that resolved it before the swap finish on the old index first."""
+    calls: list[str] = []
+    in_flight = [2, 1, 0]
+
+    class Indices:
+        def stats(self, index, metric):
+            calls.append("stats")
+            return {"_all": {"total": {"search": {"query_current": in_flight.pop(0), "fetch_current": 0}}}}
+
+        def delete(self, index, ignore_unavailable):
+            calls.append(f"delete {index}")
+
+    backend = ClusterBackend.__new__(ClusterBackend)
+    backend.es = type("Client", (), {"indices": Indices()})()
+    backend._retire("parlens-passages-v3")
+    assert calls == ["stats", "stats", "stats", "delete parlens-passages-v3"]
