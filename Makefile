@@ -10,6 +10,7 @@ run: setup ingest-sample serve  ## venv, install, ingest the sample corpus, serv
 
 test: setup  ## the whole test suite (CI runs this)
 	@bash scripts/install-system-deps.sh --browser
+	$(BIN)/python -m parlens.devtools.opensearch build  # the real OpenSearch node, from Maven Central (cached in ~/.m2)
 	$(BIN)/python -m pytest
 
 setup: system-deps $(STAMP)

@@ -8,7 +8,7 @@ passages), so the next :func:`sync` (at service start and after each ingest) bri
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from parlens.errors import ParlensError
 from parlens.search_index.backends import get_backend
@@ -63,6 +63,34 @@ def sync(store: Any, backend: SearchBackend | None = None, *, segmented: bool = 
         seq = changes[-1].seq
         backend.set_applied_seq(seq)
         touched += len(last_op)
+
+
+def index_lag(store: Any, backend: SearchBackend | None) -> tuple[int, int | None]:
+    """``(last store change seq, last applied seq)``; the applied seq is None when the index is unreachable."""
+    last = store.last_change_seq()
+    if backend is None:
+        return last, None
+    try:
+        return last, int(backend.last_applied_seq())
+    except Exception:  # noqa: BLE001 - an index that cannot answer is reported, not raised
+        return last, None
+
+
+def catch_up(store: Any, backend: SearchBackend | None, *, start: Callable[[], Any] | None = None) -> tuple[bool, int | None]:
+    """Apply the changes other processes made (e.g. ``parlens ingest``) when the index is behind the store.
+
+    The sync runs at once, or through ``start`` (the HTTP service starts it in a background thread so a
+    search never waits for indexing). Returns ``(behind, applied seq)``: whether a sync was needed, and the
+    sequence the index was at (None when unreachable).
+    """
+    last, applied = index_lag(store, backend)
+    behind = applied is not None and applied < last
+    if behind:
+        if start is not None:
+            start()
+        else:
+            sync(store, backend)
+    return behind, applied
 
 
 def reindex(store: Any, backend: SearchBackend | None = None, *, segmented: bool = False) -> int:

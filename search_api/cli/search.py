@@ -45,11 +45,11 @@ def _catch_up(backend) -> None:
     settings = get_settings()
     if not settings.store_path.exists():
         return
-    from parlens.search_index import sync
+    from parlens.search_index.sync import catch_up
     from parlens.store import open_store
 
     with open_store(settings) as store:
-        sync(store, backend)
+        catch_up(store, backend)
 
 
 def _marked(highlight: str) -> str:

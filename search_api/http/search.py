@@ -25,10 +25,10 @@ def catch_up(service: Any) -> None:
     if now - getattr(service, "_last_catch_up", 0.0) < CATCH_UP_EVERY_SECONDS:
         return
     service._last_catch_up = now
-    last, applied = service.index_lag()
-    if applied is not None and applied < last:
-        service.request_sync()  # in a thread: a search never waits for indexing
-    else:
+    from parlens.search_index.sync import catch_up as catch_up_index
+
+    behind, applied = catch_up_index(service.store, service.backend, start=service.request_sync)
+    if not behind:
         service.index_seq = applied  # another process may have synced: cached results keyed on the old seq expire
 
 

@@ -64,13 +64,9 @@ class Service:
 
     def index_lag(self) -> tuple[int, int | None]:
         """``(last store change seq, last applied seq or None when the index is unreachable)``."""
-        last = self.store.last_change_seq()
-        if self.backend is None:
-            return last, None
-        try:
-            return last, int(self.backend.last_applied_seq())
-        except Exception:
-            return last, None
+        from parlens.search_index.sync import index_lag
+
+        return index_lag(self.store, self.backend)
 
     def close(self) -> None:
         if self.jobs is not None:
