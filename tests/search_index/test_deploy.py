@@ -41,14 +41,31 @@ def test_elasticsearch_major_matches_the_client():
     assert image_major == version("elasticsearch").split(".")[0]  # the client sends compatible-with=<major>
 
 
-def test_parlens_service_uses_elasticsearch_once_healthy():
+def test_opensearch_service_is_pinned_to_2_19_single_node_and_health_checked():
+    node = _compose()["services"]["opensearch"]
+    assert re.fullmatch(r"opensearchproject/opensearch:2\.19\.\d+", node["image"])  # the line the test node runs
+    env = node["environment"]
+    assert env["discovery.type"] == "single-node" and env["DISABLE_SECURITY_PLUGIN"] == "true"
+    assert re.search(r"-Xms(\d+[mg]) -Xmx\1", env["OPENSEARCH_JAVA_OPTS"])
+    assert "_cluster/health" in " ".join(node["healthcheck"]["test"])
+
+
+def test_each_profile_starts_one_engine_and_parlens_finds_it():
     services = _compose()["services"]
+    assert services["elasticsearch"]["profiles"] == ["elasticsearch"] and services["opensearch"]["profiles"] == ["opensearch"]
     app = services["parlens"]
-    assert app["depends_on"]["elasticsearch"]["condition"] == "service_healthy"
-    env = app["environment"]
-    assert env["PARLENS_SEARCH_BACKEND"] == "elasticsearch"
-    assert env["PARLENS_ES_URL"] == "http://elasticsearch:9200"
-    assert app["build"] == "."
+    assert "profiles" not in app and app["build"] == "."
+    for engine in ("elasticsearch", "opensearch"):
+        assert app["depends_on"][engine] == {"condition": "service_healthy", "required": False}
+    example = _dotenv(REPO_ROOT / ".env.example")
+    assert example["COMPOSE_PROFILES"] == "elasticsearch"
+    env = _service_env({**example, "PARLENS_ADMIN_KEY": TEST_ADMIN_KEY})
+    assert env["PARLENS_SEARCH_BACKEND"] == "auto" and env["PARLENS_ES_URL"] == "http://elasticsearch:9200"
+    switched = _service_env({**example, "PARLENS_ADMIN_KEY": TEST_ADMIN_KEY, "COMPOSE_PROFILES": "opensearch",
+                             "PARLENS_ES_URL": "http://opensearch:9200"})
+    assert switched["PARLENS_ES_URL"] == "http://opensearch:9200"
+    assert "PARLENS_ES_URL=http://opensearch:9200" in (REPO_ROOT / ".env.example").read_text(encoding="utf-8")
+    assert Settings(search_backend=env["PARLENS_SEARCH_BACKEND"]).search_backend == "auto"
 
 
 def test_dockerfile_builds_the_package_with_vietnamese_ocr():
