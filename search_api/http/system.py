@@ -34,6 +34,9 @@ def health_report(service: Any) -> tuple[bool, dict[str, Any]]:
         try:
             applied = int(service.backend.last_applied_seq())
             report["index"].update(ok=True, passages=int(service.backend.count()), applied_seq=applied)
+            engine = getattr(service.backend, "engine", None)  # the cluster backend: which engine answered
+            if engine is not None:
+                report["index"].update(engine=engine.describe(), hybrid=service.backend.hybrid_unavailable is None)
         except Exception as exc:
             report["index"]["problem"] = str(exc) or type(exc).__name__
             if isinstance(exc, ParlensError):  # PARLENS-E042: damaged, `parlens reindex` rebuilds it

@@ -93,3 +93,30 @@ def test_settings_open_the_node_through_auto_detection(node, tmp_path):
         assert isinstance(backend, ClusterBackend) and backend.name == "opensearch" and backend.count() == 0
     finally:
         backend.drop()
+
+
+def test_the_service_ingests_and_searches_through_the_node(node, tmp_path):
+    """The whole app on PARLENS_SEARCH_BACKEND=auto: upload, search, health, hybrid refused over HTTP."""
+    from fastapi.testclient import TestClient
+
+    from parlens.search_api.http import create_app
+    from parlens.settings import REPO_ROOT, Settings
+
+    alias = f"parlens-app-{uuid.uuid4().hex[:8]}"
+    settings = Settings(data_dir=tmp_path, search_backend="auto", es_url=node.url, es_index=alias)
+    sample = REPO_ROOT / "corpora" / "samples" / "ct_kyluat_2024_hatinh.txt"
+    app = create_app(settings)
+    with TestClient(app, base_url="http://127.0.0.1:8000", client=("127.0.0.1", 50000)) as client:
+        try:
+            answer = client.post("/documents", files=[("files", (sample.name, sample.read_bytes()))])
+            assert answer.status_code == 201, answer.text
+            doc_id = answer.json()["files"][0]["document_id"]
+            found = client.get("/search", params={"q": "kỷ luật, kỷ cương hành chính", "limit": 5}).json()
+            assert found["total"] > 0 and found["hits"][0]["document_id"] == doc_id
+            health = client.get("/health").json()
+            assert health["index"]["engine"] == "OpenSearch 2.19.6" and health["index"]["hybrid"] is False
+            assert health["index_lag"] == 0 and health["index"]["passages"] >= found["total"]
+            refused = client.get("/search", params={"q": "kỷ luật", "mode": "hybrid"})
+            assert refused.status_code == 501 and refused.json()["error"]["code"] == "PARLENS-E043"
+        finally:
+            ClusterBackend(node.url, alias=alias).drop()
