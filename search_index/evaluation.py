@@ -20,7 +20,7 @@ from typing import Any, Iterable
 
 from parlens.search_index.analysis import fold_terms, has_diacritics, original_terms
 from parlens.search_index.fusion import reciprocal_rank_fusion, section_weight
-from parlens.search_index.protocol import Hit, SearchQuery
+from parlens.search_index.protocol import Hit, SearchBackend, SearchQuery
 
 MODES = ("syllable", "folded", "segmented")
 SUFFIXES = {".txt", ".pdf", ".docx", ".html", ".htm"}
@@ -118,8 +118,13 @@ def evaluate(
     modes: Iterable[str] = MODES,
     embedding_model: Path | None = None,
     documents: list[tuple[str, Any]] | None = None,
+    backend: SearchBackend | None = None,
 ) -> list[ModeScore]:
-    """Score each mode (plus ``hybrid`` when an embedding model is given) on the judged query set."""
+    """Score each mode (plus ``hybrid`` when an embedding model is given) on the judged query set.
+
+    The passages go into ``backend`` when given (it is rebuilt: e.g. a cluster, to compare engines), else
+    into a temporary embedded index.
+    """
     from parlens.search_index.embedded import EmbeddedBackend
     from parlens.search_index.passages import build_passages
 
@@ -129,7 +134,7 @@ def evaluate(
     modes = list(modes)
     passages = [p for i, (_, doc) in enumerate(documents) for p in build_passages(i + 1, doc, segmented="segmented" in modes)]
     with tempfile.TemporaryDirectory(prefix="parlens-eval-") as tmp:
-        backend = EmbeddedBackend(Path(tmp) / "index", heap_size=50_000_000, threads=1)
+        backend = backend or EmbeddedBackend(Path(tmp) / "index", heap_size=50_000_000, threads=1)
         backend.rebuild(passages, 0)
 
         def ranker_for(mode: str):

@@ -120,3 +120,24 @@ def test_the_service_ingests_and_searches_through_the_node(node, tmp_path):
             assert refused.status_code == 501 and refused.json()["error"]["code"] == "PARLENS-E043"
         finally:
             ClusterBackend(node.url, alias=alias).drop()
+
+
+def test_the_node_ranks_the_judged_queries_as_well_as_the_embedded_index(node):
+    """Same analysis, same DSL: on the project's judged queries the real engine's ranking is no worse."""
+    from parlens.search_index.evaluation import evaluate, read_corpus
+    from parlens.settings import REPO_ROOT
+
+    queries = REPO_ROOT / "corpora" / "queries.jsonl"
+    documents = [(stem, doc) for stem, doc in read_corpus(REPO_ROOT / "corpora" / "samples")]
+    modes = ("syllable", "folded")
+    embedded = {s.mode: s for s in evaluate(queries, REPO_ROOT, modes=modes, documents=documents)}
+    backend = new_backend(node)
+    try:
+        real = {s.mode: s for s in evaluate(queries, REPO_ROOT, modes=modes, documents=documents, backend=backend)}
+    finally:
+        backend.drop()
+    for mode in modes:
+        assert real[mode].queries == embedded[mode].queries >= 40
+        assert real[mode].recall20 >= embedded[mode].recall20 - 0.03, mode
+        assert real[mode].mrr10 >= embedded[mode].mrr10 - 0.05, mode
+    assert real["folded"].mrr10 >= 0.9 and real["folded"].mrr10_folded >= real["folded"].mrr10_accented - 0.03
