@@ -4,6 +4,8 @@ Compares, in one run, the embedded backend (tantivy), SQLite FTS5 with a Python-
 
     .venv/bin/python bench/search.py                    # 1,000,000 passages (minutes, GBs of RAM for bm25s)
     .venv/bin/python bench/search.py --passages 100000 --skip bm25s
+
+The embedded index against a real OpenSearch node is bench/engines.py (same corpus and queries).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Iterator
 
 from parlens.nlp.normalize import fold
 from parlens.search_index.analysis import fold_terms
@@ -132,20 +135,21 @@ def time_queries(run, queries: list[str]) -> tuple[float, float]:
     return percentile(times, 50), percentile(times, 95)
 
 
-def bench_embedded(texts: list[str], queries: list[str], workdir: Path, threads: int, facets: bool, heap_mb: int = 400) -> dict:
-    backend = EmbeddedBackend(workdir / "tantivy", heap_size=heap_mb * 1_000_000, threads=threads)
+def passage_objects(texts: list[str]) -> Iterator[Passage]:
+    """The passages as a backend indexes them: 20 per document, five document types, filters for the facets."""
     rng = random.Random(3)
     types = ["Kế hoạch", "Chỉ thị", "Công văn", "Quyết định", "Bài báo"]
+    for i, text in enumerate(texts):
+        doc = i // 20
+        yield Passage(f"{doc}:{i % 20}", doc, i % 20, text, 0, len(text), 1, f"Văn bản {doc}", types[doc % 5],
+                      None, None, "2025-01-01", 2019 + doc % 7, [f"agency-{doc % 40}"], [f"PAR.{doc % 8}"], rng.random() < 0.3,
+                      section=SECTION_BY_ORDINAL.get(i % 20, "body"))
 
-    def passages():
-        for i, text in enumerate(texts):
-            doc = i // 20
-            yield Passage(f"{doc}:{i % 20}", doc, i % 20, text, 0, len(text), 1, f"Văn bản {doc}", types[doc % 5],
-                          None, None, "2025-01-01", 2019 + doc % 7, [f"agency-{doc % 40}"], [f"PAR.{doc % 8}"], rng.random() < 0.3,
-                          section=SECTION_BY_ORDINAL.get(i % 20, "body"))
 
+def bench_embedded(texts: list[str], queries: list[str], workdir: Path, threads: int, facets: bool, heap_mb: int = 400) -> dict:
+    backend = EmbeddedBackend(workdir / "tantivy", heap_size=heap_mb * 1_000_000, threads=threads)
     t0 = time.perf_counter()
-    backend.rebuild(passages(), 1)
+    backend.rebuild(passage_objects(texts), 1)
     index_s = time.perf_counter() - t0
     gc.collect()
     p50, p95 = time_queries(lambda q: backend.search(SearchQuery(q, limit=10, facets=False)), queries)
