@@ -183,12 +183,15 @@ class ClusterBackend:
         names = [n for n in found if re.fullmatch(re.escape(self.alias) + r"-v\d+", n)]
         return sorted(names, key=lambda n: int(n.rsplit("-v", 1)[1]))
 
-    def _create_version(self) -> str:
+    def _create_version(self, *, bulk_load: bool = False) -> str:
+        """A new ``<alias>-v<N+1>``; ``bulk_load`` creates it without replicas or periodic refresh (see ``rebuild``)."""
         versions = self._versions()
         number = int(versions[-1].rsplit("-v", 1)[1]) + 1 if versions else 1
         name = f"{self.alias}-v{number}"
         dims = self._vector_dims()
-        settings = index_settings(shards=self.shards, replicas=self.replicas, vectors=bool(dims), engine=self.engine)
+        settings = index_settings(shards=self.shards, replicas=0 if bulk_load else self.replicas, vectors=bool(dims), engine=self.engine)
+        if bulk_load:
+            settings["refresh_interval"] = "-1"
         self.es.indices.create(index=name, body={"settings": settings, "mappings": mappings(dims, self.engine)})
         return name
 
@@ -271,16 +274,37 @@ class ClusterBackend:
         return n
 
     def rebuild(self, passages: Iterable[Passage], seq: int) -> int:
-        new = self._create_version()
+        """Load a new version, then move the alias to it in one call and retire the old one.
+
+        The new version is loaded without replicas and without periodic refresh (nobody searches it yet);
+        then its refresh and replicas are restored and, with replicas, the swap waits (at most 30 s) for
+        their copies, so the index searches serve keeps its redundancy.
+        """
+        new = self._create_version(bulk_load=True)
         n = self._bulk(new, passages)
         self.set_applied_seq(seq, index=new)
+        self.es.indices.put_settings(index=new, body={"index": {"refresh_interval": None, "number_of_replicas": self.replicas}})
         self.es.indices.refresh(index=new)
+        if self.replicas:
+            self._wait_for_copies(new)
         old = list(self.es.indices.get_alias(name=self.alias))
         actions = [{"remove": {"index": o, "alias": self.alias}} for o in old] + [{"add": {"index": new, "alias": self.alias}}]
         self.es.indices.update_aliases(body={"actions": actions})  # atomic swap
         for o in old:
             self._retire(o)
         return n
+
+    def _wait_for_copies(self, index: str) -> None:
+        """Wait until every replica of ``index`` is assigned and started (green), or 30 seconds pass.
+
+        A cluster with too few nodes for its replicas never turns green: the swap then goes on, as the
+        primaries hold every passage.
+        """
+        try:
+            # the engines' own default wait (30 s): opensearch-py takes a ``timeout`` argument as its socket timeout
+            self.es.cluster.health(index=index, wait_for_status="green")
+        except Exception:  # noqa: BLE001 - a timeout (HTTP 408 on some clients) is not an error here
+            pass
 
     def _retire(self, index: str) -> None:
         """Delete an index the alias has left, once searches that resolved the alias before the swap are done.
