@@ -445,7 +445,9 @@ class ClusterBackend:
                 facets = _merge_facets(facets, _facets(extra.get("aggregations", {})))
         marks = query_marks(aq, exact=query.mode == "syllable")
         if hybrid:
-            docs = self._fuse(query, filters, docs)[query.offset : query.offset + query.limit]
+            fused = self._fuse(query, filters, docs)
+            total = max(total, len(fused))  # passages only the vector half found count too
+            docs = fused[query.offset : query.offset + query.limit]
         hits = [_hit(src, score, marks) for src, score in docs]
         return SearchResult(total=total, hits=hits, facets=facets)
 

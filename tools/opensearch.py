@@ -1,7 +1,9 @@
 """Real OpenSearch nodes for the tests and benchmarks, built from Maven Central jars and run on loopback.
 
 ``tools/opensearch_node`` is a small Maven project: OpenSearch 2.19 (the newest that runs on Java 17) with
-the plugins parlens needs (HTTP, analysis-common, reindex), started by ``ParlensNode``. :func:`build`
+the plugins parlens needs (HTTP, analysis-common, reindex, and k-NN with the lang-painless it extends;
+only k-NN's pure-Java ``lucene`` engine runs, as faiss and nmslib need native libraries Maven Central does
+not carry), started by ``ParlensNode``. :func:`build`
 resolves it through Maven (cached in ``~/.m2``; nothing is downloaded at run time outside the package
 registries) and :class:`OpenSearchNode` runs one node in its own JVM with a bounded heap::
 

@@ -66,12 +66,49 @@ def test_the_node_folds_vietnamese_with_its_own_analyzer(node):
         backend.drop()
 
 
-def test_hybrid_search_is_refused_not_ranked_without_vectors(node, tmp_path):
-    """This node has no k-NN plugin: hybrid answers E043 instead of silently ranking lexically."""
-    model = tmp_path / "model"  # never loaded: the engine's lack of vectors is found first
-    backend = new_backend(node, embedding_model=model)
+# A fake encoder: one dimension per topic, so nearness is known without a model (none ships with parlens).
+TOPICS = (("một cửa", "tiếp nhận", "trả kết quả"), ("trực tuyến", "dvctt", "internet", "mạng"),
+          ("cán bộ", "công chức", "cbccvc", "bồi dưỡng"))
+
+
+def fake_embed(model_path, texts):
+    import numpy as np
+
+    rows = []
+    for text in texts:
+        low = text.lower()
+        row = [0.05] + [float(sum(low.count(w) for w in words)) for words in TOPICS]
+        rows.append(np.asarray(row, dtype="float32") / np.linalg.norm(row))
+    return np.vstack(rows)
+
+
+def test_hybrid_search_finds_what_only_the_vectors_match(node, tmp_path, monkeypatch):
+    """The node's k-NN plugin stores knn_vector and answers the knn query, with parlens' filters applied."""
+    import parlens.search_index.cluster as cluster
+
+    monkeypatch.setattr(cluster, "embed", fake_embed)
+    backend = new_backend(node, embedding_model=tmp_path / "model")
     try:
-        assert "k-NN" in backend.hybrid_unavailable
+        assert backend.hybrid_unavailable is None
+        mapping = next(iter(backend.es.indices.get_mapping(index=backend.alias).values()))["mappings"]["properties"]
+        assert mapping["embedding"]["type"] == "knn_vector" and mapping["embedding"]["method"]["engine"] == "lucene"
+        backend.index(suite_passages())
+        assert backend.search(SearchQuery("internet")).total == 0  # no passage holds the word
+        found = backend.search(SearchQuery("internet", mode="hybrid", limit=3))
+        assert [h.document_id for h in found.hits[:2]] in ([5, 6], [6, 5]) and found.total >= 2
+        decisions = backend.search(SearchQuery("internet", mode="hybrid", filters={"doc_type": ["Quyết định"]}))
+        assert {h.document_id for h in decisions.hits} == {6}
+        both = backend.search(SearchQuery("một cửa", mode="hybrid", limit=3))
+        assert both.hits[0].document_id == 1  # lexical and vector agree
+    finally:
+        backend.drop()
+
+
+def test_hybrid_search_is_refused_without_an_embedding_model(node):
+    """E043 instead of ranking lexically under the name hybrid."""
+    backend = new_backend(node)
+    try:
+        assert "PARLENS_EMBEDDING_MODEL" in backend.hybrid_unavailable
         backend.index(suite_passages())
         assert backend.search(SearchQuery("một cửa")).total >= 1  # lexical search is unaffected
         with pytest.raises(ParlensError) as caught:
@@ -114,7 +151,7 @@ def test_the_service_ingests_and_searches_through_the_node(node, tmp_path):
             found = client.get("/search", params={"q": "kỷ luật, kỷ cương hành chính", "limit": 5}).json()
             assert found["total"] > 0 and found["hits"][0]["document_id"] == doc_id
             health = client.get("/health").json()
-            assert health["index"]["engine"] == "OpenSearch 2.19.6" and health["index"]["hybrid"] is False
+            assert health["index"]["engine"] == "OpenSearch 2.19.6" and health["index"]["hybrid"] is False  # no model
             assert health["index_lag"] == 0 and health["index"]["passages"] >= found["total"]
             refused = client.get("/search", params={"q": "kỷ luật", "mode": "hybrid"})
             assert refused.status_code == 501 and refused.json()["error"]["code"] == "PARLENS-E043"

@@ -16,6 +16,7 @@ import org.opensearch.env.Environment;
 import org.opensearch.index.reindex.ReindexPlugin;
 import org.opensearch.node.InternalSettingsPreparer;
 import org.opensearch.node.Node;
+import org.opensearch.painless.PainlessPlugin;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.transport.Netty4Plugin;
 
@@ -28,9 +29,18 @@ import org.opensearch.transport.Netty4Plugin;
  */
 public final class ParlensNode {
 
-    /** HTTP (Netty), the analysis-common filters and tokenizers, and delete_by_query. */
-    static final Collection<Class<? extends Plugin>> PLUGINS =
-        List.of(Netty4Plugin.class, CommonAnalysisPlugin.class, ReindexPlugin.class);
+    /** HTTP (Netty), the analysis-common filters and tokenizers, delete_by_query, and k-NN (with painless, which it extends). */
+    static final Collection<Class<? extends Plugin>> PLUGINS = List.of(
+        Netty4Plugin.class, CommonAnalysisPlugin.class, ReindexPlugin.class, PainlessPlugin.class, knnPlugin());
+
+    /** The k-NN plugin (knn_vector, the knn query); its jar comes unpacked from the plugin zip, not at compile time. */
+    private static Class<? extends Plugin> knnPlugin() {
+        try {
+            return Class.forName("org.opensearch.knn.plugin.KNNPlugin").asSubclass(Plugin.class);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("opensearch-knn is not on the classpath", e);
+        }
+    }
 
     /** A node built with classpath plugins (the constructor that takes them is protected). */
     static final class PluginNode extends Node {
