@@ -49,6 +49,7 @@ FACET_SIZE = 20
 HYBRID_CANDIDATES = 50
 SOURCE_EXCLUDES = ["embedding", "seg"]
 RETIRE_WAIT_SECONDS = 5.0
+NO_VECTORS_IN_INDEX = "the served index holds no vectors (built before PARLENS_EMBEDDING_MODEL was set): `parlens reindex` adds them"
 
 _FILTER_FIELD = {"doc_type": "doc_type", "issuer": "issuer", "province": "province", "year": "year",
                  "agency": "agency", "criterion": "criterion", "has_deadline": "has_deadline"}
@@ -160,6 +161,7 @@ class ClusterBackend:
                 if embedding_model is None else engine.vector_support(client)
             )
             self._ensure_alias()
+            self._check_index_vectors()
         except ParlensError:
             raise
         except Exception as exc:  # connection refused, TLS, auth
@@ -170,9 +172,17 @@ class ClusterBackend:
         """``elasticsearch`` or ``opensearch``."""
         return self.engine.name
 
+    def _check_index_vectors(self) -> None:
+        """Hybrid search also needs the served index to hold vectors: one built before the model was set has none."""
+        if self.embedding_model is None or self.hybrid_unavailable not in (None, NO_VECTORS_IN_INDEX):
+            return
+        found = self.es.indices.get_mapping(index=self.alias)
+        props = next(iter(found.values()))["mappings"].get("properties", {})
+        self.hybrid_unavailable = None if "embedding" in props else NO_VECTORS_IN_INDEX
+
     # -- indices and alias -------------------------------------------------------------------------
     def _vector_dims(self) -> int | None:
-        if self.hybrid_unavailable is not None:
+        if self.hybrid_unavailable not in (None, NO_VECTORS_IN_INDEX):
             return None
         if self._dims is None:
             self._dims = int(embed(self.embedding_model, ["thử"]).shape[1])
@@ -219,8 +229,9 @@ class ClusterBackend:
         self.es.indices.put_mapping(index=index or self._current(), body={"_meta": {"parlens_applied_seq": int(seq)}})
 
     # -- writing -----------------------------------------------------------------------------------
-    def _bulk(self, index: str, passages: Iterable[Passage]) -> int:
-        model = self.embedding_model
+    def _bulk(self, index: str, passages: Iterable[Passage], *, vectors: bool) -> int:
+        """Index ``passages`` into ``index``, with their vectors when ``index`` maps them."""
+        model = self.embedding_model if vectors else None
 
         def actions():
             batch: list[Passage] = []
@@ -245,11 +256,11 @@ class ClusterBackend:
             raise ParlensError("PARLENS-E040", f"{len(errors)} passages were refused by {self.engine.describe()}, first: {errors[0]}")
         return done
 
-    def _actions(self, index: str, batch: list[Passage], model) -> Iterable[dict[str, Any]]:
+    @staticmethod
+    def _actions(index: str, batch: list[Passage], model) -> Iterable[dict[str, Any]]:
         if not batch:
             return []
-        with_vectors = model is not None and self._vector_dims() is not None
-        vectors = embed(model, [p.text for p in batch]).tolist() if with_vectors else [None] * len(batch)
+        vectors = embed(model, [p.text for p in batch]).tolist() if model is not None else [None] * len(batch)
         return [{"_op_type": "index", "_index": index, "_id": p.passage_id, "_source": passage_source(p, v)} for p, v in zip(batch, vectors)]
 
     def _refresh(self, index: str | None = None) -> None:
@@ -257,7 +268,7 @@ class ClusterBackend:
             self.es.indices.refresh(index=index or self.alias)
 
     def index(self, passages: Iterable[Passage]) -> int:
-        n = self._bulk(self._current(), passages)
+        n = self._bulk(self._current(), passages, vectors=self.hybrid_unavailable is None)
         self._refresh()
         return n
 
@@ -269,7 +280,7 @@ class ClusterBackend:
         current = self._current()
         if ids:
             self.es.delete_by_query(index=current, body={"query": {"terms": {"document_id": ids}}}, refresh=True, conflicts="proceed")
-        n = self._bulk(current, passages)
+        n = self._bulk(current, passages, vectors=self.hybrid_unavailable is None)
         self._refresh()
         return n
 
@@ -281,7 +292,7 @@ class ClusterBackend:
         their copies, so the index searches serve keeps its redundancy.
         """
         new = self._create_version(bulk_load=True)
-        n = self._bulk(new, passages)
+        n = self._bulk(new, passages, vectors=self._vector_dims() is not None)
         self.set_applied_seq(seq, index=new)
         self.es.indices.put_settings(index=new, body={"index": {"refresh_interval": None, "number_of_replicas": self.replicas}})
         self.es.indices.refresh(index=new)
@@ -292,6 +303,7 @@ class ClusterBackend:
         self.es.indices.update_aliases(body={"actions": actions})  # atomic swap
         for o in old:
             self._retire(o)
+        self._check_index_vectors()
         return n
 
     def _wait_for_copies(self, index: str) -> None:

@@ -178,3 +178,24 @@ def test_the_node_ranks_the_judged_queries_as_well_as_the_embedded_index(node):
         assert real[mode].recall20 >= embedded[mode].recall20 - 0.03, mode
         assert real[mode].mrr10 >= embedded[mode].mrr10 - 0.05, mode
     assert real["folded"].mrr10 >= 0.9 and real["folded"].mrr10_folded >= real["folded"].mrr10_accented - 0.03
+
+
+def test_an_index_built_before_the_model_was_set_asks_for_a_reindex(node, tmp_path, monkeypatch):
+    import parlens.search_index.cluster as cluster
+
+    monkeypatch.setattr(cluster, "embed", fake_embed)
+    plain = new_backend(node)
+    try:
+        plain.index(suite_passages())
+        with_model = ClusterBackend(node.url, alias=plain.alias, embedding_model=tmp_path / "model")
+        assert with_model.hybrid_unavailable == cluster.NO_VECTORS_IN_INDEX
+        with pytest.raises(ParlensError, match="parlens reindex"):
+            with_model.search(SearchQuery("internet", mode="hybrid"))
+        with_model.index(suite_passages()[:2])  # writes into the served index carry no vectors it cannot map
+        props = next(iter(with_model.es.indices.get_mapping(index=plain.alias).values()))["mappings"]["properties"]
+        assert "embedding" not in props
+        with_model.rebuild(suite_passages(), 3)
+        assert with_model.hybrid_unavailable is None
+        assert {h.document_id for h in with_model.search(SearchQuery("internet", mode="hybrid", limit=2)).hits} == {5, 6}
+    finally:
+        plain.drop()
