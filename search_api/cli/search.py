@@ -39,6 +39,13 @@ class SearchFormat(str, Enum):
     json = "json"
 
 
+class SearchMode(str, Enum):
+    folded = "folded"
+    syllable = "syllable"
+    segmented = "segmented"
+    hybrid = "hybrid"
+
+
 
 def _catch_up(backend) -> None:
     """Apply store changes the index has not seen (cheap when there are none)."""
@@ -71,6 +78,7 @@ def search_command(
     limit: Annotated[int, typer.Option("--limit", "-n", help="Number of passages to show.")] = 10,
     filter_: Annotated[Optional[list[str]], typer.Option("--filter", "-f", help="field=value; fields: doc_type, issuer, province, year, agency, criterion, has_deadline. Repeat to combine.")] = None,
     fmt: Annotated[SearchFormat, typer.Option("--format", help="table or json.")] = SearchFormat.table,
+    mode: Annotated[Optional[SearchMode], typer.Option("--mode", help="Ranking: folded (default), syllable BM25, folded plus word segmentation, or hybrid (needs vectors: a cluster with an embedding model).")] = None,
 ) -> None:
     """Search stored documents and show the matching passages with their position."""
     from parlens.search_index import get_backend, parse_filters, search
@@ -79,7 +87,7 @@ def search_command(
         filters = parse_filters(filter_)
         backend = get_backend()
         _catch_up(backend)
-        result = search(query, limit=limit, filters=filters, backend=backend)
+        result = search(query, limit=limit, filters=filters, backend=backend, mode=(mode or SearchMode.folded).value)
     except ParlensError as exc:
         raise fail(exc) from exc
     if fmt == SearchFormat.json:

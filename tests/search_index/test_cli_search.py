@@ -95,3 +95,11 @@ def test_eval_search_scores_modes(tmp_path, data_dir):
     assert scores["folded"]["mrr@10"] == 1.0 and scores["folded"]["recall@20"] == 1.0
     # plain syllable BM25 neither folds "bo phan mot cua" nor expands "dvctt"
     assert scores["syllable"]["mrr@10"] < 1.0
+
+
+def test_search_modes_and_hybrid_refused_on_the_embedded_index(data_dir):
+    folded = json.loads(run("search", "dich vu cong", "--format", "json").stdout)
+    syllable = json.loads(run("search", "dich vu cong", "--format", "json", "--mode", "syllable").stdout)
+    assert folded["total"] >= 1 and syllable["total"] == 0  # syllable BM25 takes the unaccented words as typed
+    refused = run("search", "dịch vụ công", "--mode", "hybrid")
+    assert refused.exit_code != 0 and "PARLENS-E043" in refused.output
