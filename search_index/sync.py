@@ -81,9 +81,12 @@ def catch_up(store: Any, backend: SearchBackend | None, *, start: Callable[[], A
 
     The sync runs at once, or through ``start`` (the HTTP service starts it in a background thread so a
     search never waits for indexing). Returns ``(behind, applied seq)``: whether a sync was needed, and the
-    sequence the index was at (None when unreachable).
+    sequence the index was at (None when unreachable). Without ``start``, an index that cannot tell its
+    sequence raises its own error (damaged: PARLENS-E042); with it, that is left to the search itself.
     """
     last, applied = index_lag(store, backend)
+    if applied is None and start is None and backend is not None:
+        backend.last_applied_seq()  # a caller who waits hears why the index cannot answer (PARLENS-E040/E042)
     behind = applied is not None and applied < last
     if behind:
         if start is not None:

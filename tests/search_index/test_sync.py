@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from parlens.search_index.conformance import TEXTS, make_document
 from parlens.search_index.embedded import EmbeddedBackend
 from parlens.search_index.sync import catch_up, index_lag, sync
@@ -35,5 +37,7 @@ def test_an_unreachable_index_is_not_behind_but_unknown(tmp_path):
             raise ConnectionError("refused")
 
     assert index_lag(store, None) == (0, None)
-    assert catch_up(store, Down()) == (False, None)
+    assert catch_up(store, Down(), start=lambda: None) == (False, None)  # the service: left to the search
+    with pytest.raises(ConnectionError):
+        catch_up(store, Down())  # the CLI waits, so it hears why
     store.close()
