@@ -287,15 +287,20 @@ class ClusterBackend:
     def rebuild(self, passages: Iterable[Passage], seq: int) -> int:
         """Load a new version, then move the alias to it in one call and retire the old one.
 
-        The new version is loaded without replicas and without periodic refresh (nobody searches it yet);
+        The new version is loaded without replicas and without periodic refresh (nobody searches it yet),
+        and deleted if loading fails, the alias staying where it was;
         then its refresh and replicas are restored and, with replicas, the swap waits (at most 30 s) for
         their copies, so the index searches serve keeps its redundancy.
         """
         new = self._create_version(bulk_load=True)
-        n = self._bulk(new, passages, vectors=self._vector_dims() is not None)
-        self.set_applied_seq(seq, index=new)
-        self.es.indices.put_settings(index=new, body={"index": {"refresh_interval": None, "number_of_replicas": self.replicas}})
-        self.es.indices.refresh(index=new)
+        try:
+            n = self._bulk(new, passages, vectors=self._vector_dims() is not None)
+            self.set_applied_seq(seq, index=new)
+            self.es.indices.put_settings(index=new, body={"index": {"refresh_interval": None, "number_of_replicas": self.replicas}})
+            self.es.indices.refresh(index=new)
+        except BaseException:  # a half-loaded version is never served nor left behind
+            self.es.indices.delete(index=new, ignore_unavailable=True)
+            raise
         if self.replicas:
             self._wait_for_copies(new)
         old = list(self.es.indices.get_alias(name=self.alias))

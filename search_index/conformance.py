@@ -316,3 +316,33 @@ class SearchBackendConformance:
         assert loaded.count() == 1
         assert loaded.last_applied_seq() == 17
         assert self.ids(loaded.search(SearchQuery("đội ngũ"))) == [3]
+
+
+class ClusterBackendConformance(SearchBackendConformance):
+    """What the cluster backend adds, on every engine it runs on: versions behind an alias, all-or-nothing rebuilds."""
+
+    def test_reindex_swaps_the_alias_to_a_new_version(self, backend):
+        progress: list[int] = []
+        backend.progress = progress.append
+        assert backend._current().endswith("-v1")
+        backend.index(suite_passages())
+        backend.rebuild(suite_passages()[:3], 12)
+        assert backend._current().endswith("-v2")
+        assert backend._versions() == [backend._current()]  # the old version is dropped
+        assert backend.count() == 3 and backend.last_applied_seq() == 12
+        assert progress[-1] == 3  # the bulk helper's per-action results
+
+    def test_a_refused_rebuild_leaves_the_served_index_alone(self, backend):
+        """A rebuild whose passages the engine refuses deletes its half-loaded version; the alias stays put."""
+        from dataclasses import replace
+
+        from parlens.errors import ParlensError
+
+        backend.index(suite_passages())
+        served, before = backend._current(), backend.count()
+        bad = [*suite_passages()[:3], replace(suite_passages()[3], year="năm nay")]  # an integer field
+        with pytest.raises(ParlensError) as caught:
+            backend.rebuild(bad, 9)
+        assert caught.value.code == "PARLENS-E040" and "refused" in str(caught.value)
+        assert backend._versions() == [served] and backend._current() == served
+        assert backend.count() == before and backend.last_applied_seq() == 0

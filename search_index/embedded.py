@@ -37,7 +37,7 @@ from parlens.search_index.analysis import (
 )
 from parlens.search_index.fusion import section_weight, weight_classes
 from parlens.search_index.highlight import highlight, query_marks
-from parlens.search_index.protocol import BODY, FILTER_FIELDS, SECTIONS, Hit, as_bool, Passage, SearchQuery, SearchResult
+from parlens.search_index.protocol import BODY, FILTER_FIELDS, SECTIONS, Hit, Passage, SearchQuery, SearchResult, as_bool
 
 SCHEMA_VERSION = 3  # 3: the section field
 SEQ_FILE = "applied_seq.json"

@@ -84,9 +84,10 @@ def catch_up(store: Any, backend: SearchBackend | None, *, start: Callable[[], A
     sequence the index was at (None when unreachable). Without ``start``, an index that cannot tell its
     sequence raises its own error (damaged: PARLENS-E042); with it, that is left to the search itself.
     """
-    last, applied = index_lag(store, backend)
-    if applied is None and start is None and backend is not None:
-        backend.last_applied_seq()  # a caller who waits hears why the index cannot answer (PARLENS-E040/E042)
+    if start is None and backend is not None:  # a caller who waits hears why the index cannot answer (E040/E042)
+        last, applied = store.last_change_seq(), int(backend.last_applied_seq())
+    else:
+        last, applied = index_lag(store, backend)
     behind = applied is not None and applied < last
     if behind:
         if start is not None:

@@ -11,7 +11,7 @@ import json
 import re
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Optional, get_args
 
 import typer
 
@@ -21,6 +21,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from parlens.errors import ParlensError
+from parlens.search_index.protocol import Mode
 from parlens.settings import REPO_ROOT, get_settings
 
 FACET_LABELS = {
@@ -39,11 +40,7 @@ class SearchFormat(str, Enum):
     json = "json"
 
 
-class SearchMode(str, Enum):
-    folded = "folded"
-    syllable = "syllable"
-    segmented = "segmented"
-    hybrid = "hybrid"
+SearchMode = Enum("SearchMode", {mode: mode for mode in get_args(Mode)}, type=str)  # the rankings of the search seam
 
 
 
@@ -87,7 +84,7 @@ def search_command(
         filters = parse_filters(filter_)
         backend = get_backend()
         _catch_up(backend)
-        result = search(query, limit=limit, filters=filters, backend=backend, mode=(mode or SearchMode.folded).value)
+        result = search(query, limit=limit, filters=filters, backend=backend, mode=mode.value if mode else "folded")
     except ParlensError as exc:
         raise fail(exc) from exc
     if fmt == SearchFormat.json:

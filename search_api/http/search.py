@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from parlens.errors import ParlensError
 from parlens.search_api.http.deps import Reader, ServiceDep
 from parlens.search_api.http.validation import MAX_FILTERS, MAX_QUERY_CHARS
+from parlens.search_index.protocol import Mode
 
 router = APIRouter(tags=["search"])
 
@@ -113,7 +114,7 @@ async def search_passages(
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     offset: Annotated[int, Query(ge=0, le=10000)] = 0,
     filter: Annotated[list[str] | None, Query(max_length=MAX_FILTERS, description=f"field=value, repeatable (at most {MAX_FILTERS}); fields: doc_type, issuer, province, year, agency, criterion, has_deadline.")] = None,
-    mode: Annotated[Literal["syllable", "folded", "segmented", "hybrid"], Query(description="Ranking: syllable BM25, folded (default), folded plus word segmentation, hybrid.")] = "folded",
+    mode: Annotated[Mode, Query(description="Ranking: syllable BM25, folded (default), folded plus word segmentation, hybrid.")] = "folded",
 ) -> dict[str, Any]:
     """``{"total", "hits": [{"document_id", "title", "doc_type", "issued_on", "passage", "highlight", "score",
     "section", "source": {"start", "end", "page"}}], "facets": {field: {value: count}}}``.

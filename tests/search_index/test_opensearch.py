@@ -14,7 +14,7 @@ import pytest
 
 from parlens.errors import ParlensError
 from parlens.search_index.cluster import ClusterBackend
-from parlens.search_index.conformance import SearchBackendConformance, suite_passages
+from parlens.search_index.conformance import ClusterBackendConformance, suite_passages
 from parlens.search_index.engines import detect_engine, resolve_engine
 from parlens.search_index.protocol import SearchQuery
 
@@ -36,7 +36,7 @@ def new_backend(node, **options) -> ClusterBackend:
     return ClusterBackend(node.url, alias=f"parlens-test-{uuid.uuid4().hex[:8]}", **options)
 
 
-class TestOpenSearchConformance(SearchBackendConformance):
+class TestOpenSearchConformance(ClusterBackendConformance):
     @pytest.fixture
     def backend(self, node):
         backend = new_backend(node)
@@ -199,3 +199,4 @@ def test_an_index_built_before_the_model_was_set_asks_for_a_reindex(node, tmp_pa
         assert {h.document_id for h in with_model.search(SearchQuery("internet", mode="hybrid", limit=2)).hits} == {5, 6}
     finally:
         plain.drop()
+
